@@ -1,0 +1,71 @@
+// The whole environment, validated once at start-up. A bad value stops the app with one line
+// that names the variable and what is wrong with it.
+import { z } from "zod";
+
+const idList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? "").split(",").map((id) => id.trim()).filter(Boolean));
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL");
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalText = z.string().trim().min(1).optional();
+
+export const configSchema = z.object({
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: postgresUrl.optional(),
+  PORT: port.default(3000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  PARTNER_CENTER_URL: z.url().optional(),
+  EMULATOR_PORT: port.default(4010),
+  PARTNER_CENTER_RPM: z.coerce.number().int().positive().default(450),
+  PARTNER_CENTER_TOKEN: optionalText,
+  AZURE_TENANT_ID: optionalText,
+  AZURE_CLIENT_ID: optionalText,
+  AZURE_CLIENT_SECRET: optionalText,
+  PARTNER_CENTER_REFRESH_TOKEN: optionalText,
+
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token starting with xoxb-").optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, "must be an app-level token starting with xapp-").optional(),
+  SLACK_API_URL: z.url().optional(),
+  APPROVAL_CHANNEL_ID: optionalText,
+  APPROVER_USER_IDS: idList,
+  APPROVER_USERGROUP_ID: optionalText,
+  OPERATOR_USER_IDS: idList,
+
+  APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  DIRECTORY_SYNC_MINUTES: z.coerce.number().positive().default(15),
+  SUSPEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; throws a ConfigError whose message is a single readable line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // empty strings mean "unset", as in most .env files
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = configSchema.safeParse(present);
+  if (parsed.success) {
+    const config = parsed.data;
+    if (config.SLACK_BOT_TOKEN && !config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN) {
+      throw new ConfigError("SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)");
+    }
+    if (config.SLACK_BOT_TOKEN && !config.APPROVAL_CHANNEL_ID) {
+      throw new ConfigError("APPROVAL_CHANNEL_ID: required when SLACK_BOT_TOKEN is set, so approval requests have somewhere to go");
+    }
+    return config;
+  }
+  const issue = parsed.error.issues[0];
+  const name = issue?.path.join(".") ?? "environment";
+  // never echo the value: it may be a secret
+  throw new ConfigError(`${name}: ${issue?.message ?? "invalid"}`);
+}

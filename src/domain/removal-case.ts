@@ -1,0 +1,190 @@
+// The life of one removal case. Every move is a function that either returns the next case or
+// a typed refusal; nothing else changes a case's state, so no front end can skip a step.
+import type { PreconditionResult } from "./preconditions";
+
+export const CASE_STATES = [
+  "open",
+  "awaiting_approval",
+  "approved",
+  "removing",
+  "removed",
+  "rejected",
+  "cancelled",
+  "expired",
+  "failed",
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+export const TERMINAL_STATES: ReadonlySet<CaseState> = new Set(["removed", "rejected", "cancelled", "expired"]);
+
+export function isActive(state: CaseState): boolean {
+  return !TERMINAL_STATES.has(state);
+}
+
+export interface RemovalCase {
+  id: string;
+  tenantId: string;
+  companyName: string;
+  domain: string;
+  state: CaseState;
+  openedBy: string;
+  openedAt: Date;
+  requestedBy: string | null;
+  requestedAt: Date | null;
+  expiresAt: Date | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  rejectReason: string | null;
+  failureReason: string | null;
+  removedAt: Date | null;
+  /** bumped on every write; a write based on an older version loses */
+  version: number;
+}
+
+export type RefusalCode =
+  | "wrong_state"
+  | "blocked"
+  | "not_operator"
+  | "not_approver"
+  | "own_request"
+  | "expired"
+  | "not_expired"
+  | "reason_required";
+
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+}
+
+export type Transition = { ok: true; next: RemovalCase } | { ok: false; refusal: Refusal };
+
+function refuse(code: RefusalCode, message: string): Transition {
+  return { ok: false, refusal: { code, message } };
+}
+
+const STATE_WORDS: Record<CaseState, string> = {
+  open: "open",
+  awaiting_approval: "waiting for approval",
+  approved: "approved",
+  removing: "being removed",
+  removed: "removed",
+  rejected: "rejected",
+  cancelled: "cancelled",
+  expired: "expired",
+  failed: "failed",
+};
+
+export function describeState(state: CaseState): string {
+  return STATE_WORDS[state];
+}
+
+function requireState(c: RemovalCase, allowed: CaseState[], doing: string): Refusal | null {
+  if (allowed.includes(c.state)) return null;
+  return { code: "wrong_state", message: `Cannot ${doing}: the case for ${c.companyName} is ${STATE_WORDS[c.state]}.` };
+}
+
+function move(c: RemovalCase, changes: Partial<RemovalCase>): Transition {
+  return { ok: true, next: { ...c, ...changes, version: c.version + 1 } };
+}
+
+export function openCase(input: {
+  id: string;
+  tenantId: string;
+  companyName: string;
+  domain: string;
+  openedBy: string;
+  now: Date;
+}): RemovalCase {
+  return {
+    id: input.id,
+    tenantId: input.tenantId,
+    companyName: input.companyName,
+    domain: input.domain,
+    state: "open",
+    openedBy: input.openedBy,
+    openedAt: input.now,
+    requestedBy: null,
+    requestedAt: null,
+    expiresAt: null,
+    decidedBy: null,
+    decidedAt: null,
+    rejectReason: null,
+    failureReason: null,
+    removedAt: null,
+    version: 0,
+  };
+}
+
+/** open → awaiting_approval, only when nothing blocks */
+export function requestRemoval(c: RemovalCase, by: string, preconditions: PreconditionResult, now: Date, approvalTtlMs: number): Transition {
+  const wrong = requireState(c, ["open"], "request removal");
+  if (wrong) return { ok: false, refusal: wrong };
+  if (!preconditions.ready) {
+    const count = preconditions.blockers.length;
+    return refuse("blocked", `Remove reseller relationship is inactive: ${count} item${count === 1 ? "" : "s"} still block${count === 1 ? "s" : ""} it.`);
+  }
+  return move(c, { state: "awaiting_approval", requestedBy: by, requestedAt: now, expiresAt: new Date(now.getTime() + approvalTtlMs) });
+}
+
+/** awaiting_approval → approved; the four-eyes and expiry rules live here */
+export function approve(c: RemovalCase, by: string, now: Date): Transition {
+  const wrong = requireState(c, ["awaiting_approval"], "approve");
+  if (wrong) return { ok: false, refusal: wrong };
+  if (c.expiresAt && now.getTime() > c.expiresAt.getTime()) {
+    return refuse("expired", `This approval request expired at ${c.expiresAt.toISOString()}. Ask for removal again.`);
+  }
+  if (by === c.requestedBy) return refuse("own_request", "You requested this removal, so someone else has to approve it.");
+  return move(c, { state: "approved", decidedBy: by, decidedAt: now });
+}
+
+/** awaiting_approval → rejected, with a reason */
+export function reject(c: RemovalCase, by: string, reason: string, now: Date): Transition {
+  const wrong = requireState(c, ["awaiting_approval"], "reject");
+  if (wrong) return { ok: false, refusal: wrong };
+  if (reason.trim().length === 0) return refuse("reason_required", "Please give a reason for rejecting.");
+  return move(c, { state: "rejected", decidedBy: by, decidedAt: now, rejectReason: reason.trim() });
+}
+
+/** awaiting_approval → expired, once the approval window has passed */
+export function expire(c: RemovalCase, now: Date): Transition {
+  const wrong = requireState(c, ["awaiting_approval"], "expire");
+  if (wrong) return { ok: false, refusal: wrong };
+  if (!c.expiresAt || now.getTime() <= c.expiresAt.getTime()) return refuse("not_expired", "The approval request has not expired yet.");
+  return move(c, { state: "expired" });
+}
+
+/** open or awaiting_approval → cancelled by an operator */
+export function cancel(c: RemovalCase, now: Date): Transition {
+  const wrong = requireState(c, ["open", "awaiting_approval"], "cancel");
+  if (wrong) return { ok: false, refusal: wrong };
+  return move(c, { state: "cancelled", decidedAt: now });
+}
+
+/** approved → open, when the live re-check before removal finds new blockers */
+export function reopen(c: RemovalCase): Transition {
+  const wrong = requireState(c, ["approved"], "reopen");
+  if (wrong) return { ok: false, refusal: wrong };
+  return move(c, { state: "open", requestedBy: null, requestedAt: null, expiresAt: null, decidedBy: null, decidedAt: null });
+}
+
+/** approved (or failed, on retry) → removing, when the live re-check still finds nothing blocking */
+export function beginRemoval(c: RemovalCase, preconditions: PreconditionResult): Transition {
+  const wrong = requireState(c, ["approved", "failed"], "remove the relationship");
+  if (wrong) return { ok: false, refusal: wrong };
+  if (!preconditions.ready) return refuse("blocked", "Something blocks removal again; the case goes back to open.");
+  return move(c, { state: "removing", failureReason: null });
+}
+
+/** removing → removed */
+export function completeRemoval(c: RemovalCase, now: Date): Transition {
+  const wrong = requireState(c, ["removing"], "complete removal");
+  if (wrong) return { ok: false, refusal: wrong };
+  return move(c, { state: "removed", removedAt: now });
+}
+
+/** removing → failed, with the reason; a failed case can be retried */
+export function failRemoval(c: RemovalCase, reason: string): Transition {
+  const wrong = requireState(c, ["removing"], "record a failure");
+  if (wrong) return { ok: false, refusal: wrong };
+  return move(c, { state: "failed", failureReason: reason });
+}

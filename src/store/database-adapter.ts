@@ -1,0 +1,115 @@
+// Opens the one driver adapter the app uses everywhere (adapter-pg), against either a real
+// PostgreSQL (DATABASE_URL) or the embedded PGlite served on a loopback port by pglite-socket.
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+
+export interface DriverAdapterOptions {
+  /** postgres URL; unset means the embedded PGlite database */
+  databaseUrl?: string | undefined;
+  /** where PGlite keeps its files; "memory://" keeps nothing (tests) */
+  dataDir: string;
+  /** PostgreSQL schema to work in (tests isolate themselves this way); default public */
+  schema?: string | undefined;
+  /** pool size; PGlite serialises queries anyway */
+  maxConnections?: number | undefined;
+  /** let the process exit while the embedded server still listens (the Prisma CLI never closes it) */
+  unref?: boolean | undefined;
+}
+
+export interface OpenedAdapter {
+  factory: PrismaPg;
+  pool: pg.Pool;
+  schema: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+const EMBEDDED_CONNECTIONS = 20;
+
+export async function openDriverAdapter(options: DriverAdapterOptions): Promise<OpenedAdapter> {
+  const schema = options.schema ?? "public";
+  if (options.databaseUrl) {
+    const pool = createPool(options.databaseUrl, schema, options.maxConnections ?? 10);
+    return {
+      factory: new PrismaPg(pool, { schema }),
+      pool,
+      schema,
+      embedded: false,
+      close: () => pool.end(),
+    };
+  }
+
+  const inMemory = options.dataDir.startsWith("memory://");
+  const pgliteDir = inMemory ? options.dataDir : path.resolve(options.dataDir, "pglite");
+  if (!inMemory) fs.mkdirSync(pgliteDir, { recursive: true });
+  const db = await PGlite.create(inMemory ? undefined : pgliteDir);
+  // port 0: the OS picks a free loopback port, so two embedded instances never collide
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: EMBEDDED_CONNECTIONS });
+  await server.start();
+  if (options.unref) unrefListener(server);
+  const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+  const pool = createPool(url, schema, Math.min(options.maxConnections ?? 10, EMBEDDED_CONNECTIONS));
+  return {
+    factory: new PrismaPg(pool, { schema }),
+    pool,
+    schema,
+    embedded: true,
+    close: async () => {
+      await pool.end();
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+function createPool(connectionString: string, schema: string, max: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    allowExitOnIdle: true,
+    // every connection works in the chosen schema, for raw SQL as well as Prisma's queries
+    options: `-c search_path="${schema}"`,
+  });
+  // an idle client's error (server restart) must not crash the process; the next query reconnects
+  pool.on("error", () => undefined);
+  return pool;
+}
+
+function unrefListener(server: PGLiteSocketServer): void {
+  // pglite-socket keeps its net.Server private; reach it without widening to any
+  const inner: unknown = Reflect.get(server, "server");
+  if (inner instanceof net.Server) {
+    inner.unref();
+    inner.on("connection", (socket: net.Socket) => socket.unref());
+  }
+}
+
+/**
+ * The adapter factory for the Prisma CLI: opens the database only when the CLI connects
+ * and closes everything when the CLI disposes the connection; the embedded server's handles are
+ * unref'd because the CLI does not always dispose, and would otherwise never exit.
+ */
+export function cliAdapterFactory(options: DriverAdapterOptions): SqlMigrationAwareDriverAdapterFactory {
+  const connectWith = async (shadow: boolean): Promise<SqlDriverAdapter> => {
+    const opened = await openDriverAdapter({ ...options, unref: true });
+    const adapter = shadow ? await opened.factory.connectToShadowDb() : await opened.factory.connect();
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      await dispose();
+      await opened.close();
+    };
+    return adapter;
+  };
+  return {
+    provider: "postgres",
+    adapterName: "@prisma/adapter-pg",
+    connect: () => connectWith(false),
+    connectToShadowDb: () => connectWith(true),
+  };
+}
