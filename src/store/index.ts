@@ -1,0 +1,31 @@
+import { AuditRepository } from "./audit-repository";
+import { CaseRepository } from "./case-repository";
+import type { Database } from "./database";
+import { DirectoryRepository } from "./directory-repository";
+import { JobRepository } from "./job-repository";
+import { ProcessedRequestRepository } from "./processed-request-repository";
+
+export * from "./audit-repository";
+export * from "./case-repository";
+export * from "./database";
+export * from "./directory-repository";
+export * from "./job-repository";
+export * from "./processed-request-repository";
+
+export interface Store {
+  cases: CaseRepository;
+  audit: AuditRepository;
+  directory: DirectoryRepository;
+  jobs: JobRepository;
+  processed: ProcessedRequestRepository;
+}
+
+export function createStore(db: Database): Store {
+  return {
+    cases: new CaseRepository(db.prisma),
+    audit: new AuditRepository(db.prisma),
+    directory: new DirectoryRepository(db.prisma),
+    jobs: new JobRepository(db.prisma),
+    processed: new ProcessedRequestRepository(db.prisma),
+  };
+}

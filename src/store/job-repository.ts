@@ -1,0 +1,207 @@
+// Persisted jobs (Suspend all). A job is claimed through a lease: the owner renews it while it
+// works, and when a process dies the lease runs out and another process (or the restarted one)
+// takes the job over. Each item keeps its MS-RequestId, so a call resumed after a crash is the
+// same call to Partner Center, not a second one.
+import crypto from "node:crypto";
+import type { Prisma } from "./database";
+import type { Job as JobRow, JobItem as JobItemRow } from "./generated/client";
+
+export type JobState = "queued" | "running" | "done" | "failed";
+export type JobItemState = "pending" | "done" | "failed";
+export type JobItemAction = "suspend" | "cancel";
+
+export interface JobItem {
+  subscriptionId: string;
+  label: string;
+  action: JobItemAction;
+  state: JobItemState;
+  attempts: number;
+  requestId: string;
+  lastError: string | null;
+}
+
+export interface Job {
+  id: string;
+  caseId: string;
+  kind: "suspend_all";
+  state: JobState;
+  requestedBy: string;
+  total: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface JobProgress {
+  total: number;
+  done: number;
+  failed: number;
+  pending: number;
+}
+
+const JOB_STATES: readonly JobState[] = ["queued", "running", "done", "failed"];
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    caseId: row.caseId,
+    kind: "suspend_all",
+    state: JOB_STATES.find((s) => s === row.state) ?? "failed",
+    requestedBy: row.requestedBy,
+    total: row.total,
+    leaseOwner: row.leaseOwner,
+    leaseExpiresAt: row.leaseExpiresAt,
+    createdAt: row.createdAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+function toItem(row: JobItemRow): JobItem {
+  return {
+    subscriptionId: row.subscriptionId,
+    label: row.label,
+    action: row.action === "cancel" ? "cancel" : "suspend",
+    state: row.state === "done" || row.state === "failed" ? row.state : "pending",
+    attempts: row.attempts,
+    requestId: row.requestId,
+    lastError: row.lastError,
+  };
+}
+
+export class JobRepository {
+  constructor(private readonly prisma: Prisma) {}
+
+  async create(input: {
+    caseId: string;
+    requestedBy: string;
+    items: Array<{ subscriptionId: string; label: string; action: JobItemAction }>;
+  }): Promise<Job> {
+    const id = crypto.randomUUID();
+    const row = await this.prisma.$transaction(async (tx) => {
+      const job = await tx.job.create({
+        data: { id, caseId: input.caseId, kind: "suspend_all", state: "queued", requestedBy: input.requestedBy, total: input.items.length },
+      });
+      await tx.jobItem.createMany({
+        data: input.items.map((item) => ({
+          jobId: id,
+          subscriptionId: item.subscriptionId,
+          label: item.label,
+          action: item.action,
+          state: "pending",
+          requestId: crypto.randomUUID(),
+        })),
+      });
+      return job;
+    });
+    return toJob(row);
+  }
+
+  async get(id: string): Promise<Job | null> {
+    const row = await this.prisma.job.findUnique({ where: { id } });
+    return row ? toJob(row) : null;
+  }
+
+  /** The case's unfinished job, if any: a second Suspend all joins it instead of starting another. */
+  async findUnfinishedForCase(caseId: string): Promise<Job | null> {
+    const row = await this.prisma.job.findFirst({ where: { caseId, state: { in: ["queued", "running"] } }, orderBy: { createdAt: "desc" } });
+    return row ? toJob(row) : null;
+  }
+
+  async latestForCase(caseId: string): Promise<Job | null> {
+    const row = await this.prisma.job.findFirst({ where: { caseId }, orderBy: { createdAt: "desc" } });
+    return row ? toJob(row) : null;
+  }
+
+  /**
+   * Claims one job nobody holds (never leased, or its lease ran out). SKIP LOCKED lets several
+   * instances claim at once without waiting on each other.
+   */
+  async claimNext(owner: string, leaseMs: number, now = new Date()): Promise<Job | null> {
+    const expires = new Date(now.getTime() + leaseMs);
+    const rows = await this.prisma.$queryRawUnsafe<JobRow[]>(
+      `UPDATE "Job" SET "leaseOwner" = $1, "leaseExpiresAt" = $2, "state" = 'running', "updatedAt" = $3
+       WHERE "id" = (
+         SELECT "id" FROM "Job"
+         WHERE "state" IN ('queued', 'running') AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < $3)
+         ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      owner,
+      expires,
+      now,
+    );
+    const row = rows[0];
+    return row ? toJob(row) : null;
+  }
+
+  /** Extends the lease; false means another process has taken the job and this one must stop. */
+  async renewLease(jobId: string, owner: string, leaseMs: number, now = new Date()): Promise<boolean> {
+    const result = await this.prisma.job.updateMany({
+      where: { id: jobId, leaseOwner: owner, state: "running" },
+      data: { leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+    });
+    return result.count === 1;
+  }
+
+  async pendingItems(jobId: string): Promise<JobItem[]> {
+    const rows = await this.prisma.jobItem.findMany({ where: { jobId, state: "pending" }, orderBy: { subscriptionId: "asc" } });
+    return rows.map(toItem);
+  }
+
+  async items(jobId: string): Promise<JobItem[]> {
+    const rows = await this.prisma.jobItem.findMany({ where: { jobId }, orderBy: { subscriptionId: "asc" } });
+    return rows.map(toItem);
+  }
+
+  async failedItems(jobId: string, limit = 50): Promise<JobItem[]> {
+    const rows = await this.prisma.jobItem.findMany({ where: { jobId, state: "failed" }, orderBy: { subscriptionId: "asc" }, take: limit });
+    return rows.map(toItem);
+  }
+
+  async recordItem(jobId: string, subscriptionId: string, state: JobItemState, lastError: string | null = null): Promise<void> {
+    await this.prisma.jobItem.update({
+      where: { jobId_subscriptionId: { jobId, subscriptionId } },
+      data: { state, lastError, attempts: { increment: 1 } },
+    });
+  }
+
+  async progress(jobId: string): Promise<JobProgress> {
+    const groups = await this.prisma.jobItem.groupBy({ by: ["state"], where: { jobId }, _count: { _all: true } });
+    const count = (state: JobItemState) => groups.find((g) => g.state === state)?._count._all ?? 0;
+    const done = count("done");
+    const failed = count("failed");
+    const pending = count("pending");
+    return { total: done + failed + pending, done, failed, pending };
+  }
+
+  /** Ends the job if this owner still holds it. */
+  async finish(jobId: string, owner: string, state: "done" | "failed", now = new Date()): Promise<boolean> {
+    const result = await this.prisma.job.updateMany({
+      where: { id: jobId, leaseOwner: owner },
+      data: { state, finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
+    });
+    return result.count === 1;
+  }
+
+  /** Gives the job back (graceful shutdown): another process may claim it at once. */
+  async release(jobId: string, owner: string): Promise<void> {
+    await this.prisma.job.updateMany({ where: { id: jobId, leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } });
+  }
+
+  /** Puts failed items back in the queue with fresh request ids; a failed item is a new attempt. */
+  async retryFailed(jobId: string): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const failed = await tx.jobItem.findMany({ where: { jobId, state: "failed" }, select: { subscriptionId: true } });
+      for (const item of failed) {
+        await tx.jobItem.update({
+          where: { jobId_subscriptionId: { jobId, subscriptionId: item.subscriptionId } },
+          data: { state: "pending", requestId: crypto.randomUUID(), lastError: null },
+        });
+      }
+      if (failed.length > 0) {
+        await tx.job.update({ where: { id: jobId }, data: { state: "queued", finishedAt: null, leaseOwner: null, leaseExpiresAt: null } });
+      }
+      return failed.length;
+    });
+  }
+}

@@ -1,0 +1,138 @@
+import crypto from "node:crypto";
+import { approve, openCase, requestRemoval } from "../../src/domain";
+import { CaseAlreadyActiveError, type Database, type Store, createStore } from "../../src/store";
+import { describeDatabase, openTestDatabase } from "../support/test-database";
+
+let db: Database;
+let store: Store;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  store = createStore(db);
+});
+afterAll(async () => db.close());
+
+const now = new Date("2026-11-24T10:00:00Z");
+
+function newCase(tenantId = crypto.randomUUID()) {
+  return openCase({ id: crypto.randomUUID(), tenantId, companyName: "Contoso", domain: "contoso.example", openedBy: "U1", now });
+}
+
+describe(`store on ${describeDatabase()}`, () => {
+  test("migrations are recorded the way Prisma records them", async () => {
+    const rows = await db.pool.query<{ migration_name: string; finished_at: Date | null }>(
+      `SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
+    expect(rows.rows.map((r) => r.migration_name)).toEqual(["20261124000000_init", "20261124000100_audit_append_only"]);
+    expect(rows.rows.every((r) => r.finished_at !== null)).toBe(true);
+  });
+
+  test("a case round-trips and only one active case per customer is allowed", async () => {
+    const c = newCase();
+    const saved = await store.cases.create(c);
+    expect(saved).toMatchObject({ id: c.id, state: "open", version: 0, caseMessage: null });
+    await expect(store.cases.create({ ...newCase(c.tenantId) })).rejects.toBeInstanceOf(CaseAlreadyActiveError);
+    expect((await store.cases.findActiveByTenant(c.tenantId))?.id).toBe(c.id);
+  });
+
+  test("a transition based on a stale version is refused", async () => {
+    const c = await store.cases.create(newCase());
+    const requested = requestRemoval(c, "U1", { ready: true, blockers: [] }, now, 60_000);
+    if (!requested.ok) throw new Error("expected ok");
+    expect(await store.cases.saveTransition(requested.next)).toBe(true);
+    // a second writer that read the same version loses
+    expect(await store.cases.saveTransition(requested.next)).toBe(false);
+    const approved = approve(requested.next, "U2", now);
+    if (!approved.ok) throw new Error("expected ok");
+    expect(
+      await store.cases.saveTransition(approved.next, { decidedBy: "U2", decision: "approved", reason: null, decidedAt: now }),
+    ).toBe(true);
+    expect(await store.cases.getDecision(c.id)).toMatchObject({ decidedBy: "U2", decision: "approved" });
+    expect((await store.cases.get(c.id))?.state).toBe("approved");
+  });
+
+  test("concurrent writers of one version: exactly one wins", async () => {
+    const c = await store.cases.create(newCase());
+    const requested = requestRemoval(c, "U1", { ready: true, blockers: [] }, now, 60_000);
+    if (!requested.ok) throw new Error("expected ok");
+    const results = await Promise.all(Array.from({ length: 10 }, () => store.cases.saveTransition(requested.next)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  test("the audit trail is append-only, even for raw SQL", async () => {
+    const tenantId = crypto.randomUUID();
+    await store.audit.append({ actor: "U1", action: "case.opened", outcome: "ok", tenantId, detail: { note: "x" } });
+    await store.audit.append({ actor: "U2", action: "removal.approved", outcome: "refused", tenantId, pcRequestId: "req-1" });
+    const events = await store.audit.listByTenant(tenantId);
+    expect(events.map((e) => [e.actor, e.action, e.outcome])).toEqual([
+      ["U1", "case.opened", "ok"],
+      ["U2", "removal.approved", "refused"],
+    ]);
+    expect(events[0]?.detail).toEqual({ note: "x" });
+    expect(events[1]?.pcRequestId).toBe("req-1");
+    await expect(db.pool.query(`UPDATE "AuditEvent" SET actor = 'forged'`)).rejects.toThrow(/append-only/);
+    await expect(db.pool.query(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
+    expect(Object.getOwnPropertyNames(Object.getPrototypeOf(store.audit))).toEqual(["constructor", "append", "listByTenant", "listByCase", "list"]);
+  });
+
+  test("directory search finds by name prefix, substring, domain and tenant id, literally", async () => {
+    const syncedAt = new Date();
+    await store.directory.upsertMany(
+      [
+        { tenantId: "11111111-0000-0000-0000-000000000001", companyName: "Contoso Ltd", domain: "contoso.onmicrosoft.com", relationshipToPartner: "reseller" },
+        { tenantId: "11111111-0000-0000-0000-000000000002", companyName: "Fabrikam 100% Inc", domain: "fabrikam.com", relationshipToPartner: "reseller" },
+        { tenantId: "11111111-0000-0000-0000-000000000003", companyName: "Northwind Contoso Partners", domain: "northwind.example", relationshipToPartner: "reseller" },
+      ],
+      syncedAt,
+    );
+    expect((await store.directory.search("conto")).map((c) => c.companyName)).toEqual(["Contoso Ltd", "Northwind Contoso Partners"]);
+    expect((await store.directory.search("FABRIKAM.COM")).map((c) => c.companyName)).toEqual(["Fabrikam 100% Inc"]);
+    expect((await store.directory.search("11111111-0000-0000-0000-000000000003")).map((c) => c.companyName)).toEqual(["Northwind Contoso Partners"]);
+    expect((await store.directory.search("100%")).map((c) => c.companyName)).toEqual(["Fabrikam 100% Inc"]);
+    expect(await store.directory.search("0%i")).toEqual([]);
+    expect(await store.directory.search("   ")).toEqual([]);
+    // a later sync that no longer lists a customer marks it as removed
+    await store.directory.upsertMany([{ tenantId: "11111111-0000-0000-0000-000000000001", companyName: "Contoso Ltd", domain: "contoso.onmicrosoft.com", relationshipToPartner: "reseller" }], new Date(syncedAt.getTime() + 1000));
+    expect(await store.directory.markMissingAsRemoved(new Date(syncedAt.getTime() + 1000))).toBe(2);
+    expect((await store.directory.get("11111111-0000-0000-0000-000000000002"))?.relationshipToPartner).toBe("none");
+  });
+
+  test("processed request keys are seen once", async () => {
+    const key = crypto.randomUUID();
+    expect(await store.processed.firstTime(key)).toBe(true);
+    expect(await store.processed.firstTime(key)).toBe(false);
+  });
+
+  test("a job is claimed by one owner at a time and taken over when its lease runs out", async () => {
+    const c = await store.cases.create(newCase());
+    const job = await store.jobs.create({
+      caseId: c.id,
+      requestedBy: "U1",
+      items: [
+        { subscriptionId: "s1", label: "Office", action: "suspend" },
+        { subscriptionId: "s2", label: "Teams", action: "cancel" },
+      ],
+    });
+    const t0 = new Date();
+    const claims = await Promise.all([store.jobs.claimNext("a", 1000, t0), store.jobs.claimNext("b", 1000, t0)]);
+    expect(claims.filter((j) => j?.id === job.id)).toHaveLength(1);
+    const owner = claims.find((j) => j?.id === job.id)?.leaseOwner ?? "";
+    expect(await store.jobs.claimNext("c", 1000, t0)).toBeNull();
+    // the owner dies: after the lease, another process takes over and the old owner cannot renew
+    const later = new Date(t0.getTime() + 2000);
+    expect((await store.jobs.claimNext("c", 1000, later))?.id).toBe(job.id);
+    expect(await store.jobs.renewLease(job.id, owner, 1000, later)).toBe(false);
+    const items = await store.jobs.pendingItems(job.id);
+    expect(items.map((i) => i.action)).toEqual(["suspend", "cancel"]);
+    const firstRequestId = items[1]?.requestId;
+    await store.jobs.recordItem(job.id, "s1", "done");
+    await store.jobs.recordItem(job.id, "s2", "failed", "still active");
+    expect(await store.jobs.progress(job.id)).toEqual({ total: 2, done: 1, failed: 1, pending: 0 });
+    expect(await store.jobs.finish(job.id, "c", "failed")).toBe(true);
+    expect(await store.jobs.retryFailed(job.id)).toBe(1);
+    const retried = await store.jobs.pendingItems(job.id);
+    expect(retried.map((i) => i.subscriptionId)).toEqual(["s2"]);
+    expect(retried[0]?.requestId).not.toBe(firstRequestId);
+    expect((await store.jobs.get(job.id))?.state).toBe("queued");
+  });
+});
