@@ -1,0 +1,79 @@
+// Small typed Block Kit helpers and Slack's size limits, so no message is rejected by Slack.
+export const MAX_BLOCKS = 50;
+export const MAX_SECTION_TEXT = 3000;
+export const MAX_BUTTON_TEXT = 75;
+export const MAX_FALLBACK_TEXT = 3000;
+
+export interface TextObject {
+  type: "mrkdwn" | "plain_text";
+  text: string;
+  emoji?: boolean;
+}
+
+export interface ConfirmDialog {
+  title: TextObject;
+  text: TextObject;
+  confirm: TextObject;
+  deny: TextObject;
+  style?: "primary" | "danger";
+}
+
+export interface ButtonElement {
+  type: "button";
+  action_id: string;
+  text: TextObject;
+  value?: string;
+  url?: string;
+  style?: "primary" | "danger";
+  confirm?: ConfirmDialog;
+}
+
+export type Block =
+  | { type: "header"; text: TextObject; block_id?: string }
+  | { type: "section"; text?: TextObject; fields?: TextObject[]; accessory?: ButtonElement; block_id?: string }
+  | { type: "context"; elements: TextObject[]; block_id?: string }
+  | { type: "divider"; block_id?: string }
+  | { type: "actions"; elements: ButtonElement[]; block_id?: string }
+  | {
+      type: "input";
+      block_id: string;
+      label: TextObject;
+      element: { type: "plain_text_input"; action_id: string; multiline?: boolean; min_length?: number; max_length?: number; placeholder?: TextObject };
+    };
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export const plain = (text: string, max = 150): TextObject => ({ type: "plain_text", text: clip(text, max), emoji: true });
+export const mrkdwn = (text: string): TextObject => ({ type: "mrkdwn", text: clip(text, MAX_SECTION_TEXT) });
+
+export const header = (text: string): Block => ({ type: "header", text: plain(text, 150) });
+export const section = (text: string, accessory?: ButtonElement): Block => (accessory ? { type: "section", text: mrkdwn(text), accessory } : { type: "section", text: mrkdwn(text) });
+export const fields = (items: string[]): Block => ({ type: "section", fields: items.slice(0, 10).map((f) => mrkdwn(clip(f, 2000))) });
+export const context = (text: string): Block => ({ type: "context", elements: [mrkdwn(text)] });
+export const divider = (): Block => ({ type: "divider" });
+export const actions = (elements: ButtonElement[], blockId?: string): Block =>
+  blockId ? { type: "actions", elements: elements.slice(0, 25), block_id: blockId } : { type: "actions", elements: elements.slice(0, 25) };
+
+export function button(actionId: string, text: string, value: string, options: { style?: "primary" | "danger"; confirm?: ConfirmDialog } = {}): ButtonElement {
+  return { type: "button", action_id: actionId, text: plain(text, MAX_BUTTON_TEXT), value, ...options };
+}
+
+export function confirm(title: string, text: string, yes: string, style: "primary" | "danger" = "danger"): ConfirmDialog {
+  return { title: plain(title, 100), text: mrkdwn(clip(text, 300)), confirm: plain(yes, 30), deny: plain("Go back", 30), style };
+}
+
+/**
+ * Keeps a message inside Slack's block limit: when there are too many blocks, the ones marked
+ * as trimmable go first and a line says how many were left out.
+ */
+export function fitBlocks(blocks: Block[], max = MAX_BLOCKS): Block[] {
+  if (blocks.length <= max) return blocks;
+  return [...blocks.slice(0, max - 1), context(`…and ${blocks.length - max + 1} more lines left out to stay within Slack's limits.`)];
+}

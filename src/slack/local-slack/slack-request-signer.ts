@@ -1,0 +1,97 @@
+// Sends requests into the app exactly as Slack does: form-encoded bodies signed with the
+// signing secret (v0 HMAC-SHA256 over "v0:timestamp:body").
+import crypto from "node:crypto";
+
+export function signSlackRequest(signingSecret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const signature = `v0=${crypto.createHmac("sha256", signingSecret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+  return { "x-slack-request-timestamp": String(timestamp), "x-slack-signature": signature };
+}
+
+export interface SlackUser {
+  id: string;
+  name: string;
+}
+
+export class SlackRequestSender {
+  private triggers = 0;
+
+  constructor(
+    private readonly appUrl: string,
+    private readonly signingSecret: string,
+    private readonly teamId = "TLOCAL",
+  ) {}
+
+  async send(body: string, contentType: string, headers: Record<string, string> = {}, timestamp?: number): Promise<{ status: number; body: string }> {
+    const response = await fetch(`${this.appUrl}/slack/events`, {
+      method: "POST",
+      headers: { "content-type": contentType, ...signSlackRequest(this.signingSecret, body, timestamp), ...headers },
+      body,
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
+  slashCommand(user: SlackUser, channel: string, text: string, responseUrl: string): Promise<{ status: number; body: string }> {
+    const form = new URLSearchParams({
+      token: "legacy-unused",
+      team_id: this.teamId,
+      channel_id: channel,
+      channel_name: channel,
+      user_id: user.id,
+      user_name: user.name,
+      command: "/offboard",
+      text,
+      api_app_id: "ALOCAL",
+      response_url: responseUrl,
+      trigger_id: this.nextTrigger(),
+    });
+    return this.send(form.toString(), "application/x-www-form-urlencoded");
+  }
+
+  blockAction(user: SlackUser, channel: string, messageTs: string, action: { action_id: string; value: string }, responseUrl: string): Promise<{ status: number; body: string }> {
+    const payload = {
+      type: "block_actions",
+      team: { id: this.teamId, domain: "local" },
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.teamId },
+      api_app_id: "ALOCAL",
+      token: "legacy-unused",
+      container: { type: "message", message_ts: messageTs, channel_id: channel, is_ephemeral: false },
+      trigger_id: this.nextTrigger(),
+      channel: { id: channel, name: channel },
+      message: { ts: messageTs, type: "message" },
+      response_url: responseUrl,
+      actions: [{ type: "button", block_id: "b", action_id: action.action_id, value: action.value, action_ts: String(Date.now() / 1000), text: { type: "plain_text", text: "x" } }],
+    };
+    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
+  }
+
+  viewSubmission(user: SlackUser, view: { callback_id: string; private_metadata: string; values: Record<string, Record<string, { type: string; value: string }>> }): Promise<{ status: number; body: string }> {
+    const payload = {
+      type: "view_submission",
+      team: { id: this.teamId, domain: "local" },
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.teamId },
+      api_app_id: "ALOCAL",
+      token: "legacy-unused",
+      trigger_id: this.nextTrigger(),
+      view: { id: "V1", type: "modal", callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: view.values }, hash: "h", team_id: this.teamId, app_id: "ALOCAL", blocks: [] },
+    };
+    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
+  }
+
+  appHomeOpened(user: SlackUser, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+    const body = JSON.stringify({
+      token: "legacy-unused",
+      team_id: this.teamId,
+      api_app_id: "ALOCAL",
+      type: "event_callback",
+      event_id: `Ev${crypto.randomBytes(6).toString("hex")}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: "app_home_opened", user: user.id, channel: `D${user.id}`, tab: "home", event_ts: String(Date.now() / 1000) },
+    });
+    return this.send(body, "application/json", headers);
+  }
+
+  private nextTrigger(): string {
+    this.triggers += 1;
+    return `${this.triggers}.${Date.now()}.${crypto.randomBytes(4).toString("hex")}`;
+  }
+}

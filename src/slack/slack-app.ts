@@ -1,0 +1,104 @@
+// Builds the Bolt app on its HTTP receiver, served by our own http.Server so that health
+// routes (and the local console) share the port and shutdown is ours to control.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import type { Store } from "../store";
+import type { DirectorySync, Logger, OffboardingWorkflow } from "../workflow";
+import { registerListeners } from "./listeners";
+import { SlackMessageUpdater } from "./message-updater";
+
+export interface SlackAppOptions {
+  signingSecret: string;
+  botToken: string;
+  apiUrl?: string | undefined;
+  approvalChannelId: string;
+  workflow: OffboardingWorkflow;
+  directory: DirectorySync;
+  store: Store;
+  logger: Logger;
+  /** more routes on the same port: health checks, the local console */
+  extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
+}
+
+export interface SlackApp {
+  app: App;
+  client: WebClient;
+  updater: SlackMessageUpdater;
+  server: http.Server;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg: unknown[]) => logger.debug({ bolt: msg.map(String).join(" ") }),
+    info: (...msg: unknown[]) => logger.info({ bolt: msg.map(String).join(" ") }),
+    warn: (...msg: unknown[]) => logger.warn({ bolt: msg.map(String).join(" ") }),
+    error: (...msg: unknown[]) => logger.error({ bolt: msg.map(String).join(" ") }),
+    setLevel: (next: LogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const logger = boltLogger(options.logger);
+  const receiver = new HTTPReceiver({
+    signingSecret: options.signingSecret,
+    endpoints: ["/slack/events"],
+    logger,
+    // answer Slack as soon as the listener acks; the work goes on after
+    processBeforeResponse: false,
+    unhandledRequestTimeoutMillis: 2900,
+  });
+  const app = new App({
+    token: options.botToken,
+    receiver,
+    logger,
+    clientOptions: options.apiUrl ? { slackApiUrl: options.apiUrl } : {},
+    // no auth.test round trip at start-up; the first call that needs it makes it
+    tokenVerificationEnabled: false,
+  });
+  const updater = new SlackMessageUpdater(app.client, options.workflow, options.logger);
+  options.workflow.setObserver(updater);
+  registerListeners(app, {
+    workflow: options.workflow,
+    directory: options.directory,
+    store: options.store,
+    updater,
+    approvalChannelId: options.approvalChannelId,
+    logger: options.logger,
+  });
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      if (options.extraRoutes && (await options.extraRoutes(req, res))) return;
+      receiver.requestListener(req, res);
+    })().catch((error: unknown) => {
+      options.logger.error({ err: String(error) }, "request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  return {
+    app,
+    client: app.client,
+    updater,
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+      }),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await updater.settle();
+    },
+  };
+}

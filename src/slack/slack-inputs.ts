@@ -1,0 +1,73 @@
+// Everything that comes in from Slack is parsed here with zod before a use case sees it:
+// the slash-command text and the values carried by buttons and modals.
+import { z } from "zod";
+
+export const ACTIONS = {
+  pickCustomer: "pick_customer",
+  suspendSubscription: "suspend_subscription",
+  cancelSubscription: "cancel_subscription",
+  cancelSoftware: "cancel_software",
+  suspendAll: "suspend_all",
+  retryFailed: "retry_failed",
+  recheck: "recheck",
+  requestRemoval: "request_removal",
+  cancelCase: "cancel_case",
+  approve: "approve",
+  reject: "reject",
+  retryRemoval: "retry_removal",
+} as const;
+
+export const REJECT_MODAL = "reject_reason";
+export const REJECT_REASON_BLOCK = "reason_block";
+export const REJECT_REASON_INPUT = "reason";
+
+const id = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, "unexpected characters");
+
+/** Button values are small JSON objects; anything else is a hand-made payload and is refused. */
+export const caseValue = z.object({ c: z.uuid() });
+export const itemValue = z.object({ c: z.uuid(), i: id });
+export const jobValue = z.object({ c: z.uuid(), j: z.uuid() });
+export const customerValue = z.object({ t: id });
+
+export function encodeValue(value: Record<string, string>): string {
+  return JSON.stringify(value);
+}
+
+export function decodeValue<T>(schema: z.ZodType<T>, raw: unknown): T | null {
+  if (typeof raw !== "string" || raw.length > 2000) return null;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export type OffboardCommand =
+  | { kind: "help" }
+  | { kind: "status" }
+  | { kind: "audit"; query: string }
+  | { kind: "relink"; query: string }
+  | { kind: "find"; query: string }
+  | { kind: "invalid"; problem: string };
+
+// company names carry letters of any script, digits and a little punctuation; nothing else
+const customerQuery = z
+  .string()
+  .trim()
+  .min(2, "Give at least two characters of a company name, a domain or a tenant id.")
+  .max(100, "That is longer than any company name, domain or tenant id.")
+  .regex(/^[\p{L}\p{N} .,&'()_@+-]+$/u, "Use letters, digits and . , & ' ( ) _ @ + - only.");
+
+export function parseOffboardCommand(text: string): OffboardCommand {
+  const trimmed = text.trim();
+  if (trimmed === "" || /^help$/i.test(trimmed)) return { kind: "help" };
+  if (/^status$/i.test(trimmed)) return { kind: "status" };
+  const sub = /^(audit|relink)(?:\s+(.*))?$/is.exec(trimmed);
+  const rest = sub ? (sub[2] ?? "") : trimmed;
+  const query = customerQuery.safeParse(rest);
+  if (!query.success) return { kind: "invalid", problem: query.error.issues[0]?.message ?? "That text is not a customer." };
+  if (sub?.[1]?.toLowerCase() === "audit") return { kind: "audit", query: query.data };
+  if (sub?.[1]?.toLowerCase() === "relink") return { kind: "relink", query: query.data };
+  return { kind: "find", query: query.data };
+}

@@ -1,0 +1,6 @@
+export * from "./offboarding-workflow";
+export * from "./directory-sync";
+export * from "./suspend-all-runner";
+export * from "./ports";
+export * from "./results";
+export * from "./customer-snapshot";

@@ -1,0 +1,47 @@
+// What the workflow needs from around it, as small interfaces: the Slack layer (or any other
+// front end) implements the observer; main wires the rest.
+import type { AccessPolicy } from "../domain";
+import type { JobProgress } from "../store";
+
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export type Clock = () => Date;
+
+/** Resolves who may operate and approve right now (a Slack user group can change). */
+export interface PolicyProvider {
+  current(): Promise<AccessPolicy>;
+}
+
+export function staticPolicy(policy: AccessPolicy): PolicyProvider {
+  return { current: async () => policy };
+}
+
+export type CaseChange =
+  | "opened"
+  | "rechecked"
+  | "subscription_changed"
+  | "job_started"
+  | "job_finished"
+  | "removal_requested"
+  | "approved"
+  | "reopened"
+  | "rejected"
+  | "expired"
+  | "cancelled"
+  | "removed"
+  | "failed";
+
+/** Told when a case changes, so front ends can update what people see. Must not throw. */
+export interface CaseObserver {
+  caseChanged(caseId: string, change: CaseChange): void;
+  jobProgress(caseId: string, jobId: string, progress: JobProgress): void;
+}
+
+export const ignoringObserver: CaseObserver = { caseChanged: () => undefined, jobProgress: () => undefined };

@@ -1,0 +1,189 @@
+// Works persisted Suspend-all jobs: claims one through its lease, suspends or cancels its
+// pending items with bounded concurrency (the client's limiter keeps the Partner Center rate),
+// records each item as it finishes, and reports progress. A job whose process dies is taken
+// over when the lease runs out; items keep their MS-RequestId, so nothing is applied twice.
+import crypto from "node:crypto";
+import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
+import type { Job, JobItem, Store } from "../store";
+import type { CaseObserver, Logger } from "./ports";
+import { ignoringObserver, silentLogger } from "./ports";
+
+export interface RunnerOptions {
+  concurrency: number;
+  leaseMs?: number;
+  pollMs?: number;
+  owner?: string;
+}
+
+export class SuspendAllRunner {
+  readonly owner: string;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private current: Job | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly partnerCenter: PartnerCenterApi,
+    private readonly options: RunnerOptions,
+    private observer: CaseObserver = ignoringObserver,
+    private readonly logger: Logger = silentLogger,
+  ) {
+    this.owner = options.owner ?? `runner-${crypto.randomUUID()}`;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollMs = options.pollMs ?? 2_000;
+  }
+
+  setObserver(observer: CaseObserver): void {
+    this.observer = observer;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** A job was queued: look now instead of at the next poll. */
+  kick(): void {
+    this.wake?.();
+  }
+
+  /** Stops taking work; the job in hand is released at the next item boundary. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.kick();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Claims and works jobs until none is left; for tests and one-shot use. */
+  async drain(): Promise<void> {
+    for (;;) {
+      const job = await this.store.jobs.claimNext(this.owner, this.leaseMs);
+      if (!job) return;
+      await this.work(job);
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const job = await this.store.jobs.claimNext(this.owner, this.leaseMs);
+        if (job) {
+          await this.work(job);
+          continue;
+        }
+      } catch (error) {
+        this.logger.error({ err: describe(error) }, "suspend-all runner failed to claim a job");
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  private async work(job: Job): Promise<void> {
+    this.current = job;
+    const removalCase = await this.store.cases.get(job.caseId);
+    const tenantId = removalCase?.tenantId ?? "";
+    let lost = false;
+    const renew = setInterval(() => {
+      this.store.jobs
+        .renewLease(job.id, this.owner, this.leaseMs)
+        .then((held) => {
+          if (!held) lost = true;
+        })
+        .catch(() => undefined);
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    try {
+      const queue = await this.store.jobs.pendingItems(job.id);
+      this.logger.info({ jobId: job.id, caseId: job.caseId, pending: queue.length }, "working suspend-all job");
+      const worker = async () => {
+        for (let item = queue.shift(); item; item = queue.shift()) {
+          if (this.stopping || lost) return;
+          await this.workItem(job, tenantId, item);
+          this.observer.jobProgress(job.caseId, job.id, await this.store.jobs.progress(job.id));
+        }
+      };
+      await Promise.all(Array.from({ length: this.options.concurrency }, worker));
+      if (this.stopping || lost) {
+        if (!lost) await this.store.jobs.release(job.id, this.owner);
+        return;
+      }
+      const progress = await this.store.jobs.progress(job.id);
+      const state = progress.failed > 0 ? "failed" : "done";
+      if (await this.store.jobs.finish(job.id, this.owner, state)) {
+        await this.store.audit.append({
+          actor: job.requestedBy,
+          action: "subscriptions.suspend_all",
+          outcome: state === "done" ? "ok" : "failed",
+          caseId: job.caseId,
+          tenantId,
+          detail: { jobId: job.id, ...progress },
+        });
+        this.observer.jobProgress(job.caseId, job.id, progress);
+        this.observer.caseChanged(job.caseId, "job_finished");
+      }
+    } finally {
+      clearInterval(renew);
+      this.current = null;
+    }
+  }
+
+  private async workItem(job: Job, tenantId: string, item: JobItem): Promise<void> {
+    const target = { id: item.subscriptionId, etag: item.etag ?? undefined };
+    const call = (etag: string | undefined) =>
+      item.action === "suspend"
+        ? this.partnerCenter.suspendSubscription(tenantId, { ...target, etag }, { requestId: item.requestId })
+        : this.partnerCenter.cancelSubscription(tenantId, { ...target, etag }, { requestId: item.requestId });
+    try {
+      let result;
+      try {
+        result = await call(target.etag);
+      } catch (error) {
+        // the subscription changed since the job was made: read the current etag, or find it already done
+        if (!(error instanceof PartnerCenterError && error.kind === "conflict")) throw error;
+        const fresh = (await this.partnerCenter.listSubscriptions(tenantId)).find((s) => s.id === item.subscriptionId);
+        const wanted = item.action === "suspend" ? "suspended" : "deleted";
+        if (fresh?.status === wanted) {
+          await this.finishItem(job, tenantId, item, "done", null, null);
+          return;
+        }
+        result = await call(fresh?.etag);
+      }
+      await this.finishItem(job, tenantId, item, "done", null, result.requestId);
+    } catch (error) {
+      await this.finishItem(job, tenantId, item, "failed", describe(error), error instanceof PartnerCenterError ? (error.details.requestId ?? null) : null);
+    }
+  }
+
+  private async finishItem(job: Job, tenantId: string, item: JobItem, state: "done" | "failed", error: string | null, pcRequestId: string | null) {
+    await this.store.jobs.recordItem(job.id, item.subscriptionId, state, error);
+    await this.store.audit.append({
+      actor: job.requestedBy,
+      action: `subscription.${item.action}`,
+      outcome: state === "done" ? "ok" : "failed",
+      caseId: job.caseId,
+      tenantId,
+      pcRequestId: pcRequestId ?? item.requestId,
+      detail: { jobId: job.id, subscriptionId: item.subscriptionId, label: item.label, ...(error ? { error } : {}) },
+    });
+  }
+
+  /** The job in hand, for shutdown reporting. */
+  get busyWith(): Job | null {
+    return this.current;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
