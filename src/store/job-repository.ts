@@ -17,6 +17,7 @@ export interface JobItem {
   state: JobItemState;
   attempts: number;
   requestId: string;
+  etag: string | null;
   lastError: string | null;
 }
 
@@ -65,6 +66,7 @@ function toItem(row: JobItemRow): JobItem {
     state: row.state === "done" || row.state === "failed" ? row.state : "pending",
     attempts: row.attempts,
     requestId: row.requestId,
+    etag: row.etag,
     lastError: row.lastError,
   };
 }
@@ -75,7 +77,7 @@ export class JobRepository {
   async create(input: {
     caseId: string;
     requestedBy: string;
-    items: Array<{ subscriptionId: string; label: string; action: JobItemAction }>;
+    items: Array<{ subscriptionId: string; label: string; action: JobItemAction; etag?: string | null | undefined }>;
   }): Promise<Job> {
     const id = crypto.randomUUID();
     const row = await this.prisma.$transaction(async (tx) => {
@@ -90,6 +92,7 @@ export class JobRepository {
           action: item.action,
           state: "pending",
           requestId: crypto.randomUUID(),
+          etag: item.etag ?? null,
         })),
       });
       return job;

@@ -14,7 +14,7 @@ afterAll(async () => db.close());
 
 const now = new Date("2026-11-24T10:00:00Z");
 
-function newCase(tenantId = crypto.randomUUID()) {
+function newCase(tenantId: string = crypto.randomUUID()) {
   return openCase({ id: crypto.randomUUID(), tenantId, companyName: "Contoso", domain: "contoso.example", openedBy: "U1", now });
 }
 

@@ -94,6 +94,7 @@ CREATE TABLE "JobItem" (
     "state" TEXT NOT NULL,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "requestId" TEXT NOT NULL,
+    "etag" TEXT,
     "lastError" TEXT,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
