@@ -51,8 +51,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws a ConfigError whose message is a single readable line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // empty strings mean "unset", as in most .env files
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  // empty (or blank) strings mean "unset", as in most .env files; a blank number would otherwise
+  // coerce to 0 (PORT=" " listening on a random port)
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
   const parsed = configSchema.safeParse(present);
   if (parsed.success) {
     const config = parsed.data;
