@@ -171,7 +171,10 @@ export function reopen(c: RemovalCase): Transition {
 export function beginRemoval(c: RemovalCase, preconditions: PreconditionResult): Transition {
   const wrong = requireState(c, ["approved", "failed"], "remove the relationship");
   if (wrong) return { ok: false, refusal: wrong };
-  if (!preconditions.ready) return refuse("blocked", "Something blocks removal again; the case goes back to open.");
+  if (!preconditions.ready) {
+    const count = preconditions.blockers.length;
+    return refuse("blocked", `${count} item${count === 1 ? "" : "s"} block${count === 1 ? "s" : ""} removal again; nothing was removed.`);
+  }
   return move(c, { state: "removing", failureReason: null });
 }
 
@@ -186,5 +189,5 @@ export function completeRemoval(c: RemovalCase, now: Date): Transition {
 export function failRemoval(c: RemovalCase, reason: string): Transition {
   const wrong = requireState(c, ["removing"], "record a failure");
   if (wrong) return { ok: false, refusal: wrong };
-  return move(c, { state: "failed", failureReason: reason });
+  return move(c, { state: "failed", failureReason: reason.trim() || "Partner Center gave no reason." });
 }

@@ -1,0 +1,141 @@
+// The composition root: opens the database, Partner Center (the emulator when no real one is
+// configured), the workflow and its background workers, and the Slack front end on one port.
+import crypto from "node:crypto";
+import type http from "node:http";
+import { WebClient } from "@slack/web-api";
+import type { Config } from "./config";
+import { type AppLogger, createLogger } from "./logger";
+import { type PartnerCenterConnection, connectPartnerCenter } from "./partner-center/partner-center-factory";
+import { createSlackApp, type SlackApp } from "./slack/slack-app";
+import { SlackPolicyProvider } from "./slack/slack-policy";
+import { type Database, type Store, createStore, openDatabase } from "./store";
+import { DirectorySync, OffboardingWorkflow, SuspendAllRunner } from "./workflow";
+
+export interface SlackSettings {
+  signingSecret: string;
+  botToken: string;
+  apiUrl?: string | undefined;
+  approvalChannelId: string;
+}
+
+export interface Application {
+  config: Config;
+  logger: AppLogger;
+  db: Database;
+  store: Store;
+  partnerCenter: PartnerCenterConnection;
+  workflow: OffboardingWorkflow;
+  directory: DirectorySync;
+  runner: SuspendAllRunner;
+  slack: SlackApp;
+  port: number;
+  url: string;
+  /** stops taking work, releases what is in flight, closes everything */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: AppLogger;
+  /** Slack credentials; the local console passes its own */
+  slack?: SlackSettings;
+  /** more routes on the app's port, checked after the health routes */
+  extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
+  /** background workers (job runner, sync, expiry) start unless false; tests drive them by hand */
+  background?: boolean;
+  host?: string;
+}
+
+export function slackSettingsFrom(config: Config): SlackSettings | null {
+  if (!config.SLACK_BOT_TOKEN || !config.SLACK_SIGNING_SECRET || !config.APPROVAL_CHANNEL_ID) return null;
+  return { signingSecret: config.SLACK_SIGNING_SECRET, botToken: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, approvalChannelId: config.APPROVAL_CHANNEL_ID };
+}
+
+export async function startApplication(config: Config, options: StartOptions = {}): Promise<Application> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const slackSettings = options.slack ?? slackSettingsFrom(config);
+  if (!slackSettings) throw new Error("Slack settings are missing: set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and APPROVAL_CHANNEL_ID, or run without them for the local console");
+
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, schema: config.DATABASE_SCHEMA });
+  const closers: Array<() => Promise<void>> = [() => db.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: String(error) }, "close failed"));
+  };
+  try {
+    const store = createStore(db);
+    const partnerCenter = await connectPartnerCenter(config, logger);
+    closers.push(() => partnerCenter.close());
+
+    const runner = new SuspendAllRunner(store, partnerCenter.api, { concurrency: config.SUSPEND_CONCURRENCY, owner: `${process.pid}-${crypto.randomUUID().slice(0, 8)}` }, undefined, logger);
+    const directory = new DirectorySync(store, partnerCenter.api, undefined, logger);
+    // its own client: the policy is needed before the Bolt app (and its client) exist
+    const policy = new SlackPolicyProvider(
+      new WebClient(slackSettings.botToken, slackSettings.apiUrl ? { slackApiUrl: slackSettings.apiUrl } : {}),
+      {
+        operators: config.OPERATOR_USER_IDS,
+        approvers: config.APPROVER_USER_IDS,
+        approverGroupId: config.APPROVER_USERGROUP_ID,
+        approvalTtlMs: config.APPROVAL_TTL_HOURS * 3600_000,
+      },
+    );
+    const workflow = new OffboardingWorkflow({ store, partnerCenter: partnerCenter.api, policy, logger, onJobQueued: () => runner.kick() });
+
+    let ready = true;
+    const healthRoutes = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
+      const path = (req.url ?? "").split("?")[0];
+      if (req.method === "GET" && path === "/healthz") {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+        return true;
+      }
+      if (req.method === "GET" && path === "/readyz") {
+        const checks = { accepting: ready, database: false, partnerCenter: false };
+        await db.pool.query("SELECT 1").then(() => (checks.database = true), () => undefined);
+        await partnerCenter.api.ping().then(() => (checks.partnerCenter = true), () => undefined);
+        const ok = checks.accepting && checks.database && checks.partnerCenter;
+        res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ready" : "not ready", checks }));
+        return true;
+      }
+      return options.extraRoutes ? options.extraRoutes(req, res) : false;
+    };
+
+    const slack = createSlackApp({ ...slackSettings, workflow, directory, store, logger, extraRoutes: healthRoutes });
+    runner.setObserver(slack.updater);
+    const port = await slack.listen(config.PORT, options.host ?? "0.0.0.0");
+    closers.push(() => slack.close());
+
+    const timers: NodeJS.Timeout[] = [];
+    if (options.background !== false) {
+      runner.start();
+      directory.startPeriodic(config.DIRECTORY_SYNC_MINUTES * 60_000);
+      void directory.sync().catch((error: unknown) => logger.warn({ err: String(error) }, "first directory sync failed"));
+      void workflow.resumeInterruptedRemovals().catch((error: unknown) => logger.error({ err: String(error) }, "could not resume removals"));
+      const expiry = setInterval(() => void workflow.expireDue().catch((error: unknown) => logger.warn({ err: String(error) }, "expiry sweep failed")), 60_000);
+      expiry.unref();
+      timers.push(expiry);
+    }
+    closers.push(async () => {
+      ready = false;
+      for (const timer of timers) clearInterval(timer);
+      directory.stopPeriodic();
+      await runner.stop();
+    });
+
+    logger.info({ port, database: db.embedded ? "embedded PGlite" : "PostgreSQL", partnerCenter: partnerCenter.description }, "reseller offboarding is running");
+    return {
+      config,
+      logger,
+      db,
+      store,
+      partnerCenter,
+      workflow,
+      directory,
+      runner,
+      slack,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
