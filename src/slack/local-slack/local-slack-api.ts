@@ -12,6 +12,8 @@ export interface PostedMessage {
   blocks: unknown[];
   threadTs?: string | undefined;
   updates: number;
+  /** order of arrival across messages and ephemerals (the console interleaves them) */
+  seq: number;
 }
 
 export interface EphemeralMessage {
@@ -20,6 +22,9 @@ export interface EphemeralMessage {
   text: string;
   blocks: unknown[];
   at: number;
+  /** lets a client point at one ephemeral (the console's buttons on it) */
+  id: string;
+  seq: number;
 }
 
 export interface ApiCall {
@@ -71,6 +76,7 @@ export class LocalSlackApi {
   private readonly responseUrls = new Map<string, { channel: string; user: string }>();
   private clock = 1_700_000_000;
   private listeners = new Set<() => void>();
+  private sequence = 0;
 
   /**
    * @param botToken the token the app must present (a wrong one gets invalid_auth, as Slack does)
@@ -125,7 +131,7 @@ export class LocalSlackApi {
       if (body.response_type === "in_channel") {
         this.post(target.channel, String(body.text ?? ""), asBlocks(body.blocks));
       } else {
-        this.ephemerals.push({ channel: target.channel, user: target.user, text: String(body.text ?? ""), blocks: asBlocks(body.blocks), at: Date.now() });
+        this.addEphemeral(target.channel, target.user, String(body.text ?? ""), asBlocks(body.blocks));
       }
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       this.changed();
@@ -144,9 +150,13 @@ export class LocalSlackApi {
   }
 
   private post(channel: string, text: string, blocks: unknown[], threadTs?: string): PostedMessage {
-    const message: PostedMessage = { channel, ts: this.nextTs(), text, blocks, threadTs, updates: 0 };
+    const message: PostedMessage = { channel, ts: this.nextTs(), text, blocks, threadTs, updates: 0, seq: ++this.sequence };
     this.messages.push(message);
     return message;
+  }
+
+  private addEphemeral(channel: string, user: string, text: string, blocks: unknown[]): void {
+    this.ephemerals.push({ channel, user, text, blocks, at: Date.now(), id: crypto.randomUUID(), seq: ++this.sequence });
   }
 
   private call(method: string, body: Record<string, unknown>): Record<string, unknown> {
@@ -171,7 +181,7 @@ export class LocalSlackApi {
       case "chat.postEphemeral": {
         const parsed = messageBody.safeParse(body);
         if (!parsed.success || !parsed.data.user) return { ok: false, error: "user_not_in_channel" };
-        this.ephemerals.push({ channel: parsed.data.channel, user: parsed.data.user, text: parsed.data.text ?? "", blocks: asBlocks(parsed.data.blocks), at: Date.now() });
+        this.addEphemeral(parsed.data.channel, parsed.data.user, parsed.data.text ?? "", asBlocks(parsed.data.blocks));
         return { ok: true, message_ts: this.nextTs() };
       }
       case "views.open": {

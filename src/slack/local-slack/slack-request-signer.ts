@@ -47,18 +47,42 @@ export class SlackRequestSender {
     return this.send(form.toString(), "application/x-www-form-urlencoded");
   }
 
-  blockAction(user: SlackUser, channel: string, messageTs: string, action: { action_id: string; value: string }, responseUrl: string): Promise<{ status: number; body: string }> {
+  /** @param options.triggerId lets the caller tie a modal the app opens to the user who pressed */
+  blockAction(
+    user: SlackUser,
+    channel: string,
+    messageTs: string,
+    action: { action_id: string; value: string },
+    responseUrl: string,
+    options: { triggerId?: string; isEphemeral?: boolean } = {},
+  ): Promise<{ status: number; body: string }> {
     const payload = {
       type: "block_actions",
       team: { id: this.teamId, domain: "local" },
       user: { id: user.id, username: user.name, name: user.name, team_id: this.teamId },
       api_app_id: "ALOCAL",
       token: "legacy-unused",
-      container: { type: "message", message_ts: messageTs, channel_id: channel, is_ephemeral: false },
-      trigger_id: this.nextTrigger(),
+      container: { type: "message", message_ts: messageTs, channel_id: channel, is_ephemeral: options.isEphemeral ?? false },
+      trigger_id: options.triggerId ?? this.nextTrigger(),
       channel: { id: channel, name: channel },
       message: { ts: messageTs, type: "message" },
       response_url: responseUrl,
+      actions: [{ type: "button", block_id: "b", action_id: action.action_id, value: action.value, action_ts: String(Date.now() / 1000), text: { type: "plain_text", text: "x" } }],
+    };
+    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
+  }
+
+  /** A button on the App Home: Slack sends the view, no channel, no message and no response_url. */
+  homeBlockAction(user: SlackUser, viewId: string, action: { action_id: string; value: string }, options: { triggerId?: string } = {}): Promise<{ status: number; body: string }> {
+    const payload = {
+      type: "block_actions",
+      team: { id: this.teamId, domain: "local" },
+      user: { id: user.id, username: user.name, name: user.name, team_id: this.teamId },
+      api_app_id: "ALOCAL",
+      token: "legacy-unused",
+      container: { type: "view", view_id: viewId },
+      trigger_id: options.triggerId ?? this.nextTrigger(),
+      view: { id: viewId, type: "home", team_id: this.teamId, app_id: "ALOCAL", blocks: [], state: { values: {} }, hash: "h" },
       actions: [{ type: "button", block_id: "b", action_id: action.action_id, value: action.value, action_ts: String(Date.now() / 1000), text: { type: "plain_text", text: "x" } }],
     };
     return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
