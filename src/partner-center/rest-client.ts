@@ -1,0 +1,390 @@
+// Partner Center over HTTPS: MS-RequestId/MS-CorrelationId on every call, retries with backoff
+// for 429/5xx/network failures, a client-side rate limit, and zod validation at the edge.
+import { randomUUID } from "node:crypto";
+import Bottleneck from "bottleneck";
+import type { z } from "zod";
+import type { AzureReservation, Customer, SoftwarePurchase, Subscription } from "../domain";
+import type { TokenKind, TokenProvider } from "./auth";
+import { mapErrorResponse, readErrorBody, type ErrorContext } from "./error-mapping";
+import { PartnerCenterError, type CallOptions, type CustomerPage, type PartnerCenterApi, type Traced } from "./partner-center-api";
+import {
+  camelCaseKeys,
+  collectionSchema,
+  customerSchema,
+  entitlementSchema,
+  isReservation,
+  orderSchema,
+  relationshipRequestSchema,
+  removalSchema,
+  SOFTWARE_ENTITLEMENT_TYPE,
+  subscriptionSchema,
+  toCustomer,
+  toRequestLink,
+  toReservation,
+  toSoftwarePurchase,
+  toSubscription,
+  UnexpectedValueError,
+} from "./response-schemas";
+
+type LogFn = (obj: Record<string, unknown>, msg: string) => void;
+/** The slice of pino the client uses, so tests can pass a recorder. */
+export interface Logger {
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  debug: LogFn;
+}
+
+const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+
+export interface RetryOptions {
+  /** attempts per call, the first included (default 6) */
+  maxAttempts?: number;
+  /** give up once waiting again would pass this much time since the first attempt (default 120 s) */
+  maxTotalMs?: number;
+  /** first backoff delay; doubles per attempt (default 500 ms) */
+  baseDelayMs?: number;
+  /** cap on one backoff delay, Retry-After aside (default 30 s) */
+  maxDelayMs?: number;
+}
+
+export interface RestClientOptions {
+  /** e.g. https://api.partnercenter.microsoft.com/v1 */
+  baseUrl: string;
+  tokens: TokenProvider;
+  logger?: Logger;
+  /** client-side limit; Partner Center allows 500/min per tenant on subscriptions (default 450) */
+  rpm?: number;
+  /** parallel requests in flight (default 8) */
+  maxConcurrent?: number;
+  retry?: RetryOptions;
+  /** per-attempt timeout (default 30 s) */
+  timeoutMs?: number;
+  /** for deterministic jitter in tests */
+  random?: () => number;
+}
+
+interface RequestSpec<S extends z.ZodType> {
+  method: "GET" | "PATCH";
+  /** a path under the base URL ("/customers/…"), or an absolute URL */
+  path: string;
+  auth: TokenKind;
+  schema: S;
+  context: ErrorContext;
+  body?: unknown;
+  headers?: Record<string, string>;
+  options?: CallOptions | undefined;
+}
+
+const RETRY_DEFAULTS: Required<RetryOptions> = { maxAttempts: 6, maxTotalMs: 120_000, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+export class PartnerCenterRestClient implements PartnerCenterApi {
+  private readonly baseUrl: string;
+  private readonly limiter: Bottleneck;
+  private readonly logger: Logger;
+  private readonly retry: Required<RetryOptions>;
+  private readonly timeoutMs: number;
+  private readonly random: () => number;
+
+  constructor(private readonly settings: RestClientOptions) {
+    this.baseUrl = settings.baseUrl.replace(/\/+$/, "");
+    this.logger = settings.logger ?? silentLogger;
+    this.retry = { ...RETRY_DEFAULTS, ...settings.retry };
+    this.timeoutMs = settings.timeoutMs ?? 30_000;
+    this.random = settings.random ?? Math.random;
+    const rpm = settings.rpm ?? 450;
+    // the reservoir caps each minute; minTime spreads the calls so a burst of 500 suspends does not
+    // spend the minute's budget in the first second and then wait
+    this.limiter = new Bottleneck({
+      maxConcurrent: settings.maxConcurrent ?? 8,
+      minTime: Math.floor(60_000 / rpm),
+      reservoir: rpm,
+      reservoirRefreshAmount: rpm,
+      reservoirRefreshInterval: 60_000,
+    });
+  }
+
+  /** stops the limiter's timers; pending calls are dropped */
+  async close(): Promise<void> {
+    await this.limiter.stop({ dropWaitingJobs: true });
+  }
+
+  async listCustomers(options: { pageSize?: number; continuation?: CustomerPage["continuation"] } = {}): Promise<CustomerPage> {
+    const continuation = options.continuation;
+    const result = await this.send({
+      method: "GET",
+      path: continuation ? continuation.uri : `/customers?size=${options.pageSize ?? 100}`,
+      headers: continuation?.headers,
+      auth: "app",
+      schema: collectionSchema(customerSchema),
+      context: { operation: "list customers" },
+    });
+    const next = result.value.links?.next;
+    return {
+      customers: result.value.items.map(toCustomer),
+      continuation: next ? { uri: next.uri, headers: Object.fromEntries((next.headers ?? []).map((h) => [h.key, h.value])) } : undefined,
+    };
+  }
+
+  async getCustomer(tenantId: string): Promise<Customer> {
+    const result = await this.send({ method: "GET", path: `/customers/${enc(tenantId)}`, auth: "app", schema: customerSchema, context: { operation: "get customer", tenantId } });
+    return toCustomer(result.value);
+  }
+
+  async listSubscriptions(tenantId: string): Promise<Subscription[]> {
+    const result = await this.send({
+      method: "GET",
+      path: `/customers/${enc(tenantId)}/subscriptions`,
+      auth: "app",
+      schema: collectionSchema(subscriptionSchema),
+      context: { operation: "list subscriptions", tenantId },
+    });
+    return this.mapped(result, () => result.value.items.map(toSubscription)).value;
+  }
+
+  suspendSubscription(tenantId: string, subscription: Pick<Subscription, "id" | "etag">, options?: CallOptions): Promise<Traced<Subscription>> {
+    return this.patchSubscription(tenantId, subscription, "suspended", "suspend subscription", options);
+  }
+
+  reactivateSubscription(tenantId: string, subscription: Pick<Subscription, "id" | "etag">, options?: CallOptions): Promise<Traced<Subscription>> {
+    return this.patchSubscription(tenantId, subscription, "active", "reactivate subscription", options);
+  }
+
+  cancelSubscription(tenantId: string, subscription: Pick<Subscription, "id" | "etag">, options?: CallOptions): Promise<Traced<Subscription>> {
+    return this.patchSubscription(tenantId, subscription, "deleted", "cancel subscription", options);
+  }
+
+  /**
+   * Software purchases are the orders that "software" entitlements point at: entitlements say
+   * which orders are software (RI orders look alike), orders carry status and line items.
+   */
+  async listSoftwarePurchases(tenantId: string): Promise<SoftwarePurchase[]> {
+    const entitlements = await this.listEntitlements(tenantId);
+    const orderIds = new Set(
+      entitlements.filter((e) => e.entitlementType.toLowerCase() === SOFTWARE_ENTITLEMENT_TYPE && e.referenceOrder).map((e) => e.referenceOrder?.id.toLowerCase()),
+    );
+    if (orderIds.size === 0) return [];
+    const result = await this.send({
+      method: "GET",
+      path: `/customers/${enc(tenantId)}/orders`,
+      auth: "app",
+      schema: collectionSchema(orderSchema),
+      context: { operation: "list orders", tenantId },
+    });
+    return result.value.items.filter((o) => orderIds.has(o.id.toLowerCase())).map(toSoftwarePurchase);
+  }
+
+  async cancelSoftwarePurchase(tenantId: string, purchase: Pick<SoftwarePurchase, "id" | "lineItems">, options?: CallOptions): Promise<Traced<SoftwarePurchase>> {
+    const result = await this.send({
+      method: "PATCH",
+      path: `/customers/${enc(tenantId)}/orders/${enc(purchase.id)}`,
+      auth: "app",
+      body: { id: purchase.id, status: "cancelled", lineItems: purchase.lineItems },
+      schema: orderSchema,
+      context: { operation: "cancel software purchase", tenantId, orderId: purchase.id },
+      options,
+    });
+    return { ...result, value: toSoftwarePurchase(result.value) };
+  }
+
+  async listAzureReservations(tenantId: string): Promise<AzureReservation[]> {
+    const now = new Date();
+    return (await this.listEntitlements(tenantId)).filter(isReservation).map((e) => toReservation(e, now));
+  }
+
+  async removeResellerRelationship(tenantId: string, options?: CallOptions): Promise<Traced<{ relationshipToPartner: "none" }>> {
+    const result = await this.send({
+      method: "PATCH",
+      path: `/customers/${enc(tenantId)}`,
+      auth: "app_user",
+      body: { relationshipToPartner: "none", attributes: { objectType: "Customer" } },
+      schema: removalSchema,
+      context: { operation: "remove reseller relationship", tenantId },
+      options,
+    });
+    if (result.value.relationshipToPartner.toLowerCase() !== "none") {
+      throw new PartnerCenterError("unexpected_response", `removal of ${tenantId} answered relationshipToPartner "${result.value.relationshipToPartner}" instead of "none"`, {
+        requestId: result.requestId,
+        correlationId: result.correlationId,
+      });
+    }
+    return { ...result, value: { relationshipToPartner: "none" } };
+  }
+
+  async getRelationshipRequestLink(): Promise<string> {
+    const result = await this.send({
+      method: "GET",
+      path: "/customers/relationshiprequests",
+      auth: "app_user",
+      schema: relationshipRequestSchema,
+      context: { operation: "get relationship request link" },
+    });
+    return toRequestLink(result.value);
+  }
+
+  async ping(): Promise<void> {
+    await this.listCustomers({ pageSize: 1 });
+  }
+
+  private async listEntitlements(tenantId: string) {
+    const result = await this.send({
+      method: "GET",
+      path: `/customers/${enc(tenantId)}/entitlements`,
+      auth: "app",
+      schema: collectionSchema(entitlementSchema),
+      context: { operation: "list entitlements", tenantId },
+    });
+    return result.value.items;
+  }
+
+  private async patchSubscription(
+    tenantId: string,
+    subscription: Pick<Subscription, "id" | "etag">,
+    status: "suspended" | "active" | "deleted",
+    operation: string,
+    options: CallOptions | undefined,
+  ): Promise<Traced<Subscription>> {
+    const result = await this.send({
+      method: "PATCH",
+      path: `/customers/${enc(tenantId)}/subscriptions/${enc(subscription.id)}`,
+      auth: "app",
+      headers: subscription.etag ? { "If-Match": subscription.etag } : undefined,
+      body: { id: subscription.id, status, attributes: { etag: subscription.etag, objectType: "Subscription" } },
+      schema: subscriptionSchema,
+      context: { operation, tenantId, subscriptionId: subscription.id },
+      options,
+    });
+    return this.mapped(result, () => toSubscription(result.value));
+  }
+
+  /** runs a domain mapping, reporting values we cannot interpret as unexpected_response */
+  private mapped<T, U>(result: Traced<T>, map: () => U): Traced<U> {
+    try {
+      return { ...result, value: map() };
+    } catch (error) {
+      if (error instanceof UnexpectedValueError) {
+        throw new PartnerCenterError("unexpected_response", `Partner Center sent an unexpected response: ${error.message}`, { requestId: result.requestId, correlationId: result.correlationId });
+      }
+      throw error;
+    }
+  }
+
+  private resolve(path: string): string {
+    if (/^https?:\/\//i.test(path)) return path;
+    // continuation links come back as "/customers?…" or "/v1/customers?…"
+    const base = new URL(this.baseUrl);
+    const basePath = base.pathname.replace(/\/+$/, "");
+    const relative = basePath && path.startsWith(basePath + "/") ? path.slice(basePath.length) : path;
+    return this.baseUrl + (relative.startsWith("/") ? relative : `/${relative}`);
+  }
+
+  private async send<S extends z.ZodType>(spec: RequestSpec<S>): Promise<Traced<z.infer<S>>> {
+    const requestId = spec.options?.requestId ?? randomUUID();
+    const correlationId = spec.options?.correlationId ?? randomUUID();
+    const trace = { requestId, correlationId };
+    const url = this.resolve(spec.path);
+    const logPath = new URL(url).pathname;
+    const started = Date.now();
+    let refreshedToken = false;
+
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.settings.tokens.getToken(spec.auth);
+      const headers: Record<string, string> = {
+        ...spec.headers,
+        Authorization: `Bearer ${token}`,
+        Accept: "application/json",
+        "MS-RequestId": requestId,
+        "MS-CorrelationId": correlationId,
+      };
+      if (spec.body !== undefined) headers["Content-Type"] = "application/json";
+      const logFields = { method: spec.method, path: logPath, requestId, correlationId, attempt };
+
+      let status: number;
+      let text: string;
+      let retryAfter: string | null = null;
+      try {
+        const response = await this.limiter.schedule(() =>
+          fetch(url, { method: spec.method, headers, body: spec.body === undefined ? undefined : JSON.stringify(spec.body), signal: AbortSignal.timeout(this.timeoutMs) }),
+        );
+        status = response.status;
+        retryAfter = response.headers.get("retry-after");
+        text = await response.text();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.logger.warn({ ...logFields, error: reason }, "Partner Center call failed before a response");
+        const delay = this.backoff(attempt, null);
+        if (this.mayRetry(attempt, started, delay)) {
+          await sleep(delay);
+          continue;
+        }
+        throw new PartnerCenterError("unavailable", `Partner Center could not be reached (${spec.context.operation}): ${reason}`, trace);
+      }
+
+      const level = status < 400 ? "info" : status === 429 || status >= 500 ? "warn" : "error";
+      this.logger[level]({ ...logFields, status, durationMs: Date.now() - started }, "Partner Center call");
+
+      if (status >= 200 && status < 300) return { value: this.parse(spec, text, status, trace), ...trace };
+
+      if (status === 401 && !refreshedToken && this.settings.tokens.invalidate) {
+        // an expired or revoked token: fetch a fresh one once, without spending a retry
+        refreshedToken = true;
+        this.settings.tokens.invalidate(spec.auth);
+        attempt--;
+        continue;
+      }
+      if (status === 429 || status >= 500) {
+        const delay = this.backoff(attempt, retryAfter);
+        if (this.mayRetry(attempt, started, delay)) {
+          await sleep(delay);
+          continue;
+        }
+      }
+      throw mapErrorResponse(status, readErrorBody(text), spec.context, trace);
+    }
+  }
+
+  private parse<S extends z.ZodType>(spec: RequestSpec<S>, text: string, status: number, trace: { requestId: string; correlationId: string }): z.infer<S> {
+    const fail = (why: string) =>
+      new PartnerCenterError("unexpected_response", `Partner Center sent an unexpected response to ${spec.context.operation} (HTTP ${status}): ${why}`, { status, ...trace });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw fail(`not JSON: ${JSON.stringify(text.slice(0, 120))}`);
+    }
+    const parsed = spec.schema.safeParse(camelCaseKeys(json));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw fail(`${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+    }
+    return parsed.data;
+  }
+
+  private mayRetry(attempt: number, started: number, delay: number): boolean {
+    return attempt < this.retry.maxAttempts && Date.now() - started + delay <= this.retry.maxTotalMs;
+  }
+
+  /** exponential backoff with jitter, never shorter than what Retry-After asked for */
+  private backoff(attempt: number, retryAfter: string | null): number {
+    const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    const jittered = exponential / 2 + (this.random() * exponential) / 2;
+    const asked = parseRetryAfter(retryAfter);
+    return asked === null ? jittered : asked + (this.random() * this.retry.baseDelayMs) / 4;
+  }
+}
+
+/** Retry-After is seconds, or (rarely) an HTTP date. */
+export function parseRetryAfter(value: string | null): number | null {
+  if (!value) return null;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
