@@ -1,0 +1,212 @@
+// The local console in headless Chromium: the whole removal of a demo customer as a person
+// would do it in the page, the approval by someone else, a refusal, and the reject modal with
+// its validation errors. Uses Debian's chromium: a downloaded browser does not run here.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type Browser, type Locator, type Page, chromium } from "playwright-core";
+import type { Application } from "../../src/app";
+import { loadConfig } from "../../src/config";
+import { APPROVAL_CHANNEL, OFFBOARD_CHANNEL } from "../../src/console/console-identities";
+import { startLocalConsole } from "../../src/console/local-console";
+import { createLogger } from "../../src/logger";
+import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
+import { projectRoot } from "../../src/project-root";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARTIFACTS = path.join(projectRoot(), "test-artifacts", "console");
+const DOC_SCREENSHOTS = path.join(projectRoot(), "docs", "screenshots");
+const STEP_MS = 30_000;
+
+jest.setTimeout(180_000);
+
+describe("local console in a real browser", () => {
+  let app: (Application & { consoleUrl: string }) | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let dataDir: string;
+  let shot = 0;
+
+  beforeAll(async () => {
+    // a missing browser must fail loudly: a skipped browser test would hide a broken console
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is not installed at ${CHROMIUM}. Install Debian's package (apt-get update && apt-get install -y chromium; .ci/run does this) or set CHROMIUM_PATH.`);
+    }
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "console-browser-"));
+    const config = loadConfig({ PORT: "0", EMULATOR_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "silent" });
+    app = await startLocalConsole(config, { logger: createLogger("silent") });
+    // the first directory sync runs in the background at start; the commands need it done
+    const started = app;
+    await waitUntil("the directory sync", async () => (await started.directory.search("Contoso Ltd", 5)).length === 1);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(STEP_MS);
+    await page.goto(app.consoleUrl);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function screenshot(name: string, alsoForDocs?: string): Promise<void> {
+    shot += 1;
+    const file = path.join(ARTIFACTS, `${String(shot).padStart(2, "0")}-${name}.png`);
+    await page.screenshot({ path: file });
+    if (alsoForDocs) {
+      fs.mkdirSync(DOC_SCREENSHOTS, { recursive: true });
+      fs.copyFileSync(file, path.join(DOC_SCREENSHOTS, alsoForDocs));
+    }
+  }
+
+  async function becomeUser(userId: string): Promise<void> {
+    await page.selectOption("#identity", userId);
+  }
+
+  async function openChannel(name: "offboarding" | "approvals"): Promise<void> {
+    await page.locator(`.sidebar .nav-item[data-view="${name === "offboarding" ? OFFBOARD_CHANNEL.id : APPROVAL_CHANNEL.id}"]`).click();
+    await expectVisible(page.locator("#view-title", { hasText: `# ${name}` }));
+  }
+
+  async function slashCommand(text: string): Promise<void> {
+    await page.fill("#command", text);
+    await page.press("#command", "Enter");
+  }
+
+  /** A channel message by its header text (case messages and approval requests have one). */
+  function messageWithHeader(header: string): Locator {
+    return page.locator(".timeline > .msg:not(.ephemeral)", { has: page.locator(".b-header", { hasText: header }) });
+  }
+
+  function ephemeral(text: string | RegExp): Locator {
+    return page.locator(".msg.ephemeral", { hasText: text });
+  }
+
+  /** Presses a button; when it carries a confirm dialog, checks the dialog and confirms. */
+  async function press(scope: Locator, button: string | RegExp, confirm?: { title: string; text?: string | RegExp; yes: string }): Promise<void> {
+    await scope.getByRole("button", { name: button }).click();
+    if (!confirm) return;
+    const dialog = page.getByRole("alertdialog");
+    await expectVisible(dialog.locator("h2", { hasText: confirm.title }));
+    if (confirm.text) await expectVisible(dialog.locator(".dialog-body", { hasText: confirm.text }));
+    await expectVisible(dialog.getByRole("button", { name: "Go back" }));
+    await screenshot(`confirm-${confirm.title.replace(/\W+/g, "-").toLowerCase()}`);
+    await dialog.getByRole("button", { name: confirm.yes, exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+  }
+
+  it("walks the removal of a customer with legacy subscriptions from /offboard to the relink link", async () => {
+    await expectVisible(page.locator("#view-title", { hasText: "# offboarding" }));
+    expect(await page.inputValue("#identity")).toBe("U0OLIVIA");
+
+    // Olivia opens the case
+    await slashCommand("/offboard Contoso Ltd");
+    const caseMessage = messageWithHeader("Offboarding: Contoso Ltd");
+    await expectVisible(caseMessage);
+    await expectVisible(caseMessage.locator(".b-context", { hasText: DEMO_TENANTS.legacyOnly }));
+    await expectVisible(caseMessage.locator("b", { hasText: "Active subscriptions (3)" }));
+    // mentions show as names, code as code: the mrkdwn is rendered, not shown raw
+    await expectVisible(caseMessage.locator(".mention", { hasText: "@Olivia Operator" }));
+    expect(await caseMessage.locator("code", { hasText: DEMO_TENANTS.legacyOnly }).count()).toBe(1);
+    expect(await caseMessage.getByRole("button", { name: "Request removal" }).count()).toBe(0);
+    await screenshot("case-message", "case-message.png");
+
+    // Suspend all, through its confirm dialog
+    await press(caseMessage, /^Suspend all \(3\)$/, { title: "Suspend all subscriptions?", text: "Contoso Ltd", yes: "Suspend 3" });
+    await expectVisible(caseMessage.locator(".b-text", { hasText: /Suspend all\s+finished/ }));
+    await expectVisible(caseMessage.locator(".b-text", { hasText: "3 / 3" }));
+    await expectVisible(caseMessage.getByRole("button", { name: "Request removal" }));
+    await screenshot("suspended");
+
+    // ask for approval
+    await press(caseMessage, "Request removal", { title: "Request removal?", yes: "Request removal" });
+    await expectVisible(ephemeral("Removal requested"));
+    await expectVisible(ephemeral("Only visible to you").filter({ hasText: "#approvals" }));
+    await expectVisible(caseMessage.locator(".b-text", { hasText: "waiting for an approver" }));
+
+    // Nora is no approver: the app refuses, privately
+    await becomeUser("U0NORA");
+    await openChannel("approvals");
+    const approval = messageWithHeader("Approval needed: remove Contoso Ltd");
+    await expectVisible(approval);
+    await press(approval, "Approve", { title: "Remove the reseller relationship?", yes: "Approve and remove" });
+    await expectVisible(ephemeral("Only approvers"));
+    await screenshot("refused-not-an-approver");
+
+    // Alex approves; Nora's refusal is not visible to him
+    await becomeUser("U0ALEX");
+    await expectVisible(approval.getByRole("button", { name: "Approve" }));
+    expect(await ephemeral("Only approvers").count()).toBe(0);
+    await screenshot("approval", "approval.png");
+    await press(approval, "Approve", { title: "Remove the reseller relationship?", text: "cannot be undone", yes: "Approve and remove" });
+    await expectVisible(approval.locator(".b-text", { hasText: /Removed\. Approved by @Alex Approver/ }));
+    expect(await approval.getByRole("button", { name: "Approve", exact: true }).count()).toBe(0);
+
+    // the case message says so, and the thread offers the relink link
+    await openChannel("offboarding");
+    await expectVisible(caseMessage.locator(".b-text", { hasText: /Relationship removed/ }));
+    const reply = caseMessage.locator(".thread .msg", { hasText: "is removed" });
+    await expectVisible(reply);
+    const link = reply.getByRole("link", { name: "Request a reseller relationship" });
+    await expectVisible(link);
+    expect(await link.getAttribute("href")).toMatch(/^https:\/\//);
+    await screenshot("removed-with-relink-link");
+
+    // and Alex's Home tab is there too
+    await page.locator("#nav-home").click();
+    await expectVisible(page.locator(".timeline .b-header", { hasText: "Reseller Offboarding" }));
+    await expectVisible(page.locator(".timeline", { hasText: "Waiting for your approval" }));
+    await screenshot("home-tab");
+  });
+
+  it("asks for a reason in the reject modal and shows the app's validation errors", async () => {
+    await becomeUser("U0OLIVIA");
+    await openChannel("offboarding");
+    await slashCommand("/offboard Fourth Coffee");
+    const caseMessage = messageWithHeader("Offboarding: Fourth Coffee");
+    await press(caseMessage, "Request removal", { title: "Request removal?", yes: "Request removal" });
+
+    await becomeUser("U0ALEX");
+    await openChannel("approvals");
+    const approval = messageWithHeader("Approval needed: remove Fourth Coffee");
+    await press(approval, "Reject");
+    const modal = page.getByRole("dialog");
+    await expectVisible(modal.locator("h2", { hasText: "Reject removal" }));
+    const reason = modal.getByLabel("Reason");
+
+    // too short for the input's min_length: Slack's client refuses before the app sees it
+    await reason.fill("no");
+    await modal.getByRole("button", { name: "Reject", exact: true }).click();
+    await expectVisible(modal.locator(".b-input-error", { hasText: "at least 3 characters" }));
+
+    // long enough for the client, but blank once trimmed: the app answers with response_action errors
+    await reason.fill("   x");
+    await modal.getByRole("button", { name: "Reject", exact: true }).click();
+    await expectVisible(modal.locator(".b-input-error", { hasText: "Please give a reason" }));
+    await screenshot("reject-modal-error");
+
+    await reason.fill("The customer's contract runs until June.");
+    await modal.getByRole("button", { name: "Reject", exact: true }).click();
+    await modal.waitFor({ state: "detached" });
+    await expectVisible(approval.locator(".b-text", { hasText: "Rejected by @Alex Approver" }));
+    await expectVisible(approval.locator(".b-text", { hasText: "contract runs until June" }));
+    await screenshot("rejected");
+  });
+});
+
+async function expectVisible(locator: Locator): Promise<void> {
+  await locator.first().waitFor({ state: "visible", timeout: STEP_MS });
+}
+
+async function waitUntil(what: string, check: () => Promise<boolean>, ms = STEP_MS): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
