@@ -198,6 +198,18 @@ describe("local console in a real browser", () => {
     await expectVisible(approval.locator(".b-text", { hasText: "contract runs until June" }));
     await screenshot("rejected");
   });
+
+  it("shows the app's text as text, and refuses other commands in the composer", async () => {
+    await becomeUser("U0OLIVIA");
+    await openChannel("offboarding");
+    // the app escapes & in mrkdwn; the page must show it once, as a character, and run nothing
+    await slashCommand("/offboard Tom & Jerry's (<b>)");
+    await expectVisible(ephemeral("Use letters, digits"));
+    await slashCommand("/offboard Tom & Jerry's");
+    await expectVisible(ephemeral("No customer matches “Tom & Jerry's”"));
+    await slashCommand("/remind me");
+    await expectVisible(page.locator("#composer-hint", { hasText: "/remind is not a valid command here" }));
+  });
 });
 
 async function expectVisible(locator: Locator): Promise<void> {
