@@ -24,7 +24,9 @@ export async function connectPartnerCenter(config: FactoryConfig, logger?: Logge
     const client = new PartnerCenterRestClient({ baseUrl: config.PARTNER_CENTER_URL, tokens: tokenProviderFromConfig(config), ...common });
     return { api: client, description: config.PARTNER_CENTER_URL, close: () => client.close() };
   }
-  const emulator = await startEmulator({ port: config.EMULATOR_PORT, host: "127.0.0.1", dataDir: config.DATA_DIR });
+  // an in-memory database gets an in-memory emulator: nothing is written to disk
+  const dataDir = config.DATA_DIR.startsWith("memory://") ? undefined : config.DATA_DIR;
+  const emulator = await startEmulator({ port: config.EMULATOR_PORT, host: "127.0.0.1", dataDir });
   const client = new PartnerCenterRestClient({ baseUrl: emulator.url, tokens: new StaticTokenProvider(config.PARTNER_CENTER_TOKEN ?? "emulator"), ...common });
   return {
     api: client,

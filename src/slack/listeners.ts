@@ -1,6 +1,6 @@
 // Bolt listeners: parse the request, acknowledge at once, then call a use case and render.
 // Nothing here decides what is allowed; the workflow and the domain do.
-import type { App, RespondFn } from "@slack/bolt";
+import type { App, RespondArguments, RespondFn } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Customer } from "../domain";
 import type { Store } from "../store";
@@ -19,6 +19,9 @@ export interface ListenerDeps {
   approvalChannelId: string;
   logger: Logger;
 }
+
+/** Answers the user privately: through response_url where Slack gave one, else by direct message. */
+type Reply = (message: string | RespondArguments) => Promise<unknown>;
 
 const ephemeral = (text: string) => ({ response_type: "ephemeral" as const, replace_original: false, text });
 const HAND_MADE = "That button's data is not valid, so nothing was done. Use the buttons on the latest message.";
@@ -46,7 +49,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     updater.remember(view);
   }
 
-  async function resolveCustomer(query: string, respond: RespondFn): Promise<Customer | null> {
+  async function resolveCustomer(query: string, respond: Reply): Promise<Customer | null> {
     const matches = await directory.search(query, 10);
     if (matches.length === 0) {
       await respond(ephemeral(`No customer matches “${query}”. Try part of the company name, the domain (contoso.onmicrosoft.com) or the tenant id.`));
@@ -59,7 +62,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     return matches[0] ?? null;
   }
 
-  async function openCaseFor(userId: string, channelId: string, tenantId: string, client: WebClient, respond: RespondFn): Promise<void> {
+  async function openCaseFor(userId: string, channelId: string, tenantId: string, client: WebClient, respond: Reply): Promise<void> {
     const result = await workflow.startCase(userId, tenantId);
     if (!result.ok) return void (await respond(ephemeral(result.refusal.message)));
     await showCase(client, channelId, result.value);
@@ -102,24 +105,35 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   /** Every button: ack first, decode its value strictly, run the use case, report refusals privately. */
-  function onButton<T>(actionId: string, schema: Parameters<typeof decodeValue<T>>[0], handle: (input: { value: T; userId: string; channelId: string; client: WebClient; respond: RespondFn; triggerId: string }) => Promise<void>) {
+  function onButton<T>(actionId: string, schema: Parameters<typeof decodeValue<T>>[0], handle: (input: { value: T; userId: string; channelId: string; client: WebClient; respond: Reply; triggerId: string }) => Promise<void>) {
     app.action(actionId, async ({ ack, body, action, respond, client }) => {
       await ack();
       const raw = action.type === "button" ? action.value : undefined;
       const value = decodeValue(schema, raw);
-      if (!value) return void (await respond(ephemeral(HAND_MADE)));
       const channelId = "channel" in body && body.channel ? body.channel.id : "";
       const triggerId = "trigger_id" in body ? body.trigger_id : "";
+      // Home-tab buttons come without a response_url: answer those in a direct message instead
+      const hasResponseUrl = "response_url" in body && typeof body.response_url === "string" && body.response_url !== "";
+      const reply: Reply = hasResponseUrl
+        ? respond
+        : async (message) => {
+            const text = typeof message === "string" ? message : (message.text ?? "");
+            await client.chat.postMessage({ channel: body.user.id, text });
+          };
+      if (!value) {
+        logger.warn({ actionId, user: body.user.id }, "refused a button with invalid data");
+        return void (await reply(ephemeral(HAND_MADE)));
+      }
       try {
-        await handle({ value, userId: body.user.id, channelId, client, respond, triggerId });
+        await handle({ value, userId: body.user.id, channelId, client, respond: reply, triggerId });
       } catch (error) {
         logger.error({ err: String(error), actionId }, "action failed");
-        await respond(ephemeral("Something went wrong on our side. Press Re-check to see where things stand."));
+        await reply(ephemeral("Something went wrong on our side. Press Re-check to see where things stand."));
       }
     });
   }
 
-  async function report<T>(respond: RespondFn, outcome: Outcome<T>): Promise<T | null> {
+  async function report<T>(respond: Reply, outcome: Outcome<T>): Promise<T | null> {
     if (outcome.ok) return outcome.value;
     await respond(ephemeral(outcome.refusal.message));
     return null;

@@ -1,6 +1,5 @@
 // Who operates and approves, from the environment or a Slack user group (cached briefly,
 // since group membership changes rarely and every button press asks).
-import type { WebClient } from "@slack/web-api";
 import type { AccessPolicy } from "../domain";
 import type { PolicyProvider } from "../workflow";
 
@@ -12,11 +11,16 @@ export interface SlackPolicyOptions {
   cacheMs?: number;
 }
 
+/** The one Web API call the policy needs; the app's WebClient satisfies it. */
+export interface UsergroupReader {
+  usergroups: { users: { list(args: { usergroup: string }): Promise<{ users?: string[] }> } };
+}
+
 export class SlackPolicyProvider implements PolicyProvider {
   private cached: { at: number; policy: AccessPolicy } | null = null;
 
   constructor(
-    private readonly client: WebClient,
+    private readonly client: UsergroupReader,
     private readonly options: SlackPolicyOptions,
   ) {}
 

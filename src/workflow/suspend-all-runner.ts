@@ -149,15 +149,17 @@ export class SuspendAllRunner {
       try {
         result = await call(target.etag);
       } catch (error) {
-        // the subscription changed since the job was made: read the current etag, or find it already done
-        if (!(error instanceof PartnerCenterError && error.kind === "conflict")) throw error;
+        // the subscription changed since the job was made (stale etag, or someone else already
+        // suspended it): read it again, and either find it done or retry with the current etag
+        if (!(error instanceof PartnerCenterError && (error.kind === "conflict" || error.kind === "invalid"))) throw error;
         const fresh = (await this.partnerCenter.listSubscriptions(tenantId)).find((s) => s.id === item.subscriptionId);
         const wanted = item.action === "suspend" ? "suspended" : "deleted";
         if (fresh?.status === wanted) {
           await this.finishItem(job, tenantId, item, "done", null, null);
           return;
         }
-        result = await call(fresh?.etag);
+        if (error.kind === "invalid" || !fresh) throw error;
+        result = await call(fresh.etag);
       }
       await this.finishItem(job, tenantId, item, "done", null, result.requestId);
     } catch (error) {
