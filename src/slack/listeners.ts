@@ -1,6 +1,6 @@
 // Bolt listeners: parse the request, acknowledge at once, then call a use case and render.
 // Nothing here decides what is allowed; the workflow and the domain do.
-import type { App, RespondArguments, RespondFn } from "@slack/bolt";
+import type { App, RespondArguments } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Customer } from "../domain";
 import type { Store } from "../store";

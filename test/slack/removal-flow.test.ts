@@ -14,7 +14,6 @@ afterAll(async () => h.close());
 
 const removalCalls = () => h.emulator.stats().byRoute["PATCH /customers/{id}"] ?? 0;
 const relationshipOf = (tenantId: string) => h.emulator.snapshot().customers.find((c) => c.id === tenantId)?.relationshipToPartner;
-const lastEphemeral = (user: string) => h.slack.ephemerals.filter((e) => e.user === user).at(-1);
 const ephemeralCount = (user: string) => h.slack.ephemerals.filter((e) => e.user === user).length;
 
 async function nextEphemeral(user: string, before: number, what: string) {
