@@ -12,8 +12,11 @@ import { type Database, type Store, createStore, openDatabase } from "./store";
 import { DirectorySync, OffboardingWorkflow, SuspendAllRunner } from "./workflow";
 
 export interface SlackSettings {
+  /** HTTP mode; unused in Socket Mode */
   signingSecret: string;
   botToken: string;
+  /** xapp- token: Socket Mode instead of the HTTP receiver */
+  appToken?: string | undefined;
   apiUrl?: string | undefined;
   approvalChannelId: string;
 }
@@ -43,11 +46,31 @@ export interface StartOptions {
   /** background workers (job runner, sync, expiry) start unless false; tests drive them by hand */
   background?: boolean;
   host?: string;
+  /** an already-open database to share (two instances on one embedded PGlite in tests); the caller closes it */
+  database?: Database;
+}
+
+const READY_PING_MS = 3_000;
+
+/** Settles with `work`, or rejects once `ms` have passed (the work itself is left to finish). */
+function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function slackSettingsFrom(config: Config): SlackSettings | null {
-  if (!config.SLACK_BOT_TOKEN || !config.SLACK_SIGNING_SECRET || !config.APPROVAL_CHANNEL_ID) return null;
-  return { signingSecret: config.SLACK_SIGNING_SECRET, botToken: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, approvalChannelId: config.APPROVAL_CHANNEL_ID };
+  if (!config.SLACK_BOT_TOKEN || !config.APPROVAL_CHANNEL_ID) return null;
+  if (!config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN) return null;
+  return {
+    signingSecret: config.SLACK_SIGNING_SECRET ?? "",
+    botToken: config.SLACK_BOT_TOKEN,
+    appToken: config.SLACK_APP_TOKEN,
+    apiUrl: config.SLACK_API_URL,
+    approvalChannelId: config.APPROVAL_CHANNEL_ID,
+  };
 }
 
 export async function startApplication(config: Config, options: StartOptions = {}): Promise<Application> {
@@ -55,8 +78,8 @@ export async function startApplication(config: Config, options: StartOptions = {
   const slackSettings = options.slack ?? slackSettingsFrom(config);
   if (!slackSettings) throw new Error("Slack settings are missing: set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and APPROVAL_CHANNEL_ID, or run without them for the local console");
 
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, schema: config.DATABASE_SCHEMA });
-  const closers: Array<() => Promise<void>> = [() => db.close()];
+  const db = options.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, schema: config.DATABASE_SCHEMA }));
+  const closers: Array<() => Promise<void>> = options.database ? [] : [() => db.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: String(error) }, "close failed"));
   };
@@ -65,7 +88,10 @@ export async function startApplication(config: Config, options: StartOptions = {
     const partnerCenter = await connectPartnerCenter(config, logger);
     closers.push(() => partnerCenter.close());
 
-    const runner = new SuspendAllRunner(store, partnerCenter.api, { concurrency: config.SUSPEND_CONCURRENCY, owner: `${process.pid}-${crypto.randomUUID().slice(0, 8)}` }, undefined, logger);
+    const leaseMs = config.JOB_LEASE_SECONDS * 1000;
+    // poll at least twice per lease, so a job whose owner died is picked up soon after its lease ends
+    const runnerOptions = { concurrency: config.SUSPEND_CONCURRENCY, leaseMs, pollMs: Math.min(2_000, Math.ceil(leaseMs / 2)), owner: `${process.pid}-${crypto.randomUUID().slice(0, 8)}` };
+    const runner = new SuspendAllRunner(store, partnerCenter.api, runnerOptions, undefined, logger);
     const directory = new DirectorySync(store, partnerCenter.api, undefined, logger);
     // its own client: the policy is needed before the Bolt app (and its client) exist
     const policy = new SlackPolicyProvider(
@@ -89,7 +115,8 @@ export async function startApplication(config: Config, options: StartOptions = {
       if (req.method === "GET" && path === "/readyz") {
         const checks = { accepting: ready, database: false, partnerCenter: false };
         await db.pool.query("SELECT 1").then(() => (checks.database = true), () => undefined);
-        await partnerCenter.api.ping().then(() => (checks.partnerCenter = true), () => undefined);
+        // the client retries an unreachable Partner Center for many seconds; a probe wants an answer now
+        checks.partnerCenter = await withinMs(READY_PING_MS, partnerCenter.api.ping()).then(() => true, () => false);
         const ok = checks.accepting && checks.database && checks.partnerCenter;
         res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ready" : "not ready", checks }));
         return true;
@@ -108,7 +135,10 @@ export async function startApplication(config: Config, options: StartOptions = {
       directory.startPeriodic(config.DIRECTORY_SYNC_MINUTES * 60_000);
       void directory.sync().catch((error: unknown) => logger.warn({ err: String(error) }, "first directory sync failed"));
       void workflow.resumeInterruptedRemovals().catch((error: unknown) => logger.error({ err: String(error) }, "could not resume removals"));
-      const expiry = setInterval(() => void workflow.expireDue().catch((error: unknown) => logger.warn({ err: String(error) }, "expiry sweep failed")), 60_000);
+      const expiry = setInterval(
+        () => void workflow.expireDue().catch((error: unknown) => logger.warn({ err: String(error) }, "expiry sweep failed")),
+        config.EXPIRY_SWEEP_SECONDS * 1000,
+      );
       expiry.unref();
       timers.push(expiry);
     }

@@ -12,6 +12,8 @@ import { SlackMessageUpdater } from "./message-updater";
 export interface SlackAppOptions {
   signingSecret: string;
   botToken: string;
+  /** with an app-level token the app connects over Socket Mode instead of receiving HTTP */
+  appToken?: string | undefined;
   apiUrl?: string | undefined;
   approvalChannelId: string;
   workflow: OffboardingWorkflow;
@@ -48,22 +50,22 @@ function boltLogger(logger: Logger): BoltLogger {
 
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
-  const receiver = new HTTPReceiver({
-    signingSecret: options.signingSecret,
-    endpoints: ["/slack/events"],
-    logger,
-    // answer Slack as soon as the listener acks; the work goes on after
-    processBeforeResponse: false,
-    unhandledRequestTimeoutMillis: 2900,
-  });
-  const app = new App({
-    token: options.botToken,
-    receiver,
-    logger,
-    clientOptions: options.apiUrl ? { slackApiUrl: options.apiUrl } : {},
-    // no auth.test round trip at start-up; the first call that needs it makes it
-    tokenVerificationEnabled: false,
-  });
+  const clientOptions = options.apiUrl ? { slackApiUrl: options.apiUrl } : {};
+  // no auth.test round trip at start-up; the first call that needs it makes it
+  const common = { token: options.botToken, logger, clientOptions, tokenVerificationEnabled: false };
+  const receiver = options.appToken
+    ? null
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret,
+        endpoints: ["/slack/events"],
+        logger,
+        // answer Slack as soon as the listener acks; the work goes on after
+        processBeforeResponse: false,
+        unhandledRequestTimeoutMillis: 2900,
+      });
+  const app = receiver
+    ? new App({ ...common, receiver })
+    : new App({ ...common, appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } });
   const updater = new SlackMessageUpdater(app.client, options.workflow, options.logger);
   options.workflow.setObserver(updater);
   registerListeners(app, {
@@ -78,7 +80,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const server = http.createServer((req, res) => {
     void (async () => {
       if (options.extraRoutes && (await options.extraRoutes(req, res))) return;
-      receiver.requestListener(req, res);
+      if (receiver) receiver.requestListener(req, res);
+      else res.writeHead(404, { "content-type": "text/plain" }).end("Socket Mode: Slack requests arrive over the WebSocket\n");
     })().catch((error: unknown) => {
       options.logger.error({ err: String(error) }, "request failed");
       if (!res.headersSent) res.writeHead(500).end();
@@ -90,12 +93,17 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     client: app.client,
     updater,
     server,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
+    listen: async (port, host) => {
+      const bound = await new Promise<number>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-      }),
+      });
+      // Socket Mode: open the WebSocket; the HTTP server still serves health (and console) routes
+      if (!receiver) await app.start();
+      return bound;
+    },
     close: async () => {
+      if (!receiver) await app.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await updater.settle();

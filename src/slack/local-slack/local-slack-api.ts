@@ -75,6 +75,9 @@ export class LocalSlackApi {
   readonly openModals: Array<{ triggerId: string; view: Record<string, unknown> }> = [];
   private readonly responseUrls = new Map<string, { channel: string; user: string }>();
   private clock = 1_700_000_000;
+  /** Socket Mode: the WebSocket URL apps.connections.open hands out, and the token it wants */
+  socketModeUrl: string | null = null;
+  appToken: string | null = null;
   private listeners = new Set<() => void>();
   private sequence = 0;
 
@@ -115,7 +118,8 @@ export class LocalSlackApi {
       const token = (req.headers.authorization ?? "").replace(/^Bearer /, "") || (typeof body.token === "string" ? body.token : "");
       const method = path.slice("/api/".length);
       this.calls.push({ method, body, at: Date.now() });
-      const answer = token === this.botToken ? this.call(method, body) : { ok: false, error: "invalid_auth" };
+      const allowed = method === "apps.connections.open" ? token === this.appToken : token === this.botToken;
+      const answer = allowed ? this.call(method, body) : { ok: false, error: "invalid_auth" };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
       this.changed();
       return true;
@@ -194,6 +198,9 @@ export class LocalSlackApi {
         this.homeViews.set(String(body.user_id ?? ""), view);
         return { ok: true };
       }
+      case "apps.connections.open":
+        // Socket Mode asks for its WebSocket URL with the app-level token
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: "not_allowed_token_type" };
       case "usergroups.users.list":
         return { ok: true, users: this.usergroups[String(body.usergroup ?? "")] ?? [] };
       default:
