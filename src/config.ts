@@ -11,7 +11,7 @@ const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL");
 
-const port = z.coerce.number().int().min(0).max(65535);
+const port = z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(0, "must be a port number from 0 to 65535").max(65535, "must be a port number from 0 to 65535");
 const optionalText = z.string().trim().min(1).optional();
 
 export const configSchema = z.object({
@@ -43,6 +43,10 @@ export const configSchema = z.object({
   APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   DIRECTORY_SYNC_MINUTES: z.coerce.number().positive().default(15),
   SUSPEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** how long a Suspend-all job stays claimed without renewal: a dead process's job is taken over after this */
+  JOB_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  /** how often awaiting-approval requests past their expiry are expired (and their messages updated) */
+  EXPIRY_SWEEP_SECONDS: z.coerce.number().positive().max(3600).default(60),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -69,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const issue = parsed.error.issues[0];
   const name = issue?.path.join(".") ?? "environment";
+  if (issue?.code === "invalid_type" && issue.expected === "number") throw new ConfigError(`${name}: must be a number`);
   // never echo the value: it may be a secret
   throw new ConfigError(`${name}: ${issue?.message ?? "invalid"}`);
 }

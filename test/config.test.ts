@@ -27,6 +27,8 @@ describe("loadConfig", () => {
       APPROVAL_TTL_HOURS: 24,
       DIRECTORY_SYNC_MINUTES: 15,
       SUSPEND_CONCURRENCY: 8,
+      JOB_LEASE_SECONDS: 30,
+      EXPIRY_SWEEP_SECONDS: 60,
     });
     // nothing optional is invented: no database server, no Partner Center, no Slack
     for (const name of [
@@ -54,6 +56,8 @@ describe("loadConfig", () => {
       APPROVAL_TTL_HOURS: "2.5",
       SUSPEND_CONCURRENCY: "4",
       PARTNER_CENTER_URL: "http://127.0.0.1:4010/v1",
+      JOB_LEASE_SECONDS: "1.5",
+      EXPIRY_SWEEP_SECONDS: "0.2",
     });
     expect(config).toMatchObject({
       PORT: 8080,
@@ -62,6 +66,8 @@ describe("loadConfig", () => {
       APPROVAL_TTL_HOURS: 2.5,
       SUSPEND_CONCURRENCY: 4,
       PARTNER_CENTER_URL: "http://127.0.0.1:4010/v1",
+      JOB_LEASE_SECONDS: 1.5,
+      EXPIRY_SWEEP_SECONDS: 0.2,
     });
     expect(loadConfig({ DATABASE_URL: "postgres://u@h/db" }).DATABASE_URL).toBe("postgres://u@h/db");
   });
@@ -129,6 +135,7 @@ describe("a bad value stops start-up with one line naming the variable, never ec
     ["PARTNER_CENTER_URL", "not-a-url-secretish", /^PARTNER_CENTER_URL: /],
     ["APPROVAL_TTL_HOURS", "-3", /^APPROVAL_TTL_HOURS: /],
     ["SUSPEND_CONCURRENCY", "1000", /^SUSPEND_CONCURRENCY: /],
+    ["JOB_LEASE_SECONDS", "-7", /^JOB_LEASE_SECONDS: /],
     ["PARTNER_CENTER_RPM", "-7", /^PARTNER_CENTER_RPM: /],
   ])("%s=%j", (name, value, expected) => {
     const error = configError({ ...SLACK_OK, [name]: value });

@@ -9,6 +9,7 @@ import { approvalMessage, rejectModal } from "./blocks/approval-message";
 import { caseMessage } from "./blocks/case-message";
 import { auditMessage, helpMessage, homeView, pickerMessage, statusMessage } from "./blocks/info-messages";
 import type { SlackMessageUpdater } from "./message-updater";
+import { dropHandledRetries } from "./retry-dedupe";
 import { ACTIONS, REJECT_MODAL, REJECT_REASON_BLOCK, REJECT_REASON_INPUT, caseValue, customerValue, decodeValue, itemValue, jobValue, parseOffboardCommand } from "./slack-inputs";
 
 export interface ListenerDeps {
@@ -28,6 +29,7 @@ const HAND_MADE = "That button's data is not valid, so nothing was done. Use the
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { workflow, directory, updater, logger } = deps;
+  app.use(dropHandledRetries(deps.store.processed, logger));
 
   /** Posts (or refreshes) the case message in the channel the operator is working in. */
   async function showCase(client: WebClient, channelId: string, view: CaseView): Promise<void> {

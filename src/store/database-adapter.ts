@@ -16,7 +16,7 @@ export interface DriverAdapterOptions {
   dataDir: string;
   /** PostgreSQL schema to work in (tests isolate themselves this way); default public */
   schema?: string | undefined;
-  /** pool size; PGlite serialises queries anyway */
+  /** pool size for PostgreSQL; the embedded PGlite always gets one connection (see below) */
   maxConnections?: number | undefined;
   /** let the process exit while the embedded server still listens (the Prisma CLI never closes it) */
   unref?: boolean | undefined;
@@ -54,7 +54,11 @@ export async function openDriverAdapter(options: DriverAdapterOptions): Promise<
   await server.start();
   if (options.unref) unrefListener(server);
   const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
-  const pool = createPool(url, schema, Math.min(options.maxConnections ?? 10, EMBEDDED_CONNECTIONS));
+  // one connection: PGlite is a single session, and pglite-socket queues each protocol message on
+  // its own, so two connections' Parse/Bind/Execute outside a transaction interleave and bind one
+  // query's parameters to another's statement ("bind message supplies 8 parameters, but prepared
+  // statement requires 6"). PGlite runs one query at a time anyway, so nothing is lost.
+  const pool = createPool(url, schema, 1);
   return {
     factory: new PrismaPg(pool, { schema }),
     pool,

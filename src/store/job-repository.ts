@@ -74,30 +74,21 @@ function toItem(row: JobItemRow): JobItem {
 export class JobRepository {
   constructor(private readonly prisma: Prisma) {}
 
-  async create(input: {
-    caseId: string;
-    requestedBy: string;
-    items: Array<{ subscriptionId: string; label: string; action: JobItemAction; etag?: string | null | undefined }>;
-  }): Promise<Job> {
-    const id = crypto.randomUUID();
-    const row = await this.prisma.$transaction(async (tx) => {
-      const job = await tx.job.create({
-        data: { id, caseId: input.caseId, kind: "suspend_all", state: "queued", requestedBy: input.requestedBy, total: input.items.length },
-      });
-      await tx.jobItem.createMany({
-        data: input.items.map((item) => ({
-          jobId: id,
-          subscriptionId: item.subscriptionId,
-          label: item.label,
-          action: item.action,
-          state: "pending",
-          requestId: crypto.randomUUID(),
-          etag: item.etag ?? null,
-        })),
-      });
-      return job;
+  async create(input: NewJob): Promise<Job> {
+    return toJob(await this.prisma.$transaction((tx) => insertJob(tx, input)));
+  }
+
+  /**
+   * Creates the case's job unless one is still unfinished, which is returned instead. The case row
+   * is locked first, so two presses at the same moment (or on two instances) make one job.
+   */
+  async createUnlessUnfinished(input: NewJob): Promise<{ job: Job; created: boolean }> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(`SELECT 1 FROM "RemovalCase" WHERE "id" = $1 FOR UPDATE`, input.caseId);
+      const running = await tx.job.findFirst({ where: { caseId: input.caseId, state: { in: ["queued", "running"] } }, orderBy: { createdAt: "desc" } });
+      if (running) return { job: toJob(running), created: false };
+      return { job: toJob(await insertJob(tx, input)), created: true };
     });
-    return toJob(row);
   }
 
   async get(id: string): Promise<Job | null> {
@@ -207,4 +198,31 @@ export class JobRepository {
       return failed.length;
     });
   }
+}
+
+type Transaction = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
+
+export interface NewJob {
+  caseId: string;
+  requestedBy: string;
+  items: Array<{ subscriptionId: string; label: string; action: JobItemAction; etag?: string | null | undefined }>;
+}
+
+async function insertJob(tx: Transaction, input: NewJob): Promise<JobRow> {
+  const id = crypto.randomUUID();
+  const job = await tx.job.create({
+    data: { id, caseId: input.caseId, kind: "suspend_all", state: "queued", requestedBy: input.requestedBy, total: input.items.length },
+  });
+  await tx.jobItem.createMany({
+    data: input.items.map((item) => ({
+      jobId: id,
+      subscriptionId: item.subscriptionId,
+      label: item.label,
+      action: item.action,
+      state: "pending",
+      requestId: crypto.randomUUID(),
+      etag: item.etag ?? null,
+    })),
+  });
+  return job;
 }

@@ -233,7 +233,7 @@ export class OffboardingWorkflow {
     if (work.length === 0) {
       return this.refuse(actor, "subscriptions.suspend_all", "not_actionable", "No subscription is left to suspend or cancel.", removalCase);
     }
-    const job = await this.store.jobs.create({
+    const { job, created } = await this.store.jobs.createUnlessUnfinished({
       caseId,
       requestedBy: actor,
       items: work.map(({ subscription, action }) => ({
@@ -243,6 +243,8 @@ export class OffboardingWorkflow {
         etag: subscription.etag ?? null,
       })),
     });
+    // a press at the same moment (a double click, another instance) made the job first
+    if (!created) return success({ job, queued: job.total, joined: true });
     await this.audit(actor, "subscriptions.suspend_all.queued", "ok", removalCase, null, { jobId: job.id, count: work.length });
     this.notify(caseId, "job_started");
     this.onJobQueued();

@@ -54,7 +54,7 @@ export class SlackRequestSender {
     messageTs: string,
     action: { action_id: string; value: string },
     responseUrl: string,
-    options: { triggerId?: string; isEphemeral?: boolean } = {},
+    options: { triggerId?: string; isEphemeral?: boolean; headers?: Record<string, string> } = {},
   ): Promise<{ status: number; body: string }> {
     const payload = {
       type: "block_actions",
@@ -69,7 +69,7 @@ export class SlackRequestSender {
       response_url: responseUrl,
       actions: [{ type: "button", block_id: "b", action_id: action.action_id, value: action.value, action_ts: String(Date.now() / 1000), text: { type: "plain_text", text: "x" } }],
     };
-    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
+    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded", options.headers);
   }
 
   /** A button on the App Home: Slack sends the view, no channel, no message and no response_url. */

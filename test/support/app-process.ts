@@ -1,0 +1,182 @@
+// Runs the app as a separate process (src/main.ts through tsx, no build), so a test can kill it
+// the hard way or send it SIGTERM. The test process plays Slack (a local Web API stand-in) and
+// Partner Center (the emulator); the app's database is a PGlite folder on disk, or a fresh schema
+// on the PostgreSQL named by DATABASE_URL.
+import { type ChildProcess, spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { type Database, openDatabase } from "../../src/store";
+import { LocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
+import { SlackRequestSender } from "../../src/slack/local-slack/slack-request-signer";
+import { ACTIONS } from "../../src/slack/slack-inputs";
+import { APPROVAL_CHANNEL, APPROVER, OPERATOR, SECOND_APPROVER, buttonsOf, waitFor } from "./app-harness";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+export interface AppProcess {
+  child: ChildProcess;
+  url: string;
+  sender: SlackRequestSender;
+  /** the JSON log lines it wrote so far */
+  logs: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** What several app processes in one test share: the database, Slack, the secrets. */
+export interface ProcessWorld {
+  slack: LocalSlackApi;
+  slackUrl: string;
+  signingSecret: string;
+  botToken: string;
+  dataDir: string;
+  schema: string | null;
+  start(partnerCenterUrl: string, env?: Record<string, string>): Promise<AppProcess>;
+  /** opens the app's database from the test process (only while no app process holds a PGlite folder) */
+  openDatabase(): Promise<Database>;
+  close(): Promise<void>;
+}
+
+export async function createProcessWorld(): Promise<ProcessWorld> {
+  const signingSecret = crypto.randomBytes(16).toString("hex");
+  const botToken = `xoxb-proc-${crypto.randomBytes(8).toString("hex")}`;
+  const slack = new LocalSlackApi(botToken, {});
+  const slackServer = http.createServer((req, res) => {
+    void slack.handle(req, res).then((handled) => {
+      if (!handled) res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => slackServer.listen(0, "127.0.0.1", resolve));
+  const slackUrl = `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "offboarding-proc-"));
+  const databaseUrl = process.env.DATABASE_URL;
+  const schema = databaseUrl ? `test_${crypto.randomBytes(6).toString("hex")}` : null;
+  const running = new Set<AppProcess>();
+
+  const start = async (partnerCenterUrl: string, env: Record<string, string> = {}): Promise<AppProcess> => {
+    const childEnv: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: dataDir,
+      ...(databaseUrl && schema ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : {}),
+      PORT: "0",
+      LOG_LEVEL: "info",
+      PARTNER_CENTER_URL: partnerCenterUrl,
+      PARTNER_CENTER_TOKEN: "emulator-token",
+      PARTNER_CENTER_RPM: "6000",
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_BOT_TOKEN: botToken,
+      SLACK_API_URL: `${slackUrl}/api/`,
+      APPROVAL_CHANNEL_ID: APPROVAL_CHANNEL,
+      APPROVER_USER_IDS: `${APPROVER.id},${SECOND_APPROVER.id}`,
+      OPERATOR_USER_IDS: OPERATOR.id,
+      SUSPEND_CONCURRENCY: "8",
+      ...env,
+    };
+    // `node --import tsx`, not the tsx CLI: the CLI runs the app in a grandchild that a SIGKILL would orphan
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const logs: string[] = [];
+    let stderr = "";
+    let buffered = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      logs.push(...lines.filter((line) => line.trim() !== ""));
+    });
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    let exited = false;
+    void exit.then(() => (exited = true));
+    const port = await waitFor(
+      "the app process to listen",
+      () => {
+        if (exited) throw new Error(`the app process exited before it listened: ${stderr.slice(-2000)}`);
+        for (const line of logs) {
+          const parsed = parseLine(line);
+          if (parsed?.msg === "reseller offboarding is running" && typeof parsed.port === "number") return parsed.port;
+        }
+        return undefined;
+      },
+      30_000,
+    );
+    const url = `http://127.0.0.1:${port}`;
+    const handle: AppProcess = {
+      child,
+      url,
+      sender: new SlackRequestSender(url, signingSecret),
+      logs,
+      exit,
+      stop: async (signal) => {
+        if (!exited) child.kill(signal);
+        const result = await exit;
+        running.delete(handle);
+        return result;
+      },
+    };
+    running.add(handle);
+    return handle;
+  };
+
+  return {
+    slack,
+    slackUrl,
+    signingSecret,
+    botToken,
+    dataDir,
+    schema,
+    start,
+    openDatabase: () =>
+      databaseUrl && schema ? openDatabase({ databaseUrl, dataDir: "unused", schema }) : openDatabase({ dataDir }),
+    close: async () => {
+      for (const app of [...running]) await app.stop("SIGKILL");
+      if (databaseUrl && schema) {
+        const pool = new pg.Pool({ connectionString: databaseUrl });
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await pool.end();
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      await new Promise<void>((resolve) => slackServer.close(() => resolve()));
+    },
+  };
+}
+
+/** One pino line as an object, or null when the line is not JSON. */
+export function parseLine(line: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(line);
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Opens the customer's case with a signed /offboard and presses Suspend all on the case message,
+ * as an operator would; returns the case message (the stand-in keeps it up to date).
+ */
+export async function pressSuspendAll(world: ProcessWorld, app: AppProcess, companyName: string): Promise<{ channel: string; ts: string; blocks: unknown[] }> {
+  const channel = "C0OFFBOARD";
+  // the first directory sync may still be running: ask again until the case message appears
+  const message = await waitFor(
+    `case message for ${companyName}`,
+    async () => {
+      const found = world.slack.messages.find((m) => m.channel === channel && m.text.includes(companyName));
+      if (found) return found;
+      await app.sender.slashCommand(OPERATOR, channel, companyName, world.slack.createResponseUrl(world.slackUrl, channel, OPERATOR.id));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return undefined;
+    },
+    30_000,
+  );
+  const button = buttonsOf(message.blocks).find((b) => b.action_id === ACTIONS.suspendAll);
+  if (!button?.value) throw new Error("no Suspend all button on the case message");
+  const pressed = await app.sender.blockAction(OPERATOR, channel, message.ts, { action_id: ACTIONS.suspendAll, value: button.value }, world.slack.createResponseUrl(world.slackUrl, channel, OPERATOR.id));
+  if (pressed.status !== 200) throw new Error(`Suspend all was answered ${pressed.status}`);
+  return message;
+}
