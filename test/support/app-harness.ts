@@ -37,6 +37,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * A second instance of the app on the same database, Slack stand-in and emulator: its own
+ * process-like state (runner, Bolt app, port). On PostgreSQL it opens its own pool on the same
+ * schema, as a second process would; on PGlite it shares the first instance's database.
+ */
+export async function startSecondInstance(h: Harness): Promise<{ app: Application; sender: SlackRequestSender; logs: string[] }> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  const shared = process.env.DATABASE_URL ? {} : { database: h.app.db };
+  const app = await startApplication(h.app.config, { logger: createLogger("debug", sink), host: "127.0.0.1", ...shared });
+  return { app, sender: new SlackRequestSender(app.url, h.signingSecret), logs };
+}
+
 /** Waits until `check` returns a value (not undefined/false), or fails after `ms`. */
 export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
