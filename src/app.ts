@@ -51,6 +51,7 @@ export interface StartOptions {
 }
 
 const READY_PING_MS = 3_000;
+const PROCESSED_KEY_RETENTION_MS = 24 * 3600_000;
 
 /** Settles with `work`, or rejects once `ms` have passed (the work itself is left to finish). */
 function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
@@ -135,10 +136,12 @@ export async function startApplication(config: Config, options: StartOptions = {
       directory.startPeriodic(config.DIRECTORY_SYNC_MINUTES * 60_000);
       void directory.sync().catch((error: unknown) => logger.warn({ err: String(error) }, "first directory sync failed"));
       void workflow.resumeInterruptedRemovals().catch((error: unknown) => logger.error({ err: String(error) }, "could not resume removals"));
-      const expiry = setInterval(
-        () => void workflow.expireDue().catch((error: unknown) => logger.warn({ err: String(error) }, "expiry sweep failed")),
-        config.EXPIRY_SWEEP_SECONDS * 1000,
-      );
+      const sweep = async () => {
+        await workflow.expireDue();
+        // Slack retries arrive within minutes; a day of remembered request keys is plenty
+        await store.processed.forgetOlderThan(new Date(Date.now() - PROCESSED_KEY_RETENTION_MS));
+      };
+      const expiry = setInterval(() => void sweep().catch((error: unknown) => logger.warn({ err: String(error) }, "expiry sweep failed")), config.EXPIRY_SWEEP_SECONDS * 1000);
       expiry.unref();
       timers.push(expiry);
     }

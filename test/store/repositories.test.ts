@@ -101,6 +101,11 @@ describe(`store on ${describeDatabase()}`, () => {
     const key = crypto.randomUUID();
     expect(await store.processed.firstTime(key)).toBe(true);
     expect(await store.processed.firstTime(key)).toBe(false);
+    // old keys are trimmed: a cutoff before the key keeps it, one after forgets it
+    expect(await store.processed.forgetOlderThan(new Date(Date.now() - 60_000))).toBe(0);
+    expect(await store.processed.firstTime(key)).toBe(false);
+    expect(await store.processed.forgetOlderThan(new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(1);
+    expect(await store.processed.firstTime(key)).toBe(true);
   });
 
   test("a job is claimed by one owner at a time and taken over when its lease runs out", async () => {
