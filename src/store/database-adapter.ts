@@ -4,6 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -48,7 +49,8 @@ export async function openDriverAdapter(options: DriverAdapterOptions): Promise<
   const inMemory = options.dataDir.startsWith("memory://");
   const pgliteDir = inMemory ? options.dataDir : path.resolve(options.dataDir, "pglite");
   if (!inMemory) fs.mkdirSync(pgliteDir, { recursive: true });
-  const db = await PGlite.create(inMemory ? undefined : pgliteDir);
+  // pg_trgm backs the customer search's substring index (see the directory_trigram_search migration)
+  const db = await PGlite.create({ ...(inMemory ? {} : { dataDir: pgliteDir }), extensions: { pg_trgm } });
   // port 0: the OS picks a free loopback port, so two embedded instances never collide
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: EMBEDDED_CONNECTIONS });
   await server.start();

@@ -63,8 +63,26 @@ export class DirectoryRepository {
   }
 
   /**
+   * Refreshes the planner's statistics after a sync. The embedded database has no autovacuum, so
+   * without this the planner never learns the table grew and scans it instead of using the
+   * trigram index.
+   */
+  async refreshStatistics(): Promise<void> {
+    await this.prisma.$executeRawUnsafe(`ANALYZE "DirectoryCustomer"`);
+  }
+
+  /** Whether the directory holds anyone; unlike count() it stops at the first row. */
+  async isEmpty(): Promise<boolean> {
+    return (await this.prisma.directoryCustomer.findFirst({ select: { tenantId: true } })) === null;
+  }
+
+  /**
    * Finds customers by company name, domain or tenant id. Exact tenant ids and prefixes come
-   * first (index scans); a substring match fills the rest.
+   * first (index scans; ordering by ~<~ lets the text_pattern_ops index return them in order
+   * instead of sorting every match); substring matches fill the rest, asked for only when the
+   * prefixes leave room (they use the trigram index where pg_trgm is installed; OFFSET 0 keeps
+   * the planner from walking the companyName index instead, which reads most of the table when
+   * the matches sort late).
    */
   async search(query: string, limit = 10): Promise<Customer[]> {
     const text = query.trim().toLowerCase();
@@ -72,17 +90,23 @@ export class DirectoryRepository {
     const exact = await this.prisma.directoryCustomer.findUnique({ where: { tenantId: text } });
     if (exact) return [toCustomer(exact)];
     const literal = likeLiteral(text);
-    const rows = await this.prisma.$queryRawUnsafe<Array<{ tenantId: string; companyName: string; domain: string; relationshipToPartner: string }>>(
-      `(SELECT "tenantId","companyName","domain","relationshipToPartner", 0 AS rank FROM "DirectoryCustomer"
-         WHERE "searchText" LIKE $1 ORDER BY "searchText" LIMIT $3)
-       UNION ALL
-       (SELECT "tenantId","companyName","domain","relationshipToPartner", 1 AS rank FROM "DirectoryCustomer"
-         WHERE "searchText" LIKE $2 AND "searchText" NOT LIKE $1 ORDER BY "companyName" LIMIT $3)
-       ORDER BY rank, "companyName" LIMIT $3`,
+    type Row = { tenantId: string; companyName: string; domain: string; relationshipToPartner: string };
+    const prefixed = await this.prisma.$queryRawUnsafe<Row[]>(
+      `SELECT * FROM (SELECT "tenantId","companyName","domain","relationshipToPartner" FROM "DirectoryCustomer"
+         WHERE "searchText" LIKE $1 ORDER BY "searchText" USING ~<~ LIMIT $2) AS hits ORDER BY "companyName"`,
       `${literal}%`,
-      `%${literal}%`,
       limit,
     );
+    // enough prefix matches: substring ones would rank below them and never be shown
+    if (prefixed.length >= limit) return prefixed.map(toCustomer);
+    const contained = await this.prisma.$queryRawUnsafe<Row[]>(
+      `SELECT * FROM (SELECT "tenantId","companyName","domain","relationshipToPartner" FROM "DirectoryCustomer"
+         WHERE "searchText" LIKE $1 AND "searchText" NOT LIKE $2 OFFSET 0) AS hits ORDER BY "companyName" LIMIT $3`,
+      `%${literal}%`,
+      `${literal}%`,
+      limit - prefixed.length,
+    );
+    const rows = [...prefixed, ...contained];
     return rows.map(toCustomer);
   }
 }

@@ -30,7 +30,8 @@ export class DirectorySync {
 
   /** Searches the directory, syncing first if it has never been filled. */
   async search(query: string, limit = 10): Promise<Customer[]> {
-    if ((await this.store.directory.count()) === 0) await this.sync();
+    // isEmpty, not count(): counting 100,000 rows on every keystroke cost ~20 ms
+    if (await this.store.directory.isEmpty()) await this.sync();
     return this.store.directory.search(query, limit);
   }
 
@@ -58,6 +59,7 @@ export class DirectorySync {
       page = await this.partnerCenter.listCustomers({ pageSize: this.pageSize, continuation: page.continuation });
     }
     await this.store.directory.markMissingAsRemoved(startedAt);
+    await this.store.directory.refreshStatistics();
     this.logger.info({ customers: count }, "customer directory synced");
     return count;
   }

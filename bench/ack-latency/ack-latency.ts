@@ -1,0 +1,47 @@
+// Acknowledgement latency: the app (embedded database, emulator) runs here; a forked driver
+// process sends signed slash commands and button presses at fixed rates and times each HTTP
+// response, which Bolt sends when the listener acks.
+import { fork } from "node:child_process";
+import path from "node:path";
+import { DEMO_TENANTS } from "../../src/partner-center/emulator";
+import { OPERATOR, OPS_CHANNEL, startBenchApp } from "../bench-app";
+import { type BenchRow, finishBench, ms } from "../bench-results";
+import { type DriverRequest, type DriverResult, isDriverResult, RATES } from "./ack-driver-protocol";
+
+async function main(): Promise<void> {
+  const bench = await startBenchApp({ env: { PARTNER_CENTER_RPM: "6000", DIRECTORY_SYNC_MINUTES: "600" } });
+  try {
+    await bench.app.directory.sync();
+    // a real case, so Re-check presses do real work
+    const opened = await bench.app.workflow.startCase(OPERATOR.id, DEMO_TENANTS.legacyOnly);
+    if (!opened.ok) throw new Error(opened.refusal.message);
+    const request: DriverRequest = {
+      appUrl: bench.app.url,
+      signingSecret: bench.signingSecret,
+      caseId: opened.value.removalCase.id,
+      responseUrls: Array.from({ length: 4 }, () => bench.slack.createResponseUrl(bench.slackUrl, OPS_CHANNEL, OPERATOR.id)),
+    };
+    const results = await new Promise<DriverResult[]>((resolve, reject) => {
+      const driver = fork(path.join(__dirname, "ack-driver.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      driver.on("message", (message: unknown) => {
+        if (isDriverResult(message)) resolve(message.results);
+      });
+      driver.on("exit", (code) => reject(new Error(`driver exited with ${code ?? "a signal"} before reporting`)));
+      driver.send(request);
+    });
+    const rows: BenchRow[] = results.map((r) => ({
+      bench: "ack-latency",
+      figure: `${r.rate}/s × ${r.sent}: p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, max ${ms(r.max)}, errors ${r.errors}`,
+      target: r.rate === Math.max(...RATES) ? "p99 < 50 ms, no errors" : "",
+      pass: r.rate === Math.max(...RATES) ? r.p99 < 50 && r.errors === 0 : null,
+    }));
+    await finishBench(rows);
+  } finally {
+    await bench.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

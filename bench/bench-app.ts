@@ -1,0 +1,76 @@
+// Starts the whole app the way a new user runs it (embedded PGlite in memory, the Partner Center
+// emulator over HTTP) with a local Slack Web API stand-in, for the benchmarks. test/ is not part
+// of the build, so this mirrors test/support/app-harness.ts instead of importing it.
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Application, startApplication } from "../src/app";
+import { loadConfig } from "../src/config";
+import { createLogger } from "../src/logger";
+import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "../src/partner-center/emulator";
+import { LocalSlackApi } from "../src/slack/local-slack/local-slack-api";
+import type { SlackUser } from "../src/slack/local-slack/slack-request-signer";
+
+export const OPERATOR: SlackUser = { id: "U0OPERATOR", name: "olivia" };
+export const APPROVER: SlackUser = { id: "U0APPROVER", name: "alex" };
+export const OPS_CHANNEL = "C0OFFBOARD";
+export const APPROVAL_CHANNEL = "C0APPROVALS";
+
+export interface BenchApp {
+  app: Application;
+  slack: LocalSlackApi;
+  slackUrl: string;
+  emulator: EmulatorHandle;
+  signingSecret: string;
+  close(): Promise<void>;
+}
+
+export interface BenchAppOptions {
+  env?: Record<string, string>;
+  emulator?: EmulatorOptions;
+  background?: boolean;
+  /** where the embedded database lives; in memory unless given */
+  dataDir?: string;
+}
+
+export async function startBenchApp(options: BenchAppOptions = {}): Promise<BenchApp> {
+  const signingSecret = crypto.randomBytes(16).toString("hex");
+  const botToken = `xoxb-bench-${crypto.randomBytes(8).toString("hex")}`;
+  const slack = new LocalSlackApi(botToken, {});
+  const slackServer = http.createServer((req, res) => {
+    void slack.handle(req, res).then((handled) => {
+      if (!handled) res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => slackServer.listen(0, "127.0.0.1", resolve));
+  const slackUrl = `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}`;
+  const emulator = await startEmulator({ port: 0, host: "127.0.0.1", ...options.emulator });
+  const config = loadConfig({
+    DATA_DIR: options.dataDir ?? "memory://",
+    PORT: "0",
+    LOG_LEVEL: "warn",
+    PARTNER_CENTER_URL: emulator.url,
+    PARTNER_CENTER_TOKEN: "emulator-token",
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_API_URL: `${slackUrl}/api/`,
+    APPROVAL_CHANNEL_ID: APPROVAL_CHANNEL,
+    APPROVER_USER_IDS: APPROVER.id,
+    OPERATOR_USER_IDS: `${OPERATOR.id},${APPROVER.id}`,
+    ...options.env,
+  });
+  // warnings and errors still reach stderr, so a failing run says why
+  const app = await startApplication(config, { logger: createLogger("warn", process.stderr), host: "127.0.0.1", background: options.background ?? true });
+  return {
+    app,
+    slack,
+    slackUrl,
+    emulator,
+    signingSecret,
+    close: async () => {
+      await app.close();
+      await emulator.close();
+      await new Promise<void>((resolve) => slackServer.close(() => resolve()));
+    },
+  };
+}

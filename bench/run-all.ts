@@ -1,0 +1,36 @@
+// Runs every bench in a child process of its own (so each reports its own peak RSS), collects the
+// rows they send over IPC, prints one table, and exits non-zero when any target is missed.
+import { fork } from "node:child_process";
+import path from "node:path";
+import { type BenchRow, formatTable, isBenchReport } from "./bench-results";
+
+const BENCHES = ["suspend-all/suspend-all.js", "customer-search/customer-search.js", "ack-latency/ack-latency.js"];
+
+function runBench(file: string): Promise<{ rows: BenchRow[]; code: number | null }> {
+  return new Promise((resolve) => {
+    const rows: BenchRow[] = [];
+    const child = fork(path.join(__dirname, file), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    child.on("message", (message: unknown) => {
+      if (isBenchReport(message)) rows.push(...message.rows);
+    });
+    child.on("exit", (code) => resolve({ rows, code }));
+  });
+}
+
+async function main(): Promise<void> {
+  const all: BenchRow[] = [];
+  let failed = false;
+  for (const file of BENCHES) {
+    const name = file.split("/")[0] ?? file;
+    console.log(`\n== ${name}`);
+    const { rows, code } = await runBench(file);
+    all.push(...rows);
+    if (code !== 0) failed = true;
+    // a bench that died before reporting still shows up, as a failure
+    if (rows.length === 0) all.push({ bench: name, figure: `exited with ${code ?? "a signal"} before reporting`, target: "", pass: false });
+  }
+  console.log(`\n${formatTable(all)}`);
+  process.exitCode = failed || all.some((r) => r.pass === false) ? 1 : 0;
+}
+
+void main();
