@@ -9,6 +9,7 @@ import { approvalMessage, rejectModal } from "./blocks/approval-message";
 import { caseMessage } from "./blocks/case-message";
 import { auditMessage, helpMessage, homeView, pickerMessage, statusMessage } from "./blocks/info-messages";
 import type { SlackMessageUpdater } from "./message-updater";
+import { PostAckQueue } from "./post-ack-queue";
 import { dropHandledRetries } from "./retry-dedupe";
 import { ACTIONS, REJECT_MODAL, REJECT_REASON_BLOCK, REJECT_REASON_INPUT, caseValue, customerValue, decodeValue, itemValue, jobValue, parseOffboardCommand } from "./slack-inputs";
 
@@ -19,6 +20,8 @@ export interface ListenerDeps {
   updater: SlackMessageUpdater;
   approvalChannelId: string;
   logger: Logger;
+  /** how many acknowledged requests are worked at once */
+  workConcurrency?: number;
 }
 
 /** Answers the user privately: through response_url where Slack gave one, else by direct message. */
@@ -29,6 +32,7 @@ const HAND_MADE = "That button's data is not valid, so nothing was done. Use the
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { workflow, directory, updater, logger } = deps;
+  const queue = new PostAckQueue(deps.workConcurrency ?? 4);
   app.use(dropHandledRetries(deps.store.processed, logger));
 
   /** Posts (or refreshes) the case message in the channel the operator is working in. */
@@ -72,6 +76,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   app.command("/offboard", async ({ command, ack, respond, client }) => {
     await ack();
+    await queue.run(() => handleCommand(command, respond, client));
+  });
+
+  async function handleCommand(command: { text?: string; user_id: string; channel_id: string }, respond: Reply, client: WebClient): Promise<void> {
     const parsed = parseOffboardCommand(command.text ?? "");
     try {
       switch (parsed.kind) {
@@ -104,7 +112,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       logger.error({ err: String(error), command: "/offboard" }, "command failed");
       await respond(ephemeral("Something went wrong on our side; nothing was changed. Please try again in a minute."));
     }
-  });
+  }
 
   /** Every button: ack first, decode its value strictly, run the use case, report refusals privately. */
   function onButton<T>(actionId: string, schema: Parameters<typeof decodeValue<T>>[0], handle: (input: { value: T; userId: string; channelId: string; client: WebClient; respond: Reply; triggerId: string }) => Promise<void>) {
@@ -126,12 +134,14 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         logger.warn({ actionId, user: body.user.id }, "refused a button with invalid data");
         return void (await reply(ephemeral(HAND_MADE)));
       }
-      try {
-        await handle({ value, userId: body.user.id, channelId, client, respond: reply, triggerId });
-      } catch (error) {
-        logger.error({ err: String(error), actionId }, "action failed");
-        await reply(ephemeral("Something went wrong on our side. Press Re-check to see where things stand."));
-      }
+      await queue.run(async () => {
+        try {
+          await handle({ value, userId: body.user.id, channelId, client, respond: reply, triggerId });
+        } catch (error) {
+          logger.error({ err: String(error), actionId }, "action failed");
+          await reply(ephemeral("Something went wrong on our side. Press Re-check to see where things stand."));
+        }
+      });
     });
   }
 
@@ -224,14 +234,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (!target) return void (await ack({ response_action: "errors", errors: { [REJECT_REASON_BLOCK]: HAND_MADE } }));
     if (reason.trim().length < 3) return void (await ack({ response_action: "errors", errors: { [REJECT_REASON_BLOCK]: "Please give a reason of at least a few words." } }));
     await ack();
-    const result = await workflow.reject(body.user.id, target.c, reason);
-    if (!result.ok) {
-      await client.chat.postEphemeral({ channel: deps.approvalChannelId, user: body.user.id, text: result.refusal.message });
-    }
+    await queue.run(async () => {
+      const result = await workflow.reject(body.user.id, target.c, reason);
+      if (!result.ok) {
+        await client.chat.postEphemeral({ channel: deps.approvalChannelId, user: body.user.id, text: result.refusal.message });
+      }
+    });
   });
 
   app.event("app_home_opened", async ({ event, client }) => {
     if (event.tab !== "home") return;
-    await client.views.publish({ user_id: event.user, view: homeView(await workflow.homeFor(event.user)) });
+    await queue.run(async () => client.views.publish({ user_id: event.user, view: homeView(await workflow.homeFor(event.user)) }));
   });
 }

@@ -27,10 +27,18 @@ export function slackRequestKey(body: unknown): string | null {
 export function dropHandledRetries(keys: RequestKeys, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const key = slackRequestKey(args.body);
-    // recorded on every request, not only retries: the retry must find the original's key
-    const first = key ? await keys.firstTime(key) : true;
     const retryNum = args.context.retryNum;
-    if (first || retryNum === undefined) {
+    if (retryNum === undefined) {
+      // a first delivery is handled at once and its key recorded alongside: a database write must
+      // not stand between Slack and its acknowledgement. Slack retries only after ~3 s, by which
+      // time the key is long written.
+      if (key) void keys.firstTime(key).catch((error: unknown) => logger.warn({ key, err: String(error) }, "could not record a Slack request key"));
+      await args.next();
+      return;
+    }
+    // a retry: handle it only if the original never arrived (its key is not recorded)
+    const first = key ? await keys.firstTime(key) : true;
+    if (first) {
       await args.next();
       return;
     }
