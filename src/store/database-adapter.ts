@@ -1,5 +1,6 @@
 // Opens the one driver adapter the app uses everywhere (adapter-pg), against either a real
 // PostgreSQL (DATABASE_URL) or the embedded PGlite served on a loopback port by pglite-socket.
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -33,6 +34,20 @@ export interface OpenedAdapter {
 
 const EMBEDDED_CONNECTIONS = 20;
 
+// PostgreSQL's defaults (128 MB shared buffers) are sized for a server; the embedded database
+// holds one partner's data and shares the app's process and memory budget
+const EMBEDDED_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB", "-c", "work_mem=4MB", "-c", "maintenance_work_mem=16MB"];
+
+function createClusterInChildProcess(dataDir: string): Promise<void> {
+  const script = "const { PGlite } = require(process.argv[1]); PGlite.create({ dataDir: process.argv[2] }).then((db) => db.close()).catch((e) => { console.error(e && e.message ? e.message : String(e)); process.exit(1); });";
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["-e", script, require.resolve("@electric-sql/pglite"), dataDir], (error, _stdout, stderr) => {
+      if (error) reject(new Error(`could not create the embedded database in ${dataDir}: ${stderr.trim() || error.message}`));
+      else resolve();
+    });
+  });
+}
+
 export async function openDriverAdapter(options: DriverAdapterOptions): Promise<OpenedAdapter> {
   const schema = options.schema ?? "public";
   if (options.databaseUrl) {
@@ -50,7 +65,10 @@ export async function openDriverAdapter(options: DriverAdapterOptions): Promise<
   const pgliteDir = inMemory ? options.dataDir : path.resolve(options.dataDir, "pglite");
   if (!inMemory) fs.mkdirSync(pgliteDir, { recursive: true });
   // pg_trgm backs the customer search's substring index (see the directory_trigram_search migration)
-  const db = await PGlite.create({ ...(inMemory ? {} : { dataDir: pgliteDir }), extensions: { pg_trgm } });
+  // a new cluster is created (initdb) in a short-lived child process: initdb grows PGlite's
+  // WebAssembly memory by several hundred MB, which would otherwise stay with the app for good
+  if (!inMemory && !fs.existsSync(path.join(pgliteDir, "PG_VERSION"))) await createClusterInChildProcess(pgliteDir);
+  const db = await PGlite.create({ ...(inMemory ? {} : { dataDir: pgliteDir }), extensions: { pg_trgm }, startParams: EMBEDDED_START_PARAMS });
   // port 0: the OS picks a free loopback port, so two embedded instances never collide
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: EMBEDDED_CONNECTIONS });
   await server.start();
