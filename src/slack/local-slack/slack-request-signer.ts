@@ -58,16 +58,13 @@ export class SlackRequestSender {
   ): Promise<{ status: number; body: string }> {
     const payload = {
       type: "block_actions",
-      team: { id: this.teamId, domain: "local" },
-      user: { id: user.id, username: user.name, name: user.name, team_id: this.teamId },
-      api_app_id: "ALOCAL",
-      token: "legacy-unused",
+      ...this.envelope(user),
       container: { type: "message", message_ts: messageTs, channel_id: channel, is_ephemeral: options.isEphemeral ?? false },
       trigger_id: options.triggerId ?? this.nextTrigger(),
       channel: { id: channel, name: channel },
       message: { ts: messageTs, type: "message" },
       response_url: responseUrl,
-      actions: [{ type: "button", block_id: "b", action_id: action.action_id, value: action.value, action_ts: String(Date.now() / 1000), text: { type: "plain_text", text: "x" } }],
+      actions: [buttonAction(action)],
     };
     return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded", options.headers);
   }
@@ -76,14 +73,11 @@ export class SlackRequestSender {
   homeBlockAction(user: SlackUser, viewId: string, action: { action_id: string; value: string }, options: { triggerId?: string } = {}): Promise<{ status: number; body: string }> {
     const payload = {
       type: "block_actions",
-      team: { id: this.teamId, domain: "local" },
-      user: { id: user.id, username: user.name, name: user.name, team_id: this.teamId },
-      api_app_id: "ALOCAL",
-      token: "legacy-unused",
+      ...this.envelope(user),
       container: { type: "view", view_id: viewId },
       trigger_id: options.triggerId ?? this.nextTrigger(),
       view: { id: viewId, type: "home", team_id: this.teamId, app_id: "ALOCAL", blocks: [], state: { values: {} }, hash: "h" },
-      actions: [{ type: "button", block_id: "b", action_id: action.action_id, value: action.value, action_ts: String(Date.now() / 1000), text: { type: "plain_text", text: "x" } }],
+      actions: [buttonAction(action)],
     };
     return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
   }
@@ -91,10 +85,7 @@ export class SlackRequestSender {
   viewSubmission(user: SlackUser, view: { callback_id: string; private_metadata: string; values: Record<string, Record<string, { type: string; value: string }>> }): Promise<{ status: number; body: string }> {
     const payload = {
       type: "view_submission",
-      team: { id: this.teamId, domain: "local" },
-      user: { id: user.id, username: user.name, name: user.name, team_id: this.teamId },
-      api_app_id: "ALOCAL",
-      token: "legacy-unused",
+      ...this.envelope(user),
       trigger_id: this.nextTrigger(),
       view: { id: "V1", type: "modal", callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: view.values }, hash: "h", team_id: this.teamId, app_id: "ALOCAL", blocks: [] },
     };
@@ -114,8 +105,17 @@ export class SlackRequestSender {
     return this.send(body, "application/json", headers);
   }
 
+  /** What every interaction payload carries: the team, the user and the app. */
+  private envelope(user: SlackUser) {
+    return { team: { id: this.teamId, domain: "local" }, user: { id: user.id, username: user.name, name: user.name, team_id: this.teamId }, api_app_id: "ALOCAL", token: "legacy-unused" };
+  }
+
   private nextTrigger(): string {
     this.triggers += 1;
     return `${this.triggers}.${Date.now()}.${crypto.randomBytes(4).toString("hex")}`;
   }
+}
+
+function buttonAction(action: { action_id: string; value: string }) {
+  return { type: "button", block_id: "b", action_id: action.action_id, value: action.value, action_ts: String(Date.now() / 1000), text: { type: "plain_text", text: "x" } };
 }
