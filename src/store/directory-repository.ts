@@ -23,6 +23,11 @@ function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
+/** pg_trgm indexes three-character pieces: shorter text has none to look up */
+const TRIGRAM = 3;
+const SEARCH_COLUMNS = `"tenantId","companyName","domain","relationshipToPartner"`;
+type SearchRow = { tenantId: string; companyName: string; domain: string; relationshipToPartner: string };
+
 export class DirectoryRepository {
   constructor(private readonly prisma: Prisma) {}
 
@@ -77,36 +82,55 @@ export class DirectoryRepository {
   }
 
   /**
-   * Finds customers by company name, domain or tenant id. Exact tenant ids and prefixes come
-   * first (index scans; ordering by ~<~ lets the text_pattern_ops index return them in order
-   * instead of sorting every match); substring matches fill the rest, asked for only when the
-   * prefixes leave room (they use the trigram index where pg_trgm is installed; OFFSET 0 keeps
-   * the planner from walking the companyName index instead, which reads most of the table when
-   * the matches sort late).
+   * Finds customers by company name, domain or tenant id, best matches first: an exact tenant id
+   * alone; then names that start with the text; then customers with a word starting with each
+   * word typed, in any order ("cont ph"); then, for three characters or more, the text anywhere.
+   * No tier sorts all its matches (a word like "bank" can match thousands): the prefix tier walks
+   * the text_pattern_ops index in order, the others stop at `limit` rows found through the
+   * trigram index, and a tier runs only when the ones before it leave room. Two letters match
+   * only prefixes and word starts: a trigram index cannot find them inside a word, so that would
+   * read the whole table.
    */
   async search(query: string, limit = 10): Promise<Customer[]> {
     const text = query.trim().toLowerCase();
-    if (!text) return [];
-    const exact = await this.prisma.directoryCustomer.findUnique({ where: { tenantId: text } });
-    if (exact) return [toCustomer(exact)];
+    if (!text || limit < 1) return [];
+    const exact = await this.prisma.$queryRawUnsafe<SearchRow[]>(`SELECT ${SEARCH_COLUMNS} FROM "DirectoryCustomer" WHERE "tenantId" = $1`, text);
+    if (exact[0]) return [toCustomer(exact[0])];
     const literal = likeLiteral(text);
-    type Row = { tenantId: string; companyName: string; domain: string; relationshipToPartner: string };
-    const prefixed = await this.prisma.$queryRawUnsafe<Row[]>(
-      `SELECT * FROM (SELECT "tenantId","companyName","domain","relationshipToPartner" FROM "DirectoryCustomer"
-         WHERE "searchText" LIKE $1 ORDER BY "searchText" USING ~<~ LIMIT $2) AS hits ORDER BY "companyName"`,
-      `${literal}%`,
-      limit,
-    );
-    // enough prefix matches: substring ones would rank below them and never be shown
-    if (prefixed.length >= limit) return prefixed.map(toCustomer);
-    const contained = await this.prisma.$queryRawUnsafe<Row[]>(
-      `SELECT * FROM (SELECT "tenantId","companyName","domain","relationshipToPartner" FROM "DirectoryCustomer"
-         WHERE "searchText" LIKE $1 AND "searchText" NOT LIKE $2 OFFSET 0) AS hits ORDER BY "companyName" LIMIT $3`,
-      `%${literal}%`,
-      `${literal}%`,
-      limit - prefixed.length,
-    );
-    const rows = [...prefixed, ...contained];
-    return rows.map(toCustomer);
+    const prefix = `${literal}%`;
+    // every word typed must start a word of the customer's text, in any order ("cont ph")
+    const words = text.split(/\s+/).map(likeLiteral);
+    const wordPatterns = words.flatMap((word) => [`${word}%`, `% ${word}%`]);
+    const wordStarts = words.map((_, i) => `("searchText" LIKE $${2 * i + 2} OR "searchText" LIKE $${2 * i + 3})`).join(" AND ");
+    // a later tier runs only when the earlier ones leave room, and leaves out what they found
+    const tiers: Array<{ where: string; patterns: string[]; ordered?: boolean }> = [
+      { where: `"searchText" LIKE $1`, patterns: [prefix], ordered: true },
+      { where: `"searchText" NOT LIKE $1 AND ${wordStarts}`, patterns: [prefix, ...wordPatterns] },
+    ];
+    if (text.length >= TRIGRAM) {
+      tiers.push({ where: `"searchText" LIKE $${wordPatterns.length + 2} AND "searchText" NOT LIKE $1 AND NOT (${wordStarts})`, patterns: [prefix, ...wordPatterns, `%${literal}%`] });
+    }
+    // The planner reckons a common word ends a scan early, but a query whose words each match
+    // thousands and together none ("energy st") then reads the whole table; the trigram index
+    // answers either way in a few milliseconds and the LIMIT stops the heap reads early.
+    const found: Customer[] = [];
+    await this.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+      for (const tier of tiers) {
+        const room = limit - found.length;
+        if (room <= 0) break;
+        const limitParam = `$${tier.patterns.length + 1}`;
+        const rows = await tx.$queryRawUnsafe<SearchRow[]>(
+          tier.ordered
+            ? `SELECT ${SEARCH_COLUMNS} FROM "DirectoryCustomer" WHERE ${tier.where} ORDER BY "searchText" USING ~<~ LIMIT ${limitParam}`
+            : `SELECT ${SEARCH_COLUMNS} FROM "DirectoryCustomer" WHERE ${tier.where} LIMIT ${limitParam}`,
+          ...tier.patterns,
+          room,
+        );
+        rows.sort((a, b) => a.companyName.localeCompare(b.companyName) || a.tenantId.localeCompare(b.tenantId));
+        found.push(...rows.map(toCustomer));
+      }
+    });
+    return found;
   }
 }

@@ -75,7 +75,7 @@ describe(`store on ${describeDatabase()}`, () => {
     expect(Object.getOwnPropertyNames(Object.getPrototypeOf(store.audit))).toEqual(["constructor", "append", "listByTenant", "listByCase", "list"]);
   });
 
-  test("directory search finds by name prefix, substring, domain and tenant id, literally", async () => {
+  test("directory search finds by name prefix, word starts, substring, domain and tenant id, literally, best first", async () => {
     const syncedAt = new Date();
     await store.directory.upsertMany(
       [
@@ -91,6 +91,17 @@ describe(`store on ${describeDatabase()}`, () => {
     expect((await store.directory.search("100%")).map((c) => c.companyName)).toEqual(["Fabrikam 100% Inc"]);
     expect(await store.directory.search("0%i")).toEqual([]);
     expect(await store.directory.search("   ")).toEqual([]);
+    // best matches first: name prefix, then word starts, then anywhere (three letters or more)
+    expect((await store.directory.search("contoso")).map((c) => c.companyName)).toEqual(["Contoso Ltd", "Northwind Contoso Partners"]);
+    expect((await store.directory.search("ind")).map((c) => c.companyName)).toEqual(["Northwind Contoso Partners"]);
+    expect((await store.directory.search("contoso", 1)).map((c) => c.companyName)).toEqual(["Contoso Ltd"]);
+    // two letters match only the start of a word
+    expect((await store.directory.search("pa")).map((c) => c.companyName)).toEqual(["Northwind Contoso Partners"]);
+    expect(await store.directory.search("nd")).toEqual([]);
+    // each word typed starts a word, in any order
+    expect((await store.directory.search("part nor")).map((c) => c.companyName)).toEqual(["Northwind Contoso Partners"]);
+    expect((await store.directory.search("cont  l")).map((c) => c.companyName)).toEqual(["Contoso Ltd"]);
+    expect(await store.directory.search("cont fab")).toEqual([]);
     // a later sync that no longer lists a customer marks it as removed
     await store.directory.upsertMany([{ tenantId: "11111111-0000-0000-0000-000000000001", companyName: "Contoso Ltd", domain: "contoso.onmicrosoft.com", relationshipToPartner: "reseller" }], new Date(syncedAt.getTime() + 1000));
     expect(await store.directory.markMissingAsRemoved(new Date(syncedAt.getTime() + 1000))).toBe(2);
