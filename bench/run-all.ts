@@ -1,15 +1,26 @@
 // Runs every bench in a child process of its own (so each reports its own peak RSS), collects the
 // rows they send over IPC, prints one table, and exits non-zero when any target is missed.
 import { fork } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 import { type BenchRow, formatTable, isBenchReport } from "./bench-results";
 
 const BENCHES = ["suspend-all/suspend-all.js", "customer-search/customer-search.js", "ack-latency/ack-latency.js"];
 
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/** The Node flags `npm start` runs the app with (package.json config.nodeFlags), so each bench measures the app as it runs. */
+function nodeFlags(): string[] {
+  const manifest = z.object({ config: z.object({ nodeFlags: z.string().default("") }).default({ nodeFlags: "" }) });
+  const { config } = manifest.parse(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")));
+  return config.nodeFlags.split(/\s+/).filter(Boolean);
+}
+
 function runBench(file: string): Promise<{ rows: BenchRow[]; code: number | null }> {
   return new Promise((resolve) => {
     const rows: BenchRow[] = [];
-    const child = fork(path.join(__dirname, file), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(path.join(__dirname, file), [], { execArgv: nodeFlags(), stdio: ["ignore", "inherit", "inherit", "ipc"] });
     child.on("message", (message: unknown) => {
       if (isBenchReport(message)) rows.push(...message.rows);
     });

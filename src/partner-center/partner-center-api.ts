@@ -25,6 +25,8 @@ export interface PartnerCenterApi {
   listCustomers(options?: { pageSize?: number; continuation?: CustomerPage["continuation"] }): Promise<CustomerPage>;
   getCustomer(tenantId: string): Promise<Customer>;
   listSubscriptions(tenantId: string): Promise<Subscription[]>;
+  /** one subscription with its current etag; not_found when the customer has no such subscription */
+  getSubscription(tenantId: string, subscriptionId: string): Promise<Subscription>;
   /** suspend a legacy subscription (status suspended) */
   suspendSubscription(tenantId: string, subscription: Pick<Subscription, "id" | "etag">, options?: CallOptions): Promise<Traced<Subscription>>;
   /** reactivate a suspended subscription (status active) */

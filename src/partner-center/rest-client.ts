@@ -142,6 +142,17 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
     return this.mapped(result, () => result.value.items.map(toSubscription)).value;
   }
 
+  async getSubscription(tenantId: string, subscriptionId: string): Promise<Subscription> {
+    const result = await this.send({
+      method: "GET",
+      path: `/customers/${enc(tenantId)}/subscriptions/${enc(subscriptionId)}`,
+      auth: "app",
+      schema: subscriptionSchema,
+      context: { operation: "get subscription", tenantId, subscriptionId },
+    });
+    return this.mapped(result, () => toSubscription(result.value)).value;
+  }
+
   suspendSubscription(tenantId: string, subscription: Pick<Subscription, "id" | "etag">, options?: CallOptions): Promise<Traced<Subscription>> {
     return this.patchSubscription(tenantId, subscription, "suspended", "suspend subscription", options);
   }

@@ -1,6 +1,7 @@
 // The local customer directory: Partner Center's own filter is only a prefix match on the
 // company name, so the picker searches this copy instead.
 import type { Customer, RelationshipToPartner } from "../domain";
+import type pg from "pg";
 import type { Prisma } from "./database";
 
 const RELATIONSHIPS: readonly RelationshipToPartner[] = ["reseller", "advisor", "none", "unknown"];
@@ -29,19 +30,26 @@ const SEARCH_COLUMNS = `"tenantId","companyName","domain","relationshipToPartner
 type SearchRow = { tenantId: string; companyName: string; domain: string; relationshipToPartner: string };
 
 export class DirectoryRepository {
-  constructor(private readonly prisma: Prisma) {}
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly pool: pg.Pool,
+  ) {}
 
-  /** Upserts one page of customers in a single statement. */
+  /**
+   * Upserts one page of customers in a single statement. It goes to the pool Prisma's adapter
+   * uses, not through Prisma: Prisma keeps its last 100 debug lines, each query's parameters
+   * included, so a full sync's pages (~250 KB each) would stay in memory.
+   */
   async upsertMany(customers: Customer[], syncedAt: Date): Promise<void> {
     if (customers.length === 0) return;
     const rows = customers.map((c) => [c.tenantId, c.companyName, c.domain, c.relationshipToPartner, searchTextOf(c)]);
-    await this.prisma.$executeRawUnsafe(
+    await this.pool.query(
       `INSERT INTO "DirectoryCustomer" ("tenantId","companyName","domain","relationshipToPartner","searchText","syncedAt")
        SELECT t.*, $2::timestamp(3) FROM jsonb_to_recordset($1::jsonb) AS t(a text, b text, c text, d text, e text)
        ON CONFLICT ("tenantId") DO UPDATE SET "companyName" = excluded."companyName", "domain" = excluded."domain",
          "relationshipToPartner" = excluded."relationshipToPartner", "searchText" = excluded."searchText", "syncedAt" = excluded."syncedAt"`,
-      JSON.stringify(rows.map(([a, b, c, d, e]) => ({ a, b, c, d, e }))),
-      syncedAt,
+      // in UTC as Prisma stores DateTime; a timestamp column ignores the "Z"
+      [JSON.stringify(rows.map(([a, b, c, d, e]) => ({ a, b, c, d, e }))), syncedAt.toISOString()],
     );
   }
 

@@ -24,7 +24,7 @@ export function createStore(db: Database): Store {
   return {
     cases: new CaseRepository(db.prisma),
     audit: new AuditRepository(db.prisma),
-    directory: new DirectoryRepository(db.prisma),
+    directory: new DirectoryRepository(db.prisma, db.pool),
     jobs: new JobRepository(db.prisma),
     processed: new ProcessedRequestRepository(db.prisma),
   };

@@ -105,12 +105,17 @@ export class SuspendAllRunner {
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     try {
       const queue = await this.store.jobs.pendingItems(job.id);
+      // counted here from then on: while this owner holds the lease no one else records items,
+      // and an aggregate query per item costs the shared database more than the item's own write
+      const progress = await this.store.jobs.progress(job.id);
       this.logger.info({ jobId: job.id, caseId: job.caseId, pending: queue.length }, "working suspend-all job");
       const worker = async () => {
         for (let item = queue.shift(); item; item = queue.shift()) {
           if (this.stopping || lost) return;
-          await this.workItem(job, tenantId, item);
-          this.observer.jobProgress(job.caseId, job.id, await this.store.jobs.progress(job.id));
+          const state = await this.workItem(job, tenantId, item);
+          progress.pending -= 1;
+          progress[state] += 1;
+          this.observer.jobProgress(job.caseId, job.id, { ...progress });
         }
       };
       await Promise.all(Array.from({ length: this.options.concurrency }, worker));
@@ -118,7 +123,6 @@ export class SuspendAllRunner {
         if (!lost) await this.store.jobs.release(job.id, this.owner);
         return;
       }
-      const progress = await this.store.jobs.progress(job.id);
       const state = progress.failed > 0 ? "failed" : "done";
       if (await this.store.jobs.finish(job.id, this.owner, state)) {
         await this.store.audit.append({
@@ -138,7 +142,7 @@ export class SuspendAllRunner {
     }
   }
 
-  private async workItem(job: Job, tenantId: string, item: JobItem): Promise<void> {
+  private async workItem(job: Job, tenantId: string, item: JobItem): Promise<"done" | "failed"> {
     const target = { id: item.subscriptionId, etag: item.etag ?? undefined };
     const call = (etag: string | undefined) =>
       item.action === "suspend"
@@ -152,18 +156,20 @@ export class SuspendAllRunner {
         // the subscription changed since the job was made (stale etag, or someone else already
         // suspended it): read it again, and either find it done or retry with the current etag
         if (!(error instanceof PartnerCenterError && (error.kind === "conflict" || error.kind === "invalid"))) throw error;
-        const fresh = (await this.partnerCenter.listSubscriptions(tenantId)).find((s) => s.id === item.subscriptionId);
+        const fresh = await this.partnerCenter.getSubscription(tenantId, item.subscriptionId);
         const wanted = item.action === "suspend" ? "suspended" : "deleted";
-        if (fresh?.status === wanted) {
+        if (fresh.status === wanted) {
           await this.finishItem(job, tenantId, item, "done", null, null);
-          return;
+          return "done";
         }
-        if (error.kind === "invalid" || !fresh) throw error;
+        if (error.kind === "invalid") throw error;
         result = await call(fresh.etag);
       }
       await this.finishItem(job, tenantId, item, "done", null, result.requestId);
+      return "done";
     } catch (error) {
       await this.finishItem(job, tenantId, item, "failed", describe(error), error instanceof PartnerCenterError ? (error.details.requestId ?? null) : null);
+      return "failed";
     }
   }
 

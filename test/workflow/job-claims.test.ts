@@ -70,4 +70,36 @@ describe(`job claims on ${describeDatabase()}`, () => {
       await api.close();
     }
   });
+
+  test("subscriptions changed since the job was made: one found already suspended, one retried with its current etag", async () => {
+    const tenant = DEMO_TENANTS.legacyOnly;
+    const c = await newCase(tenant);
+    const api = new PartnerCenterRestClient({ baseUrl: emulator.url, tokens: new StaticTokenProvider("t"), rpm: 60_000 });
+    try {
+      const subscriptions = (await api.listSubscriptions(tenant)).filter((s) => s.status === "active");
+      const [suspendedMeanwhile, touchedMeanwhile, untouched] = subscriptions;
+      if (!suspendedMeanwhile || !touchedMeanwhile || !untouched) throw new Error("the demo tenant has three active legacy subscriptions");
+      const job = await store.jobs.create({
+        caseId: c.id,
+        requestedBy: "U1",
+        items: subscriptions.map((s) => ({ subscriptionId: s.id, label: s.offerName, action: "suspend", etag: s.etag ?? null })),
+      });
+      // someone works in Partner Center after the job was queued: both leave the job's etags stale
+      await api.suspendSubscription(tenant, suspendedMeanwhile);
+      const suspended = await api.suspendSubscription(tenant, touchedMeanwhile);
+      await api.reactivateSubscription(tenant, suspended.value);
+      expect((await api.getSubscription(tenant, touchedMeanwhile.id)).etag).not.toBe(touchedMeanwhile.etag);
+
+      await new SuspendAllRunner(store, api, { concurrency: 2, owner: "runner-etags" }).drain();
+
+      const after = await Promise.all(subscriptions.map((s) => api.getSubscription(tenant, s.id)));
+      expect(after.map((s) => s.status)).toEqual(["suspended", "suspended", "suspended"]);
+      expect(await store.jobs.progress(job.id)).toEqual({ total: 3, done: 3, failed: 0, pending: 0 });
+      expect((await store.jobs.get(job.id))?.state).toBe("done");
+      const missing = await api.getSubscription(tenant, "00000000-0000-0000-0000-000000000000").catch((e: unknown) => e);
+      expect(missing).toMatchObject({ kind: "not_found" });
+    } finally {
+      await api.close();
+    }
+  });
 });
