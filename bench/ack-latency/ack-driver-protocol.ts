@@ -1,6 +1,7 @@
 // Messages between the ack-latency bench and its driver process.
 export const RATES = [50, 100, 200] as const;
 export const SECONDS_PER_RATE = 5;
+export const WARM_UP = { rate: 20, count: 30 } as const;
 
 export interface DriverRequest {
   appUrl: string;

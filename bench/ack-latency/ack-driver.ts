@@ -3,13 +3,12 @@
 import { performance } from "node:perf_hooks";
 import { SlackRequestSender } from "../../src/slack/local-slack/slack-request-signer";
 import { percentile } from "../bench-results";
-import { type DriverRequest, type DriverResult, isDriverRequest, RATES, SECONDS_PER_RATE } from "./ack-driver-protocol";
+import { type DriverRequest, type DriverResult, isDriverRequest, RATES, SECONDS_PER_RATE, WARM_UP } from "./ack-driver-protocol";
 
 const USER = { id: "U0OPERATOR", name: "olivia" };
 const CHANNEL = "C0OFFBOARD";
 
-async function runRate(request: DriverRequest, sender: SlackRequestSender, rate: number): Promise<DriverResult> {
-  const count = rate * SECONDS_PER_RATE;
+async function runRate(request: DriverRequest, sender: SlackRequestSender, rate: number, count = rate * SECONDS_PER_RATE): Promise<DriverResult> {
   const latencies: number[] = [];
   let errors = 0;
   const inFlight: Array<Promise<void>> = [];
@@ -49,6 +48,11 @@ process.once("message", (message: unknown) => {
   if (!isDriverRequest(message)) process.exit(2);
   void (async () => {
     const sender = new SlackRequestSender(message.appUrl, message.signingSecret);
+    // Warm-up, not counted: the first requests load code lazily in both processes (Node's fetch
+    // here, Bolt's and Prisma's paths in the app), which shows up as a one-off stall of ~100 ms.
+    const warmUp = await runRate(message, sender, WARM_UP.rate, WARM_UP.count);
+    console.log(`driver: warm-up ${WARM_UP.count} requests at ${WARM_UP.rate}/s (not counted): max ${warmUp.max.toFixed(1)} ms, errors ${warmUp.errors}`);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     const results: DriverResult[] = [];
     for (const rate of RATES) {
       const result = await runRate(message, sender, rate);

@@ -2,8 +2,8 @@
 // routes (and the local console) share the port and shutdown is ours to control.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
-import type { WebClient } from "@slack/web-api";
+import { App, type Authorize, HTTPReceiver, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
+import { WebClient, type WebClientOptions } from "@slack/web-api";
 import type { Store } from "../store";
 import type { DirectorySync, Logger, OffboardingWorkflow } from "../workflow";
 import { registerListeners } from "./listeners";
@@ -48,11 +48,31 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
+/**
+ * The bot's identity for every request, from one auth.test. Given a token, Bolt either calls
+ * auth.test at construction and keeps a failure for good, or (verification off) calls it again
+ * before every single listener, which cost each request a Web API round trip ahead of its ack.
+ * Here the first request asks, later ones reuse the answer, and a failed ask is retried next time.
+ */
+export function cachedAuthorize(client: WebClient, botToken: string): Authorize<boolean> {
+  let identity: Promise<{ botId: string; botUserId: string }> | null = null;
+  return async () => {
+    const asked = (identity ??= client.auth.test().then((result) => ({ botId: result.bot_id ?? "", botUserId: result.user_id ?? "" })));
+    try {
+      return { botToken, ...(await asked) };
+    } catch (error) {
+      if (identity === asked) identity = null;
+      throw error;
+    }
+  };
+}
+
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
-  const clientOptions = options.apiUrl ? { slackApiUrl: options.apiUrl } : {};
-  // no auth.test round trip at start-up; the first call that needs it makes it
-  const common = { token: options.botToken, logger, clientOptions, tokenVerificationEnabled: false };
+  const clientOptions: WebClientOptions = { logger, ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}) };
+  // the bot token's client, for messages sent outside a request (progress, approvals); listeners get Bolt's client for the same token
+  const client = new WebClient(options.botToken, clientOptions);
+  const common = { authorize: cachedAuthorize(client, options.botToken), logger, clientOptions };
   const receiver = options.appToken
     ? null
     : new HTTPReceiver({
@@ -66,7 +86,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const app = receiver
     ? new App({ ...common, receiver })
     : new App({ ...common, appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } });
-  const updater = new SlackMessageUpdater(app.client, options.workflow, options.logger);
+  const updater = new SlackMessageUpdater(client, options.workflow, options.logger);
   options.workflow.setObserver(updater);
   registerListeners(app, {
     workflow: options.workflow,
@@ -90,7 +110,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
   return {
     app,
-    client: app.client,
+    client,
     updater,
     server,
     listen: async (port, host) => {

@@ -2,14 +2,13 @@
 // PostgreSQL (DATABASE_URL) or the embedded PGlite served on a loopback port by pglite-socket.
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import v8 from "node:v8";
+import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { z } from "zod";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 
 export interface DriverAdapterOptions {
@@ -21,7 +20,7 @@ export interface DriverAdapterOptions {
   schema?: string | undefined;
   /** pool size for PostgreSQL; the embedded PGlite always gets one connection (see below) */
   maxConnections?: number | undefined;
-  /** let the process exit while the embedded server still listens (the Prisma CLI never closes it) */
+  /** let the process exit while the embedded database still runs (the Prisma CLI never closes it) */
   unref?: boolean | undefined;
 }
 
@@ -78,17 +77,13 @@ export async function openDriverAdapter(options: DriverAdapterOptions): Promise<
   const inMemory = options.dataDir.startsWith("memory://");
   const pgliteDir = inMemory ? options.dataDir : path.resolve(options.dataDir, "pglite");
   if (!inMemory) fs.mkdirSync(pgliteDir, { recursive: true });
-  // pg_trgm backs the customer search's substring index (see the directory_trigram_search migration)
   // a new cluster is created (initdb) in a short-lived child process: initdb grows PGlite's
   // WebAssembly memory by several hundred MB, which would otherwise stay with the app for good
   if (!inMemory && !fs.existsSync(path.join(pgliteDir, "PG_VERSION"))) await createClusterInChildProcess(pgliteDir);
   useBaselineWasmCompiler();
-  const db = await PGlite.create({ ...(inMemory ? {} : { dataDir: pgliteDir }), extensions: { pg_trgm }, startParams: EMBEDDED_START_PARAMS });
-  // port 0: the OS picks a free loopback port, so two embedded instances never collide
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: EMBEDDED_CONNECTIONS });
-  await server.start();
-  if (options.unref) unrefListener(server);
-  const url = `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+  const server = await startEmbeddedServer(inMemory ? null : pgliteDir);
+  if (options.unref) server.worker.unref();
+  const url = `postgresql://postgres@${server.address}/postgres?sslmode=disable`;
   // one connection: PGlite is a single session, and pglite-socket queues each protocol message on
   // its own, so two connections' Parse/Bind/Execute outside a transaction interleave and bind one
   // query's parameters to another's statement ("bind message supplies 8 parameters, but prepared
@@ -102,7 +97,6 @@ export async function openDriverAdapter(options: DriverAdapterOptions): Promise<
     close: async () => {
       await pool.end();
       await server.stop();
-      await db.close();
     },
   };
 }
@@ -120,13 +114,107 @@ function createPool(connectionString: string, schema: string, max: number): pg.P
   return pool;
 }
 
-function unrefListener(server: PGLiteSocketServer): void {
-  // pglite-socket keeps its net.Server private; reach it without widening to any
-  const inner: unknown = Reflect.get(server, "server");
-  if (inner instanceof net.Server) {
-    inner.unref();
-    inner.on("connection", (socket: net.Socket) => socket.unref());
+/**
+ * PGlite runs each query synchronously on the thread that owns it. On the app's main thread that
+ * held up Slack's requests behind database work: at 200 requests/s a fifth of the main thread's
+ * time was PGlite, in chunks of up to 50 ms, and ack p99 went past 50 ms. In a worker thread the
+ * database gets the second core and the main thread only speaks the wire protocol, as it does
+ * with a real PostgreSQL. The worker is this small script rather than a module of ours because it
+ * must also start under ts-jest, which can transpile our TypeScript in this thread but not in a
+ * worker; messages coming back are checked with zod.
+ */
+const EMBEDDED_SERVER_SCRIPT = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { PGlite } = require(workerData.modules.pglite);
+// pg_trgm backs the customer search's substring index (see the directory_trigram_search migration)
+const { pg_trgm } = require(workerData.modules.pgTrgm);
+const { PGLiteSocketServer } = require(workerData.modules.socket);
+(async () => {
+  const db = await PGlite.create({ ...(workerData.dataDir ? { dataDir: workerData.dataDir } : {}), extensions: { pg_trgm }, startParams: workerData.startParams });
+  // port 0: the OS picks a free loopback port, so two embedded instances never collide
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: workerData.maxConnections });
+  await server.start();
+  parentPort.on("message", () => {
+    server.stop().then(() => db.close()).then(() => parentPort.postMessage({ type: "closed" }), (e) => parentPort.postMessage({ type: "failed", message: String(e && e.message || e) }));
+  });
+  parentPort.postMessage({ type: "ready", address: server.getServerConn() });
+})().catch((e) => parentPort.postMessage({ type: "failed", message: String(e && e.message || e) }));
+`;
+
+const serverMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ready"), address: z.string() }),
+  z.object({ type: z.literal("closed") }),
+  z.object({ type: z.literal("failed"), message: z.string() }),
+]);
+type ServerMessage = z.infer<typeof serverMessage>;
+
+interface EmbeddedServer {
+  worker: Worker;
+  /** host:port of the socket server */
+  address: string;
+  stop(): Promise<void>;
+}
+
+function nextMessage(worker: Worker): Promise<ServerMessage> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (raw: unknown) => {
+      cleanup();
+      const parsed = serverMessage.safeParse(raw);
+      if (parsed.success) resolve(parsed.data);
+      else reject(new Error("the embedded database sent a message it should not"));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`the embedded database stopped (exit code ${code})`));
+    };
+    const cleanup = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+  });
+}
+
+async function startEmbeddedServer(dataDir: string | null): Promise<EmbeddedServer> {
+  const worker = new Worker(EMBEDDED_SERVER_SCRIPT, {
+    eval: true,
+    workerData: {
+      dataDir,
+      startParams: EMBEDDED_START_PARAMS,
+      maxConnections: EMBEDDED_CONNECTIONS,
+      modules: {
+        pglite: require.resolve("@electric-sql/pglite"),
+        pgTrgm: require.resolve("@electric-sql/pglite/contrib/pg_trgm"),
+        socket: require.resolve("@electric-sql/pglite-socket"),
+      },
+    },
+  });
+  const first = await nextMessage(worker).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  if (first.type !== "ready") {
+    await worker.terminate();
+    throw new Error(`could not open the embedded database${dataDir ? ` in ${dataDir}` : ""}: ${first.type === "failed" ? first.message : "no answer"}`);
   }
+  return {
+    worker,
+    address: first.address,
+    stop: async () => {
+      const closed = nextMessage(worker);
+      worker.postMessage({ type: "close" });
+      const last = await closed.catch((error: unknown) => ({ type: "failed" as const, message: String(error) }));
+      await worker.terminate();
+      if (last.type === "failed") throw new Error(`the embedded database did not close cleanly: ${last.message}`);
+    },
+  };
 }
 
 /**

@@ -102,43 +102,54 @@ export class DirectoryRepository {
   async search(query: string, limit = 10): Promise<Customer[]> {
     const text = query.trim().toLowerCase();
     if (!text || limit < 1) return [];
-    const exact = await this.prisma.$queryRawUnsafe<SearchRow[]>(`SELECT ${SEARCH_COLUMNS} FROM "DirectoryCustomer" WHERE "tenantId" = $1`, text);
-    if (exact[0]) return [toCustomer(exact[0])];
     const literal = likeLiteral(text);
-    const prefix = `${literal}%`;
+    // $1 the text itself (an exact tenant id), $2 the limit, $3 the prefix pattern
+    const params: Array<string | number> = [text, limit, `${literal}%`];
+    const param = (value: string) => `$${params.push(value)}`;
     // every word typed must start a word of the customer's text, in any order ("cont ph")
-    const words = text.split(/\s+/).map(likeLiteral);
-    const wordPatterns = words.flatMap((word) => [`${word}%`, `% ${word}%`]);
-    const wordStarts = words.map((_, i) => `("searchText" LIKE $${2 * i + 2} OR "searchText" LIKE $${2 * i + 3})`).join(" AND ");
-    // a later tier runs only when the earlier ones leave room, and leaves out what they found
-    const tiers: Array<{ where: string; patterns: string[]; ordered?: boolean }> = [
-      { where: `"searchText" LIKE $1`, patterns: [prefix], ordered: true },
-      { where: `"searchText" NOT LIKE $1 AND ${wordStarts}`, patterns: [prefix, ...wordPatterns] },
+    const wordStarts = text
+      .split(/\s+/)
+      .map(likeLiteral)
+      .map((word) => `("searchText" LIKE ${param(`${word}%`)} OR "searchText" LIKE ${param(`% ${word}%`)})`)
+      .join(" AND ");
+    const tiers = [
+      `SELECT 0 AS tier, ${SEARCH_COLUMNS} FROM "DirectoryCustomer" WHERE "tenantId" = $1`,
+      `(SELECT 1, ${SEARCH_COLUMNS} FROM "DirectoryCustomer" WHERE "searchText" LIKE $3 ORDER BY "searchText" USING ~<~ LIMIT $2)`,
+      `(SELECT 2, ${SEARCH_COLUMNS} FROM "DirectoryCustomer" WHERE "searchText" NOT LIKE $3 AND ${wordStarts} LIMIT $2)`,
     ];
     if (text.length >= TRIGRAM) {
-      tiers.push({ where: `"searchText" LIKE $${wordPatterns.length + 2} AND "searchText" NOT LIKE $1 AND NOT (${wordStarts})`, patterns: [prefix, ...wordPatterns, `%${literal}%`] });
+      tiers.push(`(SELECT 3, ${SEARCH_COLUMNS} FROM "DirectoryCustomer" WHERE "searchText" LIKE ${param(`%${literal}%`)} AND "searchText" NOT LIKE $3 AND NOT (${wordStarts}) LIMIT $2)`);
     }
-    // The planner reckons a common word ends a scan early, but a query whose words each match
-    // thousands and together none ("energy st") then reads the whole table; the trigram index
-    // answers either way in a few milliseconds and the LIMIT stops the heap reads early.
-    const found: Customer[] = [];
-    await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
-      for (const tier of tiers) {
-        const room = limit - found.length;
-        if (room <= 0) break;
-        const limitParam = `$${tier.patterns.length + 1}`;
-        const rows = await tx.$queryRawUnsafe<SearchRow[]>(
-          tier.ordered
-            ? `SELECT ${SEARCH_COLUMNS} FROM "DirectoryCustomer" WHERE ${tier.where} ORDER BY "searchText" USING ~<~ LIMIT ${limitParam}`
-            : `SELECT ${SEARCH_COLUMNS} FROM "DirectoryCustomer" WHERE ${tier.where} LIMIT ${limitParam}`,
-          ...tier.patterns,
-          room,
-        );
-        rows.sort((a, b) => a.companyName.localeCompare(b.companyName) || a.tenantId.localeCompare(b.tenantId));
-        found.push(...rows.map(toCustomer));
-      }
-    });
-    return found;
+    // One statement: PostgreSQL runs the branches of a UNION ALL in order and the outer LIMIT
+    // stops it as soon as it has enough rows, so a tier is only searched when the ones before it
+    // leave room, in one round trip. It goes through the pool rather than Prisma, as upsertMany
+    // does: this is the typeahead's hot path, and Prisma's per-query compilation doubled its cost.
+    const rows = await this.withIndexScans((client) => client.query<SearchRow & { tier: number }>(`${tiers.join(" UNION ALL ")} LIMIT $2`, params));
+    const exact = rows.rows.find((row) => row.tier === 0);
+    if (exact) return [toCustomer(exact)];
+    return rows.rows
+      .sort((a, b) => a.tier - b.tier || a.companyName.localeCompare(b.companyName) || a.tenantId.localeCompare(b.tenantId))
+      .map(toCustomer);
+  }
+
+  /**
+   * Runs a query with sequential scans and parallel plans off, in a transaction of its own. The
+   * planner reckons a common word ends a scan early, but a query whose words each match thousands
+   * and together none ("energy st") then reads the whole table; the trigram index answers either
+   * way in a few milliseconds. A parallel plan could run the tiers out of order.
+   */
+  private async withIndexScans<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0");
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 }

@@ -9,6 +9,8 @@ import { silentLogger } from "./ports";
 export class DirectorySync {
   private running: Promise<number> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** set once the directory is known to have been synced or found filled */
+  private filled = false;
 
   constructor(
     private readonly store: Store,
@@ -30,8 +32,12 @@ export class DirectorySync {
 
   /** Searches the directory, syncing first if it has never been filled. */
   async search(query: string, limit = 10): Promise<Customer[]> {
-    // isEmpty, not count(): counting 100,000 rows on every keystroke cost ~20 ms
-    if (await this.store.directory.isEmpty()) await this.sync();
+    // The directory never shrinks (customers who leave are marked, not deleted), so once it has
+    // been found filled, or filled by a sync, no keystroke needs to ask again.
+    if (!this.filled) {
+      if (await this.store.directory.isEmpty()) await this.sync();
+      this.filled = true;
+    }
     return this.store.directory.search(query, limit);
   }
 

@@ -27,17 +27,10 @@ import {
   requestRemoval as requestTransition,
 } from "../domain";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
-import { type AuditEvent, type AuditOutcome, CaseAlreadyActiveError, type Job, type JobProgress, type StoredCase, type Store } from "../store";
+import { type AuditEvent, type AuditOutcome, CaseAlreadyActiveError, type Job, type StoredCase, type Store } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
-import { type CaseChange, type CaseObserver, type Clock, type Logger, type PolicyProvider, ignoringObserver, silentLogger } from "./ports";
+import { type CaseChange, type CaseObserver, type CaseView, type Clock, type Logger, type PolicyProvider, ignoringObserver, silentLogger } from "./ports";
 import { type Outcome, refused, success } from "./results";
-
-export interface CaseView {
-  removalCase: StoredCase;
-  snapshot: CustomerSnapshot;
-  preconditions: PreconditionResult;
-  job: { job: Job; progress: JobProgress; failed: Array<{ subscriptionId: string; label: string; lastError: string | null }> } | null;
-}
 
 export interface ApprovalResult {
   /** removed: the relationship is gone; reopened: something blocks again, nothing was removed */
@@ -108,6 +101,10 @@ export class OffboardingWorkflow {
   async viewCase(caseId: string): Promise<Outcome<CaseView>> {
     const removalCase = await this.store.cases.get(caseId);
     if (!removalCase) return refused("not_found", "That case does not exist.");
+    return this.viewOf(removalCase);
+  }
+
+  private async viewOf(removalCase: StoredCase): Promise<Outcome<CaseView>> {
     try {
       return success(await this.buildView(removalCase));
     } catch (error) {
@@ -141,7 +138,7 @@ export class OffboardingWorkflow {
     const permission = checkOperator(await this.policy.current(), actor);
     if (!permission.ok) return this.refuse(actor, "case.open", permission.code, permission.message, { tenantId });
     const existing = await this.store.cases.findActiveByTenant(tenantId);
-    if (existing) return this.viewCase(existing.id);
+    if (existing) return this.viewOf(existing);
     let snapshot: CustomerSnapshot;
     try {
       snapshot = await loadSnapshot(this.partnerCenter, tenantId, this.clock());
@@ -172,13 +169,15 @@ export class OffboardingWorkflow {
       throw error;
     }
     await this.audit(actor, "case.opened", "ok", stored, null, { companyName: customer.companyName });
-    this.notify(stored.id, "opened");
-    return success(this.composeView(stored, snapshot, null));
+    const view = this.composeView(stored, snapshot, null);
+    this.notify(stored.id, "opened", view);
+    return success(view);
   }
 
   async recheck(actor: string, caseId: string): Promise<Outcome<CaseView>> {
     const view = await this.viewCase(caseId);
-    if (view.ok) this.notify(caseId, "rechecked");
+    // the observer gets the view just read, so it does not read Partner Center a second time
+    if (view.ok) this.notify(caseId, "rechecked", view.value);
     return view;
   }
 
@@ -553,9 +552,9 @@ export class OffboardingWorkflow {
     await this.store.audit.append({ actor, action, outcome, caseId: c.id, tenantId: c.tenantId, pcRequestId, detail: { ...detail, state: c.state }, at: this.clock() });
   }
 
-  private notify(caseId: string, change: CaseChange): void {
+  private notify(caseId: string, change: CaseChange, view?: CaseView): void {
     try {
-      this.observer.caseChanged(caseId, change);
+      this.observer.caseChanged(caseId, change, view);
     } catch (error) {
       this.logger.warn({ caseId, err: describeError(error) }, "case observer failed");
     }

@@ -1,7 +1,7 @@
 // What the workflow needs from around it, as small interfaces: the Slack layer (or any other
 // front end) implements the observer; main wires the rest.
-import type { AccessPolicy } from "../domain";
-import type { JobProgress } from "../store";
+import type { AccessPolicy, CustomerSnapshot, PreconditionResult } from "../domain";
+import type { Job, JobProgress, StoredCase } from "../store";
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -38,9 +38,18 @@ export type CaseChange =
   | "removed"
   | "failed";
 
+/** A case as people see it: with a live read of Partner Center and the preconditions evaluated on it. */
+export interface CaseView {
+  removalCase: StoredCase;
+  snapshot: CustomerSnapshot;
+  preconditions: PreconditionResult;
+  job: { job: Job; progress: JobProgress; failed: Array<{ subscriptionId: string; label: string; lastError: string | null }> } | null;
+}
+
 /** Told when a case changes, so front ends can update what people see. Must not throw. */
 export interface CaseObserver {
-  caseChanged(caseId: string, change: CaseChange): void;
+  /** `view`, when given, is the case as it was just read, fresh enough to show */
+  caseChanged(caseId: string, change: CaseChange, view?: CaseView): void;
   jobProgress(caseId: string, jobId: string, progress: JobProgress): void;
 }
 

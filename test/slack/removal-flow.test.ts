@@ -249,4 +249,13 @@ describe("the removal flow in Slack", () => {
     expect(textOf(message.blocks)).toContain("485 more");
     for (const block of message.blocks as Array<{ text?: { text: string } }>) expect((block.text?.text ?? "").length).toBeLessThanOrEqual(3000);
   });
+
+  test("the bot's identity is asked of Slack once, not before every request", async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const before = ephemeralCount(OPERATOR.id);
+      await h.command(OPERATOR, "help");
+      await nextEphemeral(OPERATOR.id, before, "help");
+    }
+    expect(h.slack.calls.filter((c) => c.method === "auth.test")).toHaveLength(1);
+  });
 });
