@@ -1,6 +1,7 @@
 // Keeps the case and approval messages in Slack in step with the case. Progress of a long job
 // is throttled (chat.update is rate-limited): at most one update a second per case, and the
-// last one always lands.
+// last one always lands. Updates to one case go out one after another, so a slow read for an
+// earlier change can never land after, and overwrite, a later one.
 import type { WebClient } from "@slack/web-api";
 import type { JobProgress } from "../store";
 import type { CaseChange, CaseObserver, Logger, OffboardingWorkflow } from "../workflow";
@@ -12,16 +13,18 @@ export class SlackMessageUpdater implements CaseObserver {
   private readonly lastView = new Map<string, CaseView>();
   private readonly pending = new Map<string, { progress: JobProgress; timer: NodeJS.Timeout | null; lastAt: number }>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** the tail of each case's queue of updates */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly client: WebClient,
-    private readonly workflow: OffboardingWorkflow,
+    private readonly workflow: Pick<OffboardingWorkflow, "viewCase">,
     private readonly logger: Logger,
     private readonly minIntervalMs = 1000,
   ) {}
 
-  caseChanged(caseId: string, change: CaseChange): void {
-    this.track(this.refresh(caseId, change));
+  caseChanged(caseId: string, change: CaseChange, view?: CaseView): void {
+    this.enqueue(caseId, () => this.refresh(caseId, change, view));
   }
 
   jobProgress(caseId: string, _jobId: string, progress: JobProgress): void {
@@ -33,7 +36,7 @@ export class SlackMessageUpdater implements CaseObserver {
     entry.timer = setTimeout(() => {
       entry.timer = null;
       entry.lastAt = Date.now();
-      this.track(this.pushProgress(caseId, entry.progress));
+      this.enqueue(caseId, () => this.pushProgress(caseId, entry.progress));
     }, wait);
   }
 
@@ -50,10 +53,15 @@ export class SlackMessageUpdater implements CaseObserver {
     }
   }
 
-  private track(work: Promise<unknown>): void {
-    const guarded = work.catch((error: unknown) => this.logger.warn({ err: String(error) }, "could not update a Slack message"));
-    this.inFlight.add(guarded);
-    void guarded.finally(() => this.inFlight.delete(guarded));
+  private enqueue(caseId: string, update: () => Promise<void>): void {
+    const previous = this.queues.get(caseId) ?? Promise.resolve();
+    const next = previous.then(update).catch((error: unknown) => this.logger.warn({ caseId, err: String(error) }, "could not update a Slack message"));
+    this.queues.set(caseId, next);
+    this.inFlight.add(next);
+    void next.finally(() => {
+      this.inFlight.delete(next);
+      if (this.queues.get(caseId) === next) this.queues.delete(caseId);
+    });
   }
 
   private async pushProgress(caseId: string, progress: JobProgress): Promise<void> {
@@ -64,13 +72,16 @@ export class SlackMessageUpdater implements CaseObserver {
     await this.client.chat.update({ channel: ref.channelId, ts: ref.ts, text: message.text, blocks: message.blocks });
   }
 
-  private async refresh(caseId: string, change: CaseChange): Promise<void> {
-    const result = await this.workflow.viewCase(caseId);
-    if (!result.ok) {
-      this.logger.warn({ caseId, change, reason: result.refusal.message }, "case message not refreshed");
-      return;
+  private async refresh(caseId: string, change: CaseChange, fresh?: CaseView): Promise<void> {
+    let view = fresh;
+    if (!view) {
+      const result = await this.workflow.viewCase(caseId);
+      if (!result.ok) {
+        this.logger.warn({ caseId, change, reason: result.refusal.message }, "case message not refreshed");
+        return;
+      }
+      view = result.value;
     }
-    const view = result.value;
     this.lastView.set(caseId, view);
     const c = view.removalCase;
     if (c.caseMessage) {

@@ -1,0 +1,56 @@
+// The updater against the Slack stand-in: updates to one case must land in the order the case
+// changed, even when reading the earlier change takes longer than reading the later one.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebClient } from "@slack/web-api";
+import { evaluatePreconditions, type CaseState } from "../../src/domain";
+import { caseMessage } from "../../src/slack/blocks/case-message";
+import { SlackMessageUpdater } from "../../src/slack/message-updater";
+import { LocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
+import type { StoredCase } from "../../src/store";
+import { type CaseView, type Outcome, silentLogger } from "../../src/workflow";
+import { NOW, caseIn, snapshot } from "../domain/fixtures";
+
+const token = "xoxb-updater-test";
+const slack = new LocalSlackApi(token);
+const server = http.createServer((req, res) => void slack.handle(req, res));
+let client: WebClient;
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  client = new WebClient(token, { slackApiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`, retryConfig: { retries: 0 } });
+});
+afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function viewIn(state: CaseState, ref: { channelId: string; ts: string }): CaseView {
+  const removalCase: StoredCase = { ...caseIn(state), caseMessage: ref, approvalMessage: null };
+  const snap = snapshot();
+  return { removalCase, snapshot: snap, preconditions: evaluatePreconditions(snap, NOW), job: null };
+}
+
+test("a slow read for an earlier change does not overwrite the message after a later one", async () => {
+  const posted = await client.chat.postMessage({ channel: "C1", text: "case" });
+  const ref = { channelId: "C1", ts: String(posted.ts) };
+  // the first read (the request) is slow; the second (the rejection) answers at once
+  const reads: Array<{ view: CaseView; delayMs: number }> = [
+    { view: viewIn("awaiting_approval", ref), delayMs: 300 },
+    { view: viewIn("rejected", ref), delayMs: 0 },
+  ];
+  const workflow = {
+    viewCase: async (): Promise<Outcome<CaseView>> => {
+      const next = reads.shift();
+      if (!next) throw new Error("read more often than the case changed");
+      await new Promise((resolve) => setTimeout(resolve, next.delayMs));
+      return { ok: true, value: next.view };
+    },
+  };
+  const updater = new SlackMessageUpdater(client, workflow, silentLogger, 0);
+  updater.caseChanged("case-1", "removal_requested");
+  updater.caseChanged("case-1", "rejected");
+  await updater.settle();
+
+  const message = slack.messages.find((m) => m.ts === ref.ts);
+  expect(message?.updates).toBe(2);
+  expect(message?.blocks).toEqual(caseMessage(viewIn("rejected", ref)).blocks);
+  expect(message?.blocks).not.toEqual(caseMessage(viewIn("awaiting_approval", ref)).blocks);
+});
