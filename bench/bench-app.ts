@@ -33,6 +33,35 @@ export interface BenchAppOptions {
   dataDir?: string;
 }
 
+/** Where the app finds Slack and Partner Center, and the secrets it shares with them. */
+export interface AppServices {
+  slackApiUrl: string;
+  botToken: string;
+  signingSecret: string;
+  partnerCenterUrl: string;
+}
+
+/** The app as `npm start` runs it, pointed at the given Slack and Partner Center. */
+export async function startAppAgainst(services: AppServices, options: Omit<BenchAppOptions, "emulator"> = {}): Promise<Application> {
+  const config = loadConfig({
+    DATA_DIR: options.dataDir ?? "memory://",
+    PORT: "0",
+    LOG_LEVEL: "warn",
+    PARTNER_CENTER_URL: services.partnerCenterUrl,
+    PARTNER_CENTER_TOKEN: "emulator-token",
+    SLACK_SIGNING_SECRET: services.signingSecret,
+    SLACK_BOT_TOKEN: services.botToken,
+    SLACK_API_URL: services.slackApiUrl,
+    APPROVAL_CHANNEL_ID: APPROVAL_CHANNEL,
+    APPROVER_USER_IDS: APPROVER.id,
+    OPERATOR_USER_IDS: `${OPERATOR.id},${APPROVER.id}`,
+    ...options.env,
+  });
+  // warnings and errors still reach stderr, so a failing run says why
+  return startApplication(config, { logger: createLogger("warn", process.stderr), host: "127.0.0.1", background: options.background ?? true });
+}
+
+/** The app with the Slack stand-in and the emulator in this process, where a bench inspects them. */
 export async function startBenchApp(options: BenchAppOptions = {}): Promise<BenchApp> {
   const signingSecret = crypto.randomBytes(16).toString("hex");
   const botToken = `xoxb-bench-${crypto.randomBytes(8).toString("hex")}`;
@@ -45,22 +74,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
   await new Promise<void>((resolve) => slackServer.listen(0, "127.0.0.1", resolve));
   const slackUrl = `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}`;
   const emulator = await startEmulator({ port: 0, host: "127.0.0.1", ...options.emulator });
-  const config = loadConfig({
-    DATA_DIR: options.dataDir ?? "memory://",
-    PORT: "0",
-    LOG_LEVEL: "warn",
-    PARTNER_CENTER_URL: emulator.url,
-    PARTNER_CENTER_TOKEN: "emulator-token",
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_API_URL: `${slackUrl}/api/`,
-    APPROVAL_CHANNEL_ID: APPROVAL_CHANNEL,
-    APPROVER_USER_IDS: APPROVER.id,
-    OPERATOR_USER_IDS: `${OPERATOR.id},${APPROVER.id}`,
-    ...options.env,
-  });
-  // warnings and errors still reach stderr, so a failing run says why
-  const app = await startApplication(config, { logger: createLogger("warn", process.stderr), host: "127.0.0.1", background: options.background ?? true });
+  const app = await startAppAgainst({ slackApiUrl: `${slackUrl}/api/`, botToken, signingSecret, partnerCenterUrl: emulator.url }, options);
   return {
     app,
     slack,

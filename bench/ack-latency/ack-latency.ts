@@ -1,27 +1,27 @@
-// Acknowledgement latency: the app (embedded database, emulator) runs here; a forked driver
-// process sends signed slash commands and button presses at fixed rates and times each HTTP
-// response, which Bolt sends when the listener acks. Each rate is measured after a short,
+// Acknowledgement latency: the app (with its embedded database) runs here; Slack's Web API and
+// Partner Center stand-ins run in a process of their own (bench/remote-services.ts), as the real
+// ones are remote; a forked driver process sends signed slash commands and button presses at
+// fixed rates and times each HTTP response, which Bolt sends when the listener acks. Each rate is measured after a short,
 // uncounted warm-up (WARM_UP in ack-driver-protocol.ts), so the figures are the steady state.
 import { fork } from "node:child_process";
 import path from "node:path";
+import crypto from "node:crypto";
 import { DEMO_TENANTS } from "../../src/partner-center/emulator";
-import { OPERATOR, OPS_CHANNEL, startBenchApp } from "../bench-app";
+import { OPERATOR, OPS_CHANNEL, startAppAgainst } from "../bench-app";
 import { type BenchRow, finishBench, ms } from "../bench-results";
+import { startRemoteServices } from "../remote-services";
 import { type DriverRequest, type DriverResult, isDriverResult, RATES } from "./ack-driver-protocol";
 
 async function main(): Promise<void> {
-  const bench = await startBenchApp({ env: { PARTNER_CENTER_RPM: "6000", DIRECTORY_SYNC_MINUTES: "600" } });
+  const services = await startRemoteServices({ channel: OPS_CHANNEL, user: OPERATOR.id, responseUrls: 4 });
+  const signingSecret = crypto.randomBytes(16).toString("hex");
+  const app = await startAppAgainst({ ...services, signingSecret }, { env: { PARTNER_CENTER_RPM: "6000", DIRECTORY_SYNC_MINUTES: "600" } });
   try {
-    await bench.app.directory.sync();
+    await app.directory.sync();
     // a real case, so Re-check presses do real work
-    const opened = await bench.app.workflow.startCase(OPERATOR.id, DEMO_TENANTS.legacyOnly);
+    const opened = await app.workflow.startCase(OPERATOR.id, DEMO_TENANTS.legacyOnly);
     if (!opened.ok) throw new Error(opened.refusal.message);
-    const request: DriverRequest = {
-      appUrl: bench.app.url,
-      signingSecret: bench.signingSecret,
-      caseId: opened.value.removalCase.id,
-      responseUrls: Array.from({ length: 4 }, () => bench.slack.createResponseUrl(bench.slackUrl, OPS_CHANNEL, OPERATOR.id)),
-    };
+    const request: DriverRequest = { appUrl: app.url, signingSecret, caseId: opened.value.removalCase.id, responseUrls: services.responseUrls };
     const results = await new Promise<DriverResult[]>((resolve, reject) => {
       // the driver stands in for Slack: it runs on Node's defaults, not with the app's memory flags
       const driver = fork(path.join(__dirname, "ack-driver.js"), [], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     }));
     await finishBench(rows);
   } finally {
-    await bench.close();
+    await app.close();
+    await services.close();
   }
 }
 

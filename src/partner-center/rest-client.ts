@@ -81,6 +81,7 @@ const RETRY_DEFAULTS: Required<RetryOptions> = { maxAttempts: 6, maxTotalMs: 120
 export class PartnerCenterRestClient implements PartnerCenterApi {
   private readonly baseUrl: string;
   private readonly limiter: Bottleneck;
+  private closed = false;
   private readonly logger: Logger;
   private readonly retry: Required<RetryOptions>;
   private readonly timeoutMs: number;
@@ -104,8 +105,9 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
     });
   }
 
-  /** stops the limiter's timers; pending calls are dropped */
+  /** stops the limiter's timers; pending calls are dropped and later ones fail at once */
   async close(): Promise<void> {
+    this.closed = true;
     await this.limiter.stop({ dropWaitingJobs: true });
   }
 
@@ -299,6 +301,8 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
     let refreshedToken = false;
 
     for (let attempt = 1; ; attempt++) {
+      // retrying a client that is shutting down only delays the shutdown
+      if (this.closed) throw new PartnerCenterError("unavailable", `the Partner Center client is closed (${spec.context.operation})`, trace);
       const token = await this.settings.tokens.getToken(spec.auth);
       const headers: Record<string, string> = {
         ...spec.headers,
@@ -322,6 +326,8 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
         text = await response.text();
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        // closing dropped the call before it was sent: nothing to report, nothing to retry
+        if (this.closed) throw new PartnerCenterError("unavailable", `the Partner Center client is closed (${spec.context.operation})`, trace);
         this.logger.warn({ ...logFields, error: reason }, "Partner Center call failed before a response");
         const delay = this.backoff(attempt, null);
         if (this.mayRetry(attempt, started, delay)) {

@@ -1,6 +1,6 @@
 // Bolt listeners: parse the request, acknowledge at once, then call a use case and render.
 // Nothing here decides what is allowed; the workflow and the domain do.
-import type { App, RespondArguments } from "@slack/bolt";
+import type { AllMiddlewareArgs, App, RespondArguments, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Customer } from "../domain";
 import type { Store } from "../store";
@@ -9,7 +9,7 @@ import { approvalMessage, rejectModal } from "./blocks/approval-message";
 import { caseMessage } from "./blocks/case-message";
 import { auditMessage, helpMessage, homeView, pickerMessage, statusMessage } from "./blocks/info-messages";
 import type { SlackMessageUpdater } from "./message-updater";
-import { PostAckQueue } from "./post-ack-queue";
+import type { PostAckQueue } from "./post-ack-queue";
 import { dropHandledRetries } from "./retry-dedupe";
 import { ACTIONS, REJECT_MODAL, REJECT_REASON_BLOCK, REJECT_REASON_INPUT, caseValue, customerValue, decodeValue, itemValue, jobValue, parseOffboardCommand } from "./slack-inputs";
 
@@ -20,19 +20,22 @@ export interface ListenerDeps {
   updater: SlackMessageUpdater;
   approvalChannelId: string;
   logger: Logger;
-  /** how many acknowledged requests are worked at once */
-  workConcurrency?: number;
+  /** where acknowledged requests wait to be worked */
+  queue: PostAckQueue;
 }
 
 /** Answers the user privately: through response_url where Slack gave one, else by direct message. */
 type Reply = (message: string | RespondArguments) => Promise<unknown>;
 
 const ephemeral = (text: string) => ({ response_type: "ephemeral" as const, replace_original: false, text });
+type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
+
+const RESTARTING = "The app is restarting, so this was not done. Please try again in a minute.";
 const HAND_MADE = "That button's data is not valid, so nothing was done. Use the buttons on the latest message.";
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { workflow, directory, updater, logger } = deps;
-  const queue = new PostAckQueue(deps.workConcurrency ?? 4);
+  const { queue } = deps;
   app.use(dropHandledRetries(deps.store.processed, logger));
 
   /** Posts (or refreshes) the case message in the channel the operator is working in. */
@@ -76,7 +79,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   app.command("/offboard", async ({ command, ack, respond, client }) => {
     await ack();
-    await queue.run(() => handleCommand(command, respond, client));
+    await queue.run(() => handleCommand(command, respond, client), () => respond(ephemeral(RESTARTING)));
   });
 
   async function handleCommand(command: { text?: string; user_id: string; channel_id: string }, respond: Reply, client: WebClient): Promise<void> {
@@ -114,9 +117,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
   }
 
+  const buttons = new Map<string, (args: ActionArgs) => Promise<void>>();
+
   /** Every button: ack first, decode its value strictly, run the use case, report refusals privately. */
   function onButton<T>(actionId: string, schema: Parameters<typeof decodeValue<T>>[0], handle: (input: { value: T; userId: string; channelId: string; client: WebClient; respond: Reply; triggerId: string }) => Promise<void>) {
-    app.action(actionId, async ({ ack, body, action, respond, client }) => {
+    buttons.set(actionId, async ({ ack, body, action, respond, client }) => {
       await ack();
       const raw = action.type === "button" ? action.value : undefined;
       const value = decodeValue(schema, raw);
@@ -141,7 +146,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
           logger.error({ err: String(error), actionId }, "action failed");
           await reply(ephemeral("Something went wrong on our side. Press Re-check to see where things stand."));
         }
-      });
+      }, () => reply(ephemeral(RESTARTING)));
     });
   }
 
@@ -228,6 +233,15 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await client.views.open({ trigger_id: triggerId, view: rejectModal(c.id, c.companyName) });
   });
 
+  // One Bolt listener for all the buttons, dispatching on action_id: Bolt runs every listener's
+  // middleware for every request it receives, and a listener per button made that a dozen chains.
+  const buttonIds = [...buttons.keys()];
+  if (!buttonIds.every((id) => /^[a-z_]+$/.test(id))) throw new Error("action ids must be plain identifiers");
+  app.action(new RegExp(`^(?:${buttonIds.join("|")})$`), async (args) => {
+    const actionId = "action_id" in args.action ? args.action.action_id : "";
+    await buttons.get(actionId)?.(args);
+  });
+
   app.view(REJECT_MODAL, async ({ ack, view, body, client }) => {
     const target = decodeValue(caseValue, view.private_metadata);
     const reason = view.state.values[REJECT_REASON_BLOCK]?.[REJECT_REASON_INPUT]?.value ?? "";
@@ -239,7 +253,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       if (!result.ok) {
         await client.chat.postEphemeral({ channel: deps.approvalChannelId, user: body.user.id, text: result.refusal.message });
       }
-    });
+    }, () => client.chat.postEphemeral({ channel: deps.approvalChannelId, user: body.user.id, text: `${RESTARTING} Your rejection was not recorded.` }));
   });
 
   app.event("app_home_opened", async ({ event, client }) => {

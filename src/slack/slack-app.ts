@@ -8,6 +8,12 @@ import type { Store } from "../store";
 import type { DirectorySync, Logger, OffboardingWorkflow } from "../workflow";
 import { registerListeners } from "./listeners";
 import { SlackMessageUpdater } from "./message-updater";
+import { PostAckQueue } from "./post-ack-queue";
+
+/** acknowledged requests worked at once: enough to overlap Partner Center round trips */
+const WORK_CONCURRENCY = 4;
+/** how long shutdown waits for acknowledged requests, within a typical 30 s termination grace */
+const DRAIN_TIMEOUT_MS = 20_000;
 
 export interface SlackAppOptions {
   signingSecret: string;
@@ -72,7 +78,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const clientOptions: WebClientOptions = { logger, ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}) };
   // the bot token's client, for messages sent outside a request (progress, approvals); listeners get Bolt's client for the same token
   const client = new WebClient(options.botToken, clientOptions);
-  const common = { authorize: cachedAuthorize(client, options.botToken), logger, clientOptions };
+  // no conversation store: nothing here uses it, and Bolt's default one builds an Error (with a
+  // stack trace) for every request that has no stored conversation, which is every request
+  const common = { authorize: cachedAuthorize(client, options.botToken), logger, clientOptions, convoStore: false as const };
   const receiver = options.appToken
     ? null
     : new HTTPReceiver({
@@ -88,7 +96,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     : new App({ ...common, appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } });
   const updater = new SlackMessageUpdater(client, options.workflow, options.logger);
   options.workflow.setObserver(updater);
+  const queue = new PostAckQueue(WORK_CONCURRENCY);
   registerListeners(app, {
+    queue,
     workflow: options.workflow,
     directory: options.directory,
     store: options.store,
@@ -126,6 +136,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       if (!receiver) await app.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      const undone = await queue.drain(DRAIN_TIMEOUT_MS);
+      if (undone > 0) options.logger.warn({ undone }, "shutting down with acknowledged Slack requests not yet worked");
       await updater.settle();
     },
   };

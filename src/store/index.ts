@@ -26,6 +26,6 @@ export function createStore(db: Database): Store {
     audit: new AuditRepository(db.prisma),
     directory: new DirectoryRepository(db.prisma, db.pool),
     jobs: new JobRepository(db.prisma),
-    processed: new ProcessedRequestRepository(db.prisma),
+    processed: new ProcessedRequestRepository(db.prisma, db.pool),
   };
 }

@@ -1,0 +1,86 @@
+// Slack's Web API (with response_url) and Partner Center, stood in for in a process of their own.
+// In production both are remote services, so for a latency figure the app's process, and its one
+// event loop, must hold only the app (and its embedded database); serving Slack's and Partner
+// Center's side of every call on the same thread would count their work as the app's.
+import { fork } from "node:child_process";
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import { startEmulator } from "../src/partner-center/emulator";
+import { LocalSlackApi } from "../src/slack/local-slack/local-slack-api";
+
+export interface RemoteServices {
+  /** SLACK_API_URL for the app */
+  slackApiUrl: string;
+  botToken: string;
+  /** PARTNER_CENTER_URL for the app */
+  partnerCenterUrl: string;
+  /** response_urls Slack would hand out, for the given channel and user */
+  responseUrls: string[];
+  close(): Promise<void>;
+}
+
+const servicesRequest = z.object({ channel: z.string(), user: z.string(), responseUrls: z.number().int().min(1) });
+type ServicesRequest = z.infer<typeof servicesRequest>;
+const servicesReady = z.object({ slackApiUrl: z.string(), botToken: z.string(), partnerCenterUrl: z.string(), responseUrls: z.array(z.string()) });
+
+/** Starts the stand-ins in a child process; close() stops it. */
+export async function startRemoteServices(request: ServicesRequest): Promise<RemoteServices> {
+  // Node's defaults, not the app's memory flags: this is not the app
+  const child = fork(__filename, ["--serve"], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const ready = await new Promise<z.infer<typeof servicesReady>>((resolve, reject) => {
+    child.once("message", (message: unknown) => {
+      const parsed = servicesReady.safeParse(message);
+      if (parsed.success) resolve(parsed.data);
+      else reject(new Error("the remote services sent an unexpected message"));
+    });
+    child.once("exit", (code) => reject(new Error(`the remote services exited with ${code ?? "a signal"}`)));
+    child.send(request);
+  });
+  return {
+    ...ready,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.disconnect();
+      }),
+  };
+}
+
+async function serve(request: ServicesRequest): Promise<void> {
+  const botToken = `xoxb-bench-${crypto.randomBytes(8).toString("hex")}`;
+  const slack = new LocalSlackApi(botToken, {});
+  const server = http.createServer((req, res) => {
+    void slack.handle(req, res).then((handled) => {
+      if (!handled) res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const slackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const emulator = await startEmulator({ port: 0, host: "127.0.0.1" });
+  const ready: z.infer<typeof servicesReady> = {
+    slackApiUrl: `${slackUrl}/api/`,
+    botToken,
+    partnerCenterUrl: emulator.url,
+    responseUrls: Array.from({ length: request.responseUrls }, () => slack.createResponseUrl(slackUrl, request.channel, request.user)),
+  };
+  process.send?.(ready);
+  // the parent going away (close() or a crash) is the signal to stop
+  process.once("disconnect", () => {
+    server.closeAllConnections();
+    void Promise.all([emulator.close(), new Promise<void>((resolve) => server.close(() => resolve()))]).then(() => process.exit(0));
+  });
+}
+
+if (process.argv[2] === "--serve") {
+  process.once("message", (message: unknown) => {
+    const parsed = servicesRequest.safeParse(message);
+    if (!parsed.success) process.exit(2);
+    serve(parsed.data).catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  });
+}
