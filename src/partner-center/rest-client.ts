@@ -1,7 +1,7 @@
 // Partner Center over HTTPS: MS-RequestId/MS-CorrelationId on every call, retries with backoff
 // for 429/5xx/network failures, a client-side rate limit, and zod validation at the edge.
 import { randomUUID } from "node:crypto";
-import Bottleneck from "bottleneck";
+import { CallPacer } from "./call-pacer";
 import type { z } from "zod";
 import type { AzureReservation, Customer, SoftwarePurchase, Subscription } from "../domain";
 import type { TokenKind, TokenProvider } from "./auth";
@@ -80,7 +80,7 @@ const RETRY_DEFAULTS: Required<RetryOptions> = { maxAttempts: 6, maxTotalMs: 120
 
 export class PartnerCenterRestClient implements PartnerCenterApi {
   private readonly baseUrl: string;
-  private readonly limiter: Bottleneck;
+  private readonly pacer: CallPacer;
   private closed = false;
   private readonly logger: Logger;
   private readonly retry: Required<RetryOptions>;
@@ -93,22 +93,15 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
     this.retry = { ...RETRY_DEFAULTS, ...settings.retry };
     this.timeoutMs = settings.timeoutMs ?? 30_000;
     this.random = settings.random ?? Math.random;
-    const rpm = settings.rpm ?? 450;
-    // the reservoir caps each minute; minTime spreads the calls so a burst of 500 suspends does not
-    // spend the minute's budget in the first second and then wait
-    this.limiter = new Bottleneck({
-      maxConcurrent: settings.maxConcurrent ?? 8,
-      minTime: Math.floor(60_000 / rpm),
-      reservoir: rpm,
-      reservoirRefreshAmount: rpm,
-      reservoirRefreshInterval: 60_000,
-    });
+    // spread evenly at the limit, so a burst of 500 suspends does not spend the minute's budget
+    // in the first second and then wait
+    this.pacer = new CallPacer({ limit: settings.rpm ?? 450, maxConcurrent: settings.maxConcurrent ?? 8 });
   }
 
-  /** stops the limiter's timers; pending calls are dropped and later ones fail at once */
+  /** stops the pacer's timer; pending calls are dropped and later ones fail at once */
   async close(): Promise<void> {
     this.closed = true;
-    await this.limiter.stop({ dropWaitingJobs: true });
+    this.pacer.close();
   }
 
   async listCustomers(options: { pageSize?: number; continuation?: CustomerPage["continuation"] } = {}): Promise<CustomerPage> {
@@ -318,7 +311,7 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
       let text: string;
       let retryAfter: string | null = null;
       try {
-        const response = await this.limiter.schedule(() =>
+        const response = await this.pacer.schedule(() =>
           fetch(url, { method: spec.method, headers, body: spec.body === undefined ? undefined : JSON.stringify(spec.body), signal: AbortSignal.timeout(this.timeoutMs) }),
         );
         status = response.status;

@@ -1,7 +1,8 @@
 // Keeps the case and approval messages in Slack in step with the case. Progress of a long job
 // is throttled (chat.update is rate-limited): at most one update a second per case, and the
-// last one always lands. Updates to one case go out one after another, so a slow read for an
-// earlier change can never land after, and overwrite, a later one.
+// last one always lands. Each update is numbered when the case changes, and one that is ready
+// after a later one has gone out is dropped: a slow read for an earlier change must not
+// overwrite a newer message, and a stuck call must not hold up the ones after it.
 import type { WebClient } from "@slack/web-api";
 import type { JobProgress } from "../store";
 import type { CaseChange, CaseObserver, Logger, OffboardingWorkflow } from "../workflow";
@@ -13,8 +14,8 @@ export class SlackMessageUpdater implements CaseObserver {
   private readonly lastView = new Map<string, CaseView>();
   private readonly pending = new Map<string, { progress: JobProgress; timer: NodeJS.Timeout | null; lastAt: number }>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** the tail of each case's queue of updates */
-  private readonly queues = new Map<string, Promise<void>>();
+  /** per case: the number given to the latest change, and that of the latest update sent */
+  private readonly sequence = new Map<string, { given: number; sent: number }>();
 
   constructor(
     private readonly client: WebClient,
@@ -24,7 +25,7 @@ export class SlackMessageUpdater implements CaseObserver {
   ) {}
 
   caseChanged(caseId: string, change: CaseChange, view?: CaseView): void {
-    this.enqueue(caseId, () => this.refresh(caseId, change, view));
+    this.track(this.refresh(caseId, change, this.number(caseId), view));
   }
 
   jobProgress(caseId: string, _jobId: string, progress: JobProgress): void {
@@ -36,7 +37,9 @@ export class SlackMessageUpdater implements CaseObserver {
     entry.timer = setTimeout(() => {
       entry.timer = null;
       entry.lastAt = Date.now();
-      this.enqueue(caseId, () => this.pushProgress(caseId, entry.progress));
+      // progress redraws the latest view rather than being a change of its own, so it takes the
+      // latest change's number: it never makes a refresh that is still reading look stale
+      this.track(this.pushProgress(caseId, entry.progress, this.sequence.get(caseId)?.given ?? 0));
     }, wait);
   }
 
@@ -53,26 +56,37 @@ export class SlackMessageUpdater implements CaseObserver {
     }
   }
 
-  private enqueue(caseId: string, update: () => Promise<void>): void {
-    const previous = this.queues.get(caseId) ?? Promise.resolve();
-    const next = previous.then(update).catch((error: unknown) => this.logger.warn({ caseId, err: String(error) }, "could not update a Slack message"));
-    this.queues.set(caseId, next);
-    this.inFlight.add(next);
-    void next.finally(() => {
-      this.inFlight.delete(next);
-      if (this.queues.get(caseId) === next) this.queues.delete(caseId);
-    });
+  private track(work: Promise<unknown>): void {
+    const guarded = work.catch((error: unknown) => this.logger.warn({ err: String(error) }, "could not update a Slack message"));
+    this.inFlight.add(guarded);
+    void guarded.finally(() => this.inFlight.delete(guarded));
   }
 
-  private async pushProgress(caseId: string, progress: JobProgress): Promise<void> {
+  private number(caseId: string): number {
+    const entry = this.sequence.get(caseId) ?? { given: 0, sent: 0 };
+    entry.given += 1;
+    this.sequence.set(caseId, entry);
+    return entry.given;
+  }
+
+  /** True if update `n` may go out: nothing newer has gone out before it. */
+  private maySend(caseId: string, n: number): boolean {
+    const entry = this.sequence.get(caseId) ?? { given: n, sent: 0 };
+    this.sequence.set(caseId, entry);
+    if (entry.sent > n) return false;
+    entry.sent = n;
+    return true;
+  }
+
+  private async pushProgress(caseId: string, progress: JobProgress, n: number): Promise<void> {
     const view = this.lastView.get(caseId);
     const ref = view?.removalCase.caseMessage;
-    if (!view || !ref) return;
+    if (!view || !ref || !this.maySend(caseId, n)) return;
     const message = caseMessage(view, { progress });
     await this.client.chat.update({ channel: ref.channelId, ts: ref.ts, text: message.text, blocks: message.blocks });
   }
 
-  private async refresh(caseId: string, change: CaseChange, fresh?: CaseView): Promise<void> {
+  private async refresh(caseId: string, change: CaseChange, n: number, fresh?: CaseView): Promise<void> {
     let view = fresh;
     if (!view) {
       const result = await this.workflow.viewCase(caseId);
@@ -82,11 +96,13 @@ export class SlackMessageUpdater implements CaseObserver {
       }
       view = result.value;
     }
+    if (!this.maySend(caseId, n)) return;
     this.lastView.set(caseId, view);
     const c = view.removalCase;
     if (c.caseMessage) {
       const message = caseMessage(view);
       await this.client.chat.update({ channel: c.caseMessage.channelId, ts: c.caseMessage.ts, text: message.text, blocks: message.blocks });
+      this.logger.debug({ caseId, change, state: c.state }, "case message updated");
     }
     if (c.approvalMessage && change !== "job_started" && change !== "subscription_changed" && change !== "rechecked") {
       const message = approvalMessage(c, change === "reopened" ? { note: "the live re-check found items blocking removal again" } : undefined);

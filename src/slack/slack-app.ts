@@ -75,7 +75,15 @@ export function cachedAuthorize(client: WebClient, botToken: string): Authorize<
 
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
-  const clientOptions: WebClientOptions = { logger, ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}) };
+  // A call Slack does not answer fails after 10 s, and a failing one is retried for about a
+  // minute, not the client's default half hour: a message update that old is stale anyway, and
+  // a hung call would keep its failure out of the logs.
+  const clientOptions: WebClientOptions = {
+    logger,
+    timeout: 10_000,
+    retryConfig: { retries: 4, factor: 2, minTimeout: 1_000, maxTimeout: 30_000 },
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+  };
   // the bot token's client, for messages sent outside a request (progress, approvals); listeners get Bolt's client for the same token
   const client = new WebClient(options.botToken, clientOptions);
   // no conversation store: nothing here uses it, and Bolt's default one builds an Error (with a

@@ -25,7 +25,7 @@ export function createStore(db: Database): Store {
     cases: new CaseRepository(db.prisma),
     audit: new AuditRepository(db.prisma),
     directory: new DirectoryRepository(db.prisma, db.pool),
-    jobs: new JobRepository(db.prisma),
+    jobs: new JobRepository(db.prisma, db.pool),
     processed: new ProcessedRequestRepository(db.prisma, db.pool),
   };
 }

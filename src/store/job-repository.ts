@@ -3,6 +3,8 @@
 // takes the job over. Each item keeps its MS-RequestId, so a call resumed after a crash is the
 // same call to Partner Center, not a second one.
 import crypto from "node:crypto";
+import type pg from "pg";
+import type { AuditEventInput } from "./audit-repository";
 import type { Prisma } from "./database";
 import type { Job as JobRow, JobItem as JobItemRow } from "./generated/client";
 
@@ -71,8 +73,19 @@ function toItem(row: JobItemRow): JobItem {
   };
 }
 
+/** How one item ended, with the audit event that says so. */
+export interface ItemOutcome {
+  subscriptionId: string;
+  state: "done" | "failed";
+  lastError: string | null;
+  audit: AuditEventInput;
+}
+
 export class JobRepository {
-  constructor(private readonly prisma: Prisma) {}
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly pool: pg.Pool,
+  ) {}
 
   async create(input: NewJob): Promise<Job> {
     return toJob(await this.prisma.$transaction((tx) => insertJob(tx, input)));
@@ -152,11 +165,37 @@ export class JobRepository {
     return rows.map(toItem);
   }
 
-  async recordItem(jobId: string, subscriptionId: string, state: JobItemState, lastError: string | null = null): Promise<void> {
-    await this.prisma.jobItem.update({
-      where: { jobId_subscriptionId: { jobId, subscriptionId } },
-      data: { state, lastError, attempts: { increment: 1 } },
-    });
+  /**
+   * Records finished items and their audit events in one statement, so both land or neither does.
+   * The runner records in batches: at 100 items a second, two writes per item through Prisma were
+   * the slowest part of each worker's turn and held Partner Center below its allowed rate.
+   */
+  async recordItems(jobId: string, outcomes: readonly ItemOutcome[], now = new Date()): Promise<void> {
+    if (outcomes.length === 0) return;
+    const items = outcomes.map((o) => ({ s: o.subscriptionId, st: o.state, e: o.lastError }));
+    const events = outcomes.map(({ audit: a }) => ({
+      at: (a.at ?? now).toISOString(),
+      actor: a.actor,
+      action: a.action,
+      outcome: a.outcome,
+      c: a.caseId ?? null,
+      t: a.tenantId ?? null,
+      r: a.pcRequestId ?? null,
+      d: a.detail ?? {},
+    }));
+    // timestamps go in as UTC ISO text, as Prisma stores DateTime, whatever the server's time zone
+    await this.pool.query(
+      `WITH updated AS (
+         UPDATE "JobItem" j SET "state" = i.st, "lastError" = i.e, "attempts" = j."attempts" + 1, "updatedAt" = $4::timestamp(3)
+         FROM jsonb_to_recordset($2::jsonb) AS i(s text, st text, e text)
+         WHERE j."jobId" = $1 AND j."subscriptionId" = i.s
+         RETURNING 1
+       )
+       INSERT INTO "AuditEvent" ("at", "actor", "action", "outcome", "caseId", "tenantId", "pcRequestId", "detail")
+       SELECT a.at::timestamp(3), a.actor, a.action, a.outcome, a.c, a.t, a.r, a.d
+       FROM jsonb_to_recordset($3::jsonb) AS a("at" text, actor text, action text, outcome text, c text, t text, r text, d jsonb)`,
+      [jobId, JSON.stringify(items), JSON.stringify(events), now.toISOString()],
+    );
   }
 
   async progress(jobId: string): Promise<JobProgress> {

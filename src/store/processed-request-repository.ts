@@ -14,7 +14,8 @@ export class ProcessedRequestRepository {
    * compiling the insert cost the main thread more than the rest of the acknowledgement.
    */
   async firstTime(key: string): Promise<boolean> {
-    const inserted = await this.pool.query(`INSERT INTO "ProcessedRequest" ("key") VALUES ($1) ON CONFLICT ("key") DO NOTHING`, [key]);
+    // the time goes in as UTC ISO text, as Prisma stores DateTime, whatever the server's time zone
+    const inserted = await this.pool.query(`INSERT INTO "ProcessedRequest" ("key", "createdAt") VALUES ($1, $2::timestamp(3)) ON CONFLICT ("key") DO NOTHING`, [key, new Date().toISOString()]);
     return inserted.rowCount === 1;
   }
 

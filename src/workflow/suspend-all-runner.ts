@@ -1,10 +1,12 @@
 // Works persisted Suspend-all jobs: claims one through its lease, suspends or cancels its
-// pending items with bounded concurrency (the client's limiter keeps the Partner Center rate),
-// records each item as it finishes, and reports progress. A job whose process dies is taken
-// over when the lease runs out; items keep their MS-RequestId, so nothing is applied twice.
+// pending items with bounded concurrency (the client's pacer keeps the Partner Center rate),
+// records finished items in batches (item-recorder.ts), and reports progress. A job whose
+// process dies is taken over when the lease runs out; items keep their MS-RequestId, so
+// nothing is applied twice.
 import crypto from "node:crypto";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
 import type { Job, JobItem, Store } from "../store";
+import { ItemRecorder } from "./item-recorder";
 import type { CaseObserver, Logger } from "./ports";
 import { ignoringObserver, silentLogger } from "./ports";
 
@@ -109,16 +111,25 @@ export class SuspendAllRunner {
       // and an aggregate query per item costs the shared database more than the item's own write
       const progress = await this.store.jobs.progress(job.id);
       this.logger.info({ jobId: job.id, caseId: job.caseId, pending: queue.length }, "working suspend-all job");
+      const recorder = new ItemRecorder(this.store.jobs, job.id, this.logger);
       const worker = async () => {
         for (let item = queue.shift(); item; item = queue.shift()) {
           if (this.stopping || lost) return;
-          const state = await this.workItem(job, tenantId, item);
+          const state = await this.workItem(job, tenantId, item, recorder);
           progress.pending -= 1;
           progress[state] += 1;
           this.observer.jobProgress(job.caseId, job.id, { ...progress });
         }
       };
       await Promise.all(Array.from({ length: this.options.concurrency }, worker));
+      try {
+        await recorder.flush();
+      } catch (error) {
+        // not released, not finished: when the lease runs out the job is taken over, and the
+        // unrecorded items are called again with their own MS-RequestIds (answered as done)
+        this.logger.error({ jobId: job.id, err: describe(error) }, "could not record finished items; leaving the job to be taken over");
+        return;
+      }
       if (this.stopping || lost) {
         if (!lost) await this.store.jobs.release(job.id, this.owner);
         return;
@@ -142,7 +153,7 @@ export class SuspendAllRunner {
     }
   }
 
-  private async workItem(job: Job, tenantId: string, item: JobItem): Promise<"done" | "failed"> {
+  private async workItem(job: Job, tenantId: string, item: JobItem, recorder: ItemRecorder): Promise<"done" | "failed"> {
     const target = { id: item.subscriptionId, etag: item.etag ?? undefined };
     const call = (etag: string | undefined) =>
       item.action === "suspend"
@@ -159,30 +170,34 @@ export class SuspendAllRunner {
         const fresh = await this.partnerCenter.getSubscription(tenantId, item.subscriptionId);
         const wanted = item.action === "suspend" ? "suspended" : "deleted";
         if (fresh.status === wanted) {
-          await this.finishItem(job, tenantId, item, "done", null, null);
+          this.finishItem(recorder, job, tenantId, item, "done", null, null);
           return "done";
         }
         if (error.kind === "invalid") throw error;
         result = await call(fresh.etag);
       }
-      await this.finishItem(job, tenantId, item, "done", null, result.requestId);
+      this.finishItem(recorder, job, tenantId, item, "done", null, result.requestId);
       return "done";
     } catch (error) {
-      await this.finishItem(job, tenantId, item, "failed", describe(error), error instanceof PartnerCenterError ? (error.details.requestId ?? null) : null);
+      this.finishItem(recorder, job, tenantId, item, "failed", describe(error), error instanceof PartnerCenterError ? (error.details.requestId ?? null) : null);
       return "failed";
     }
   }
 
-  private async finishItem(job: Job, tenantId: string, item: JobItem, state: "done" | "failed", error: string | null, pcRequestId: string | null) {
-    await this.store.jobs.recordItem(job.id, item.subscriptionId, state, error);
-    await this.store.audit.append({
-      actor: job.requestedBy,
-      action: `subscription.${item.action}`,
-      outcome: state === "done" ? "ok" : "failed",
-      caseId: job.caseId,
-      tenantId,
-      pcRequestId: pcRequestId ?? item.requestId,
-      detail: { jobId: job.id, subscriptionId: item.subscriptionId, label: item.label, ...(error ? { error } : {}) },
+  private finishItem(recorder: ItemRecorder, job: Job, tenantId: string, item: JobItem, state: "done" | "failed", error: string | null, pcRequestId: string | null): void {
+    recorder.add({
+      subscriptionId: item.subscriptionId,
+      state,
+      lastError: error,
+      audit: {
+        actor: job.requestedBy,
+        action: `subscription.${item.action}`,
+        outcome: state === "done" ? "ok" : "failed",
+        caseId: job.caseId,
+        tenantId,
+        pcRequestId: pcRequestId ?? item.requestId,
+        detail: { jobId: job.id, subscriptionId: item.subscriptionId, label: item.label, ...(error ? { error } : {}) },
+      },
     });
   }
 

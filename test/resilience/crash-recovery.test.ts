@@ -5,7 +5,7 @@ import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
 import { type EmulatorHandle, startEmulator } from "../../src/partner-center/emulator";
 import { describeDatabase } from "../support/test-database";
 import { textOf, waitFor } from "../support/app-harness";
-import { type ProcessWorld, createProcessWorld, pressSuspendAll } from "../support/app-process";
+import { type ProcessWorld, createProcessWorld, pressSuspendAll, withLogsOnFailure } from "../support/app-process";
 import { appliedChanges, statusesOf, subscriptionPatches } from "../support/suspension-counts";
 
 const TENANT = DEMO_TENANTS.bigCustomer;
@@ -40,7 +40,7 @@ test(`SIGKILL in the middle of Suspend all on 500 subscriptions: a restart finis
   // same database, new process: it claims the job when the dead process's lease has run out
   const second = await world.start(emulator.url, env);
   await waitFor("every subscription suspended", () => suspended(emulator) === 500, 90_000);
-  await waitFor("the case message shows the finished job", () => textOf(message.blocks).includes("500 / 500"), 30_000);
+  await withLogsOnFailure(second, waitFor("the case message shows the finished job", () => textOf(message.blocks).includes("500 / 500"), 30_000));
   expect(textOf(message.blocks)).not.toContain("failed");
   await second.stop("SIGTERM");
 

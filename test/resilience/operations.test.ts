@@ -5,7 +5,7 @@ import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
 import { type EmulatorHandle, startEmulator } from "../../src/partner-center/emulator";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
-import { createProcessWorld, parseLine, pressSuspendAll } from "../support/app-process";
+import { createProcessWorld, parseLine, pressSuspendAll, withLogsOnFailure } from "../support/app-process";
 import { appliedChanges, statusesOf } from "../support/suspension-counts";
 
 describe("health, readiness and logs", () => {
@@ -91,7 +91,7 @@ describe("graceful shutdown", () => {
 
       const second = await world.start(emulator.url, env);
       await waitFor("every subscription suspended", () => suspended() === 500, 60_000);
-      await waitFor("the case message shows the finished job", () => textOf(message.blocks).includes("500 / 500"), 30_000);
+      await withLogsOnFailure(second, waitFor("the case message shows the finished job", () => textOf(message.blocks).includes("500 / 500"), 30_000));
       await second.stop("SIGTERM");
       const applied = appliedChanges(emulator, tenant);
       expect(applied.size).toBe(500);

@@ -141,9 +141,19 @@ describe(`store on ${describeDatabase()}`, () => {
     const items = await store.jobs.pendingItems(job.id);
     expect(items.map((i) => i.action)).toEqual(["suspend", "cancel"]);
     const firstRequestId = items[1]?.requestId;
-    await store.jobs.recordItem(job.id, "s1", "done");
-    await store.jobs.recordItem(job.id, "s2", "failed", "still active");
+    const at = new Date("2026-11-25T10:00:00.123Z");
+    const audit = (subscriptionId: string, outcome: "ok" | "failed") => ({ actor: "U1", action: "subscription.suspend", outcome, caseId: c.id, tenantId: c.tenantId, pcRequestId: `r-${subscriptionId}`, detail: { subscriptionId }, at });
+    await store.jobs.recordItems(job.id, [
+      { subscriptionId: "s1", state: "done", lastError: null, audit: audit("s1", "ok") },
+      { subscriptionId: "s2", state: "failed", lastError: "still active", audit: audit("s2", "failed") },
+    ]);
     expect(await store.jobs.progress(job.id)).toEqual({ total: 2, done: 1, failed: 1, pending: 0 });
+    // each item's audit event landed with it, at the time given (UTC, whatever the server's zone)
+    const events = (await store.audit.listByCase(c.id)).filter((e) => e.action === "subscription.suspend");
+    expect(events.map((e) => [e.pcRequestId, e.outcome, e.detail.subscriptionId, e.at.toISOString()])).toEqual([
+      ["r-s1", "ok", "s1", at.toISOString()],
+      ["r-s2", "failed", "s2", at.toISOString()],
+    ]);
     expect(await store.jobs.finish(job.id, "c", "failed")).toBe(true);
     expect(await store.jobs.retryFailed(job.id)).toBe(1);
     const retried = await store.jobs.pendingItems(job.id);

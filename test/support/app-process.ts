@@ -180,3 +180,13 @@ export async function pressSuspendAll(world: ProcessWorld, app: AppProcess, comp
   if (pressed.status !== 200) throw new Error(`Suspend all was answered ${pressed.status}`);
   return message;
 }
+
+/** Runs a wait on an app process; if it fails, the error carries the process's last log lines. */
+export async function withLogsOnFailure<T>(proc: AppProcess, wait: Promise<T>): Promise<T> {
+  try {
+    return await wait;
+  } catch (error) {
+    const tail = proc.logs.slice(-40).join("\n");
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the app process's last log lines ---\n${tail}`);
+  }
+}

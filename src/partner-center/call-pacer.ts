@@ -1,0 +1,111 @@
+// Paces calls to Partner Center: a bounded number in flight, starts spread evenly at the rate
+// limit, and never more than the limit in any window. The spacing keeps an ideal schedule (each
+// start is due one interval after the previous start was due, not after it happened), because a
+// timer always fires a little late and spacing from the actual start lost ~12% of the rate:
+// 500 suspends at 100/s took 5.7 s instead of 5.0.
+
+export interface CallPacerOptions {
+  /** calls allowed per window (Partner Center counts per minute) */
+  limit: number;
+  windowMs?: number;
+  maxConcurrent: number;
+  now?: () => number;
+}
+
+interface Waiting {
+  start: () => void;
+  reject: (error: Error) => void;
+}
+
+export class CallPacerClosedError extends Error {
+  override name = "CallPacerClosedError";
+}
+
+export class CallPacer {
+  private readonly intervalMs: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
+  /** when the next start is due on the ideal schedule */
+  private due = Number.NEGATIVE_INFINITY;
+  /** the last `limit` start times, oldest first once full (a ring) */
+  private readonly starts: number[] = [];
+  private oldest = 0;
+  private inFlight = 0;
+  private readonly waiting: Waiting[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly options: CallPacerOptions) {
+    this.windowMs = options.windowMs ?? 60_000;
+    this.intervalMs = this.windowMs / options.limit;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Runs `work` when the pace allows; rejects with CallPacerClosedError once closed. */
+  schedule<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new CallPacerClosedError("the pacer is closed"));
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({
+        start: () => {
+          work().then(resolve, reject).finally(() => {
+            this.inFlight -= 1;
+            this.pump();
+          });
+        },
+        reject,
+      });
+      this.pump();
+    });
+  }
+
+  /** calls waiting for their turn */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Drops the calls still waiting (they reject) and refuses new ones; calls in flight finish. */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const waiting of this.waiting.splice(0)) waiting.reject(new CallPacerClosedError("the pacer was closed before the call was sent"));
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && this.inFlight < this.options.maxConcurrent) {
+      const now = this.now();
+      const wait = this.waitFor(now);
+      if (wait > 0) {
+        if (!this.timer) {
+          this.timer = setTimeout(() => {
+            this.timer = null;
+            this.pump();
+          }, Math.ceil(wait));
+        }
+        return;
+      }
+      this.record(now);
+      this.inFlight += 1;
+      this.waiting.shift()?.start();
+    }
+  }
+
+  /** ms until a start is allowed: by the even spacing and by the window's count */
+  private waitFor(now: number): number {
+    const bySpacing = this.due - now;
+    const full = this.starts.length >= this.options.limit;
+    const byWindow = full ? (this.starts[this.oldest] ?? now) + this.windowMs - now : 0;
+    return Math.max(bySpacing, byWindow, 0);
+  }
+
+  private record(now: number): void {
+    // a start less than an interval late keeps the ideal schedule, so the next one is due that
+    // much sooner; after a pause the schedule starts again from now (no burst to make up for it)
+    this.due = (now - this.due < this.intervalMs ? this.due : now) + this.intervalMs;
+    if (this.starts.length < this.options.limit) this.starts.push(now);
+    else {
+      this.starts[this.oldest] = now;
+      this.oldest = (this.oldest + 1) % this.options.limit;
+    }
+  }
+}
