@@ -52,8 +52,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const posted = await client.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks });
     if (posted.ts && posted.channel) {
       const ref = { channelId: posted.channel, ts: posted.ts };
-      await deps.store.cases.setCaseMessage(view.removalCase.id, ref);
-      view.removalCase.caseMessage = ref;
+      if (await deps.store.cases.replaceCaseMessage(view.removalCase.id, existing, ref)) {
+        view.removalCase.caseMessage = ref;
+      } else {
+        // another request (a second /offboard, another operator) posted this case's message in
+        // the meantime: keep that one, the one that gets updated, and take ours away
+        await client.chat.delete({ channel: ref.channelId, ts: ref.ts });
+        const current = (await deps.store.cases.get(view.removalCase.id))?.caseMessage ?? null;
+        if (current) await client.chat.update({ channel: current.channelId, ts: current.ts, text: message.text, blocks: message.blocks });
+        view.removalCase.caseMessage = current;
+      }
     }
     updater.remember(view);
   }

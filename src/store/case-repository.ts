@@ -152,8 +152,16 @@ export class CaseRepository {
     });
   }
 
-  async setCaseMessage(id: string, ref: MessageRef): Promise<void> {
-    await this.prisma.removalCase.update({ where: { id }, data: { caseChannelId: ref.channelId, caseMessageTs: ref.ts } });
+  /**
+   * Points the case at a new case message only if it still points where the caller saw it: two
+   * requests that each post a message for the same case must not both win. False if it had moved.
+   */
+  async replaceCaseMessage(id: string, seen: MessageRef | null, ref: MessageRef): Promise<boolean> {
+    const result = await this.prisma.removalCase.updateMany({
+      where: { id, caseChannelId: seen?.channelId ?? null, caseMessageTs: seen?.ts ?? null },
+      data: { caseChannelId: ref.channelId, caseMessageTs: ref.ts },
+    });
+    return result.count === 1;
   }
 
   async setApprovalMessage(id: string, ref: MessageRef): Promise<void> {

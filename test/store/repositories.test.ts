@@ -35,6 +35,20 @@ describe(`store on ${describeDatabase()}`, () => {
     expect((await store.cases.findActiveByTenant(c.tenantId))?.id).toBe(c.id);
   });
 
+  test("the case message moves only from where the mover saw it: two posts for one case, one wins", async () => {
+    const c = await store.cases.create(newCase());
+    const a = { channelId: "C1", ts: "1.000001" };
+    const b = { channelId: "C1", ts: "1.000002" };
+    const [first, second] = await Promise.all([store.cases.replaceCaseMessage(c.id, null, a), store.cases.replaceCaseMessage(c.id, null, b)]);
+    expect([first, second].filter(Boolean)).toHaveLength(1);
+    const kept = (await store.cases.get(c.id))?.caseMessage;
+    expect(kept).toEqual(first ? a : b);
+    // moving it on (an operator opens the case in another channel) works from where it is
+    const elsewhere = { channelId: "C2", ts: "2.000001" };
+    expect(await store.cases.replaceCaseMessage(c.id, kept ?? null, elsewhere)).toBe(true);
+    expect((await store.cases.get(c.id))?.caseMessage).toEqual(elsewhere);
+  });
+
   test("a transition based on a stale version is refused", async () => {
     const c = await store.cases.create(newCase());
     const requested = requestRemoval(c, "U1", { ready: true, blockers: [] }, now, 60_000);

@@ -186,7 +186,8 @@ export async function withLogsOnFailure<T>(proc: AppProcess, wait: Promise<T>): 
   try {
     return await wait;
   } catch (error) {
-    const tail = proc.logs.slice(-40).join("\n");
+    // the hundreds of suspend calls say little; what happened around them does
+    const tail = proc.logs.filter((line) => !line.includes('"method":"PATCH"')).slice(-40).join("\n");
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the app process's last log lines ---\n${tail}`);
   }
 }

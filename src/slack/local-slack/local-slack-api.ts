@@ -182,6 +182,13 @@ export class LocalSlackApi {
         message.updates += 1;
         return { ok: true, channel: message.channel, ts: message.ts };
       }
+      case "chat.delete": {
+        const parsed = messageBody.safeParse(body);
+        const index = parsed.success ? this.messages.findIndex((m) => m.channel === parsed.data.channel && m.ts === parsed.data.ts) : -1;
+        if (!parsed.success || index < 0) return { ok: false, error: "message_not_found" };
+        this.messages.splice(index, 1);
+        return { ok: true, channel: parsed.data.channel, ts: parsed.data.ts };
+      }
       case "chat.postEphemeral": {
         const parsed = messageBody.safeParse(body);
         if (!parsed.success || !parsed.data.user) return { ok: false, error: "user_not_in_channel" };
