@@ -2,13 +2,11 @@
 // emulator over HTTP) with a local Slack Web API stand-in, for the benchmarks. test/ is not part
 // of the build, so this mirrors test/support/app-harness.ts instead of importing it.
 import crypto from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { type Application, startApplication } from "../src/app";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "../src/partner-center/emulator";
-import { LocalSlackApi } from "../src/slack/local-slack/local-slack-api";
+import { LocalSlackApi, serveLocalSlackApi } from "../src/slack/local-slack/local-slack-api";
 import type { SlackUser } from "../src/slack/local-slack/slack-request-signer";
 
 export const OPERATOR: SlackUser = { id: "U0OPERATOR", name: "olivia" };
@@ -66,13 +64,8 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
   const signingSecret = crypto.randomBytes(16).toString("hex");
   const botToken = `xoxb-bench-${crypto.randomBytes(8).toString("hex")}`;
   const slack = new LocalSlackApi(botToken, {});
-  const slackServer = http.createServer((req, res) => {
-    void slack.handle(req, res).then((handled) => {
-      if (!handled) res.writeHead(404).end();
-    });
-  });
-  await new Promise<void>((resolve) => slackServer.listen(0, "127.0.0.1", resolve));
-  const slackUrl = `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}`;
+  const slackServer = await serveLocalSlackApi(slack);
+  const slackUrl = slackServer.url;
   const emulator = await startEmulator({ port: 0, host: "127.0.0.1", ...options.emulator });
   const app = await startAppAgainst({ slackApiUrl: `${slackUrl}/api/`, botToken, signingSecret, partnerCenterUrl: emulator.url }, options);
   return {
@@ -84,7 +77,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     close: async () => {
       await app.close();
       await emulator.close();
-      await new Promise<void>((resolve) => slackServer.close(() => resolve()));
+      await slackServer.close();
     },
   };
 }

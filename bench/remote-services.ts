@@ -4,11 +4,9 @@
 // Center's side of every call on the same thread would count their work as the app's.
 import { fork } from "node:child_process";
 import crypto from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { startEmulator } from "../src/partner-center/emulator";
-import { LocalSlackApi } from "../src/slack/local-slack/local-slack-api";
+import { LocalSlackApi, serveLocalSlackApi } from "../src/slack/local-slack/local-slack-api";
 
 export interface RemoteServices {
   /** SLACK_API_URL for the app */
@@ -52,13 +50,8 @@ export async function startRemoteServices(request: ServicesRequest): Promise<Rem
 async function serve(request: ServicesRequest): Promise<void> {
   const botToken = `xoxb-bench-${crypto.randomBytes(8).toString("hex")}`;
   const slack = new LocalSlackApi(botToken, {});
-  const server = http.createServer((req, res) => {
-    void slack.handle(req, res).then((handled) => {
-      if (!handled) res.writeHead(404).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const slackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveLocalSlackApi(slack);
+  const slackUrl = server.url;
   const emulator = await startEmulator({ port: 0, host: "127.0.0.1" });
   const ready: z.infer<typeof servicesReady> = {
     slackApiUrl: `${slackUrl}/api/`,
@@ -69,8 +62,7 @@ async function serve(request: ServicesRequest): Promise<void> {
   process.send?.(ready);
   // the parent going away (close() or a crash) is the signal to stop
   process.once("disconnect", () => {
-    server.closeAllConnections();
-    void Promise.all([emulator.close(), new Promise<void>((resolve) => server.close(() => resolve()))]).then(() => process.exit(0));
+    void Promise.all([emulator.close(), server.close()]).then(() => process.exit(0));
   });
 }
 

@@ -2,14 +2,12 @@
 // a page on the app's port plays Slack's client, sending signed requests into the same receiver.
 import crypto from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { type Application, startApplication } from "../app";
 import type { Config } from "../config";
 import { type AppLogger, createLogger } from "../logger";
 import { projectRoot } from "../project-root";
-import { LocalSlackApi } from "../slack/local-slack/local-slack-api";
+import { LocalSlackApi, serveLocalSlackApi } from "../slack/local-slack/local-slack-api";
 import { SlackRequestSender } from "../slack/local-slack/slack-request-signer";
 import { ALEX, APPROVAL_CHANNEL, OLIVIA } from "./console-identities";
 import { ConsoleServer } from "./console-server";
@@ -40,27 +38,9 @@ export async function startLocalConsole(config: Config, options: LocalConsoleOpt
 
   // The Web API stand-in gets its own loopback port: the app's client needs the URL before the
   // app listens, and with PORT=0 the app's port is not known until then.
-  const slackServer = http.createServer((req, res) => {
-    slack
-      .handle(req, res)
-      .then((handled) => {
-        if (!handled) res.writeHead(404).end();
-      })
-      .catch((error: unknown) => {
-        logger.warn({ err: String(error) }, "local Slack API request failed");
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-  });
-  await new Promise<void>((resolve, reject) => {
-    slackServer.once("error", reject);
-    slackServer.listen(0, "127.0.0.1", resolve);
-  });
-  const slackBaseUrl = `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}`;
-  const closeSlackServer = () =>
-    new Promise<void>((resolve) => {
-      slackServer.close(() => resolve());
-      slackServer.closeAllConnections();
-    });
+  const slackServer = await serveLocalSlackApi(slack, (error) => logger.warn({ err: String(error) }, "local Slack API request failed"));
+  const slackBaseUrl = slackServer.url;
+  const closeSlackServer = () => slackServer.close();
 
   const consoleServer = new ConsoleServer({
     slack,

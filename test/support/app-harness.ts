@@ -2,15 +2,13 @@
 // Partner Center emulator over HTTP — with a local stand-in for the Slack Web API, and drives it
 // with signed requests as Slack would.
 import crypto from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import pg from "pg";
 import { type Application, startApplication } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
 import { type EmulatorHandle, startEmulator } from "../../src/partner-center/emulator";
-import { LocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
+import { LocalSlackApi, serveLocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
 import { SlackRequestSender, type SlackUser } from "../../src/slack/local-slack/slack-request-signer";
 
 export const OPERATOR: SlackUser = { id: "U0OPERATOR", name: "olivia" };
@@ -89,13 +87,8 @@ export async function startHarness(options: { env?: Record<string, string>; user
   const signingSecret = crypto.randomBytes(16).toString("hex");
   const botToken = `xoxb-test-${crypto.randomBytes(8).toString("hex")}`;
   const slack = new LocalSlackApi(botToken, options.usergroups ?? {});
-  const slackServer = http.createServer((req, res) => {
-    void slack.handle(req, res).then((handled) => {
-      if (!handled) res.writeHead(404).end();
-    });
-  });
-  await new Promise<void>((resolve) => slackServer.listen(0, "127.0.0.1", resolve));
-  const slackUrl = `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}`;
+  const slackServer = await serveLocalSlackApi(slack);
+  const slackUrl = slackServer.url;
   const emulator = await startEmulator({ port: 0, ...(options.emulatorOptions ?? {}) });
 
   const schema = process.env.DATABASE_URL ? `test_${crypto.randomBytes(6).toString("hex")}` : undefined;
@@ -150,7 +143,7 @@ export async function startHarness(options: { env?: Record<string, string>; user
         await pool.end();
       }
       await emulator.close();
-      await new Promise<void>((resolve) => slackServer.close(() => resolve()));
+      await slackServer.close();
     },
   };
 }

@@ -5,13 +5,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { type Database, openDatabase } from "../../src/store";
-import { LocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
+import { LocalSlackApi, serveLocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
 import { SlackRequestSender } from "../../src/slack/local-slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, OPERATOR, SECOND_APPROVER, buttonsOf, waitFor } from "./app-harness";
@@ -46,13 +44,8 @@ export async function createProcessWorld(): Promise<ProcessWorld> {
   const signingSecret = crypto.randomBytes(16).toString("hex");
   const botToken = `xoxb-proc-${crypto.randomBytes(8).toString("hex")}`;
   const slack = new LocalSlackApi(botToken, {});
-  const slackServer = http.createServer((req, res) => {
-    void slack.handle(req, res).then((handled) => {
-      if (!handled) res.writeHead(404).end();
-    });
-  });
-  await new Promise<void>((resolve) => slackServer.listen(0, "127.0.0.1", resolve));
-  const slackUrl = `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}`;
+  const slackServer = await serveLocalSlackApi(slack);
+  const slackUrl = slackServer.url;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "offboarding-proc-"));
   const databaseUrl = process.env.DATABASE_URL;
   const schema = databaseUrl ? `test_${crypto.randomBytes(6).toString("hex")}` : null;
@@ -141,7 +134,7 @@ export async function createProcessWorld(): Promise<ProcessWorld> {
         await pool.end();
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
-      await new Promise<void>((resolve) => slackServer.close(() => resolve()));
+      await slackServer.close();
     },
   };
 }

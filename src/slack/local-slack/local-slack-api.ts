@@ -2,7 +2,8 @@
 // The tests and the local console point the app's SLACK_API_URL here; the app cannot tell it
 // from Slack. It keeps what the app posted so a test (or the console page) can read it.
 import crypto from "node:crypto";
-import type http from "node:http";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { z } from "zod";
 
 export interface PostedMessage {
@@ -214,4 +215,38 @@ export class LocalSlackApi {
         return { ok: false, error: "unknown_method" };
     }
   }
+}
+
+export interface LocalSlackServer {
+  /** where it listens; the app's SLACK_API_URL is `${url}/api/`, response_urls start with it too */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `slack` on a free loopback port, so the app's client has its URL before the app listens. */
+export async function serveLocalSlackApi(slack: LocalSlackApi, onError: (error: unknown) => void = () => undefined): Promise<LocalSlackServer> {
+  const server = http.createServer((req, res) => {
+    slack
+      .handle(req, res)
+      .then((handled) => {
+        if (!handled) res.writeHead(404).end();
+      })
+      .catch((error: unknown) => {
+        // a request it cannot read is answered, never left hanging
+        onError(error);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
