@@ -292,10 +292,11 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
     const logPath = new URL(url).pathname;
     const started = Date.now();
     let refreshedToken = false;
+    const closedError = () => new PartnerCenterError("unavailable", `the Partner Center client is closed (${spec.context.operation})`, trace);
 
     for (let attempt = 1; ; attempt++) {
       // retrying a client that is shutting down only delays the shutdown
-      if (this.closed) throw new PartnerCenterError("unavailable", `the Partner Center client is closed (${spec.context.operation})`, trace);
+      if (this.closed) throw closedError();
       const token = await this.settings.tokens.getToken(spec.auth);
       const headers: Record<string, string> = {
         ...spec.headers,
@@ -320,7 +321,7 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         // closing dropped the call before it was sent: nothing to report, nothing to retry
-        if (this.closed) throw new PartnerCenterError("unavailable", `the Partner Center client is closed (${spec.context.operation})`, trace);
+        if (this.closed) throw closedError();
         this.logger.warn({ ...logFields, error: reason }, "Partner Center call failed before a response");
         const delay = this.backoff(attempt, null);
         if (this.mayRetry(attempt, started, delay)) {

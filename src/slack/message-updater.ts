@@ -39,7 +39,7 @@ export class SlackMessageUpdater implements CaseObserver {
       entry.lastAt = Date.now();
       // progress redraws the latest view rather than being a change of its own, so it takes the
       // latest change's number: it never makes a refresh that is still reading look stale
-      this.track(this.pushProgress(caseId, entry.progress, this.sequence.get(caseId)?.given ?? 0));
+      this.track(this.pushProgress(caseId, entry.progress, this.sequenceOf(caseId).given));
     }, wait);
   }
 
@@ -62,17 +62,19 @@ export class SlackMessageUpdater implements CaseObserver {
     void guarded.finally(() => this.inFlight.delete(guarded));
   }
 
+  private sequenceOf(caseId: string): { given: number; sent: number } {
+    let entry = this.sequence.get(caseId);
+    if (!entry) this.sequence.set(caseId, (entry = { given: 0, sent: 0 }));
+    return entry;
+  }
+
   private number(caseId: string): number {
-    const entry = this.sequence.get(caseId) ?? { given: 0, sent: 0 };
-    entry.given += 1;
-    this.sequence.set(caseId, entry);
-    return entry.given;
+    return (this.sequenceOf(caseId).given += 1);
   }
 
   /** True if update `n` may go out: nothing newer has gone out before it. */
   private maySend(caseId: string, n: number): boolean {
-    const entry = this.sequence.get(caseId) ?? { given: n, sent: 0 };
-    this.sequence.set(caseId, entry);
+    const entry = this.sequenceOf(caseId);
     if (entry.sent > n) return false;
     entry.sent = n;
     return true;

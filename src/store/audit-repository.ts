@@ -26,6 +26,33 @@ function toDetail(value: unknown): Record<string, unknown> {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/**
+ * The audit table's side of a statement that appends events along with other writes (one
+ * statement, so both land or neither does): `auditEventsAsJson` gives the parameter, and
+ * `insertAuditEventsFromJson` the INSERT reading it. Times go in as UTC ISO text, as Prisma
+ * stores DateTime, whatever the server's time zone.
+ */
+export function auditEventsAsJson(events: readonly AuditEventInput[], now: Date): string {
+  return JSON.stringify(
+    events.map((e) => ({
+      at: (e.at ?? now).toISOString(),
+      actor: e.actor,
+      action: e.action,
+      outcome: e.outcome,
+      c: e.caseId ?? null,
+      t: e.tenantId ?? null,
+      r: e.pcRequestId ?? null,
+      d: e.detail ?? {},
+    })),
+  );
+}
+
+export function insertAuditEventsFromJson(param: string): string {
+  return `INSERT INTO "AuditEvent" ("at", "actor", "action", "outcome", "caseId", "tenantId", "pcRequestId", "detail")
+    SELECT a.at::timestamp(3), a.actor, a.action, a.outcome, a.c, a.t, a.r, a.d
+    FROM jsonb_to_recordset(${param}::jsonb) AS a("at" text, actor text, action text, outcome text, c text, t text, r text, d jsonb)`;
+}
+
 export class AuditRepository {
   constructor(private readonly prisma: Prisma) {}
 

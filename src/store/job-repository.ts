@@ -4,7 +4,7 @@
 // same call to Partner Center, not a second one.
 import crypto from "node:crypto";
 import type pg from "pg";
-import type { AuditEventInput } from "./audit-repository";
+import { type AuditEventInput, auditEventsAsJson, insertAuditEventsFromJson } from "./audit-repository";
 import type { Prisma } from "./database";
 import type { Job as JobRow, JobItem as JobItemRow } from "./generated/client";
 
@@ -173,17 +173,7 @@ export class JobRepository {
   async recordItems(jobId: string, outcomes: readonly ItemOutcome[], now = new Date()): Promise<void> {
     if (outcomes.length === 0) return;
     const items = outcomes.map((o) => ({ s: o.subscriptionId, st: o.state, e: o.lastError }));
-    const events = outcomes.map(({ audit: a }) => ({
-      at: (a.at ?? now).toISOString(),
-      actor: a.actor,
-      action: a.action,
-      outcome: a.outcome,
-      c: a.caseId ?? null,
-      t: a.tenantId ?? null,
-      r: a.pcRequestId ?? null,
-      d: a.detail ?? {},
-    }));
-    // timestamps go in as UTC ISO text, as Prisma stores DateTime, whatever the server's time zone
+    // the time goes in as UTC ISO text, as Prisma stores DateTime, whatever the server's time zone
     await this.pool.query(
       `WITH updated AS (
          UPDATE "JobItem" j SET "state" = i.st, "lastError" = i.e, "attempts" = j."attempts" + 1, "updatedAt" = $4::timestamp(3)
@@ -191,10 +181,8 @@ export class JobRepository {
          WHERE j."jobId" = $1 AND j."subscriptionId" = i.s
          RETURNING 1
        )
-       INSERT INTO "AuditEvent" ("at", "actor", "action", "outcome", "caseId", "tenantId", "pcRequestId", "detail")
-       SELECT a.at::timestamp(3), a.actor, a.action, a.outcome, a.c, a.t, a.r, a.d
-       FROM jsonb_to_recordset($3::jsonb) AS a("at" text, actor text, action text, outcome text, c text, t text, r text, d jsonb)`,
-      [jobId, JSON.stringify(items), JSON.stringify(events), now.toISOString()],
+       ${insertAuditEventsFromJson("$3")}`,
+      [jobId, JSON.stringify(items), auditEventsAsJson(outcomes.map((o) => o.audit), now), now.toISOString()],
     );
   }
 
