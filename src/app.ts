@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import type http from "node:http";
 import { WebClient } from "@slack/web-api";
 import type { Config } from "./config";
-import { type AppLogger, createLogger } from "./logger";
+import { type Logger, createLogger } from "./logger";
 import { type PartnerCenterConnection, connectPartnerCenter } from "./partner-center/partner-center-factory";
 import { createSlackApp, type SlackApp } from "./slack/slack-app";
 import { SlackPolicyProvider } from "./slack/slack-policy";
@@ -23,7 +23,7 @@ export interface SlackSettings {
 
 export interface Application {
   config: Config;
-  logger: AppLogger;
+  logger: Logger;
   db: Database;
   store: Store;
   partnerCenter: PartnerCenterConnection;
@@ -38,7 +38,7 @@ export interface Application {
 }
 
 export interface StartOptions {
-  logger?: AppLogger;
+  logger?: Logger;
   /** Slack credentials; the local console passes its own */
   slack?: SlackSettings;
   /** more routes on the app's port, checked after the health routes */

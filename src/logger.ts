@@ -21,9 +21,17 @@ export function maskSecrets(text: string): string {
   return SECRET_PATTERNS.reduce((acc, pattern) => acc.replace(pattern, "[REDACTED]"), text);
 }
 
-export type AppLogger = pino.Logger;
+/** The app's one logger type: what every module logs through (pino's loggers satisfy it). */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
 
-export function createLogger(level: string, destination?: pino.DestinationStream): AppLogger {
+export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,

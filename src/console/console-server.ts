@@ -6,7 +6,7 @@ import fs from "node:fs/promises";
 import type http from "node:http";
 import path from "node:path";
 import type { z } from "zod";
-import type { AppLogger } from "../logger";
+import type { Logger } from "../logger";
 import type { LocalSlackApi, PostedMessage } from "../slack/local-slack/local-slack-api";
 import type { SlackRequestSender } from "../slack/local-slack/slack-request-signer";
 import { BOT_NAME, CONSOLE_CHANNELS, CONSOLE_USERS, type ConsoleUser, consoleUser } from "./console-identities";
@@ -55,7 +55,7 @@ export interface ConsoleServerOptions {
   /** where the LocalSlackApi listens; response_urls point there */
   slackBaseUrl: string;
   pageDir: string;
-  logger: AppLogger;
+  logger: Logger;
   /** the Host names the console answers to (DNS rebinding guard); empty allows any */
   allowedHosts: string[];
 }

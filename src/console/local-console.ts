@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { type Application, startApplication } from "../app";
 import type { Config } from "../config";
-import { type AppLogger, createLogger } from "../logger";
+import { type Logger, createLogger } from "../logger";
 import { projectRoot } from "../project-root";
 import { LocalSlackApi, serveLocalSlackApi } from "../slack/local-slack/local-slack-api";
 import { SlackRequestSender } from "../slack/local-slack/slack-request-signer";
@@ -13,7 +13,7 @@ import { ALEX, APPROVAL_CHANNEL, OLIVIA } from "./console-identities";
 import { ConsoleServer } from "./console-server";
 
 export interface LocalConsoleOptions {
-  logger?: AppLogger;
+  logger?: Logger;
   /** where the app listens; loopback unless asked, since the console lets anyone act as anyone */
   host?: string;
 }

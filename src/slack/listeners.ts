@@ -4,7 +4,8 @@ import type { AllMiddlewareArgs, App, RespondArguments, SlackActionMiddlewareArg
 import type { WebClient } from "@slack/web-api";
 import type { Customer } from "../domain";
 import type { Store } from "../store";
-import type { CaseView, DirectorySync, Logger, OffboardingWorkflow, Outcome } from "../workflow";
+import type { Logger } from "../logger";
+import type { CaseView, DirectorySync, OffboardingWorkflow, Outcome } from "../workflow";
 import { approvalMessage, rejectModal } from "./blocks/approval-message";
 import { caseMessage } from "./blocks/case-message";
 import { auditMessage, helpMessage, homeView, pickerMessage, statusMessage } from "./blocks/info-messages";

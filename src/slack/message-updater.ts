@@ -5,7 +5,8 @@
 // overwrite a newer message, and a stuck call must not hold up the ones after it.
 import type { WebClient } from "@slack/web-api";
 import type { JobProgress } from "../store";
-import type { CaseChange, CaseObserver, Logger, OffboardingWorkflow } from "../workflow";
+import type { Logger } from "../logger";
+import type { CaseChange, CaseObserver, OffboardingWorkflow } from "../workflow";
 import { approvalMessage } from "./blocks/approval-message";
 import { caseMessage } from "./blocks/case-message";
 import type { CaseView } from "../workflow";

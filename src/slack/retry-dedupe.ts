@@ -4,7 +4,7 @@
 // acknowledged and dropped instead of being done twice.
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
 import { z } from "zod";
-import type { Logger } from "../workflow";
+import type { Logger } from "../logger";
 
 export interface RequestKeys {
   firstTime(key: string): Promise<boolean>;

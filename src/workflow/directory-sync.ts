@@ -3,8 +3,8 @@
 import type { Customer } from "../domain";
 import type { PartnerCenterApi } from "../partner-center/partner-center-api";
 import type { Store } from "../store";
-import type { Clock, Logger } from "./ports";
-import { silentLogger } from "./ports";
+import { type Logger, silentLogger } from "../logger";
+import type { Clock } from "./ports";
 
 export class DirectorySync {
   private running: Promise<number> | null = null;

@@ -3,7 +3,7 @@
 // writes. Safe because each item keeps its MS-RequestId: if the process dies before a batch is
 // written, the next owner repeats those calls and Partner Center answers them as already done.
 import type { ItemOutcome, JobRepository } from "../store";
-import type { Logger } from "./ports";
+import type { Logger } from "../logger";
 
 export class ItemRecorder {
   private pending: ItemOutcome[] = [];

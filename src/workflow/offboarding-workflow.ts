@@ -29,7 +29,8 @@ import {
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
 import { type AuditEvent, type AuditOutcome, CaseAlreadyActiveError, type Job, type StoredCase, type Store } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
-import { type CaseChange, type CaseObserver, type CaseView, type Clock, type Logger, type PolicyProvider, ignoringObserver, silentLogger } from "./ports";
+import { type Logger, silentLogger } from "../logger";
+import { type CaseChange, type CaseObserver, type CaseView, type Clock, type PolicyProvider, ignoringObserver } from "./ports";
 import { type Outcome, refused, success } from "./results";
 
 export interface ApprovalResult {

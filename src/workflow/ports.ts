@@ -3,15 +3,6 @@
 import type { AccessPolicy, CustomerSnapshot, PreconditionResult } from "../domain";
 import type { Job, JobProgress, StoredCase } from "../store";
 
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
 export type Clock = () => Date;
 
 /** Resolves who may operate and approve right now (a Slack user group can change). */

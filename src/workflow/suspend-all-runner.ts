@@ -7,8 +7,8 @@ import crypto from "node:crypto";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
 import type { Job, JobItem, Store } from "../store";
 import { ItemRecorder } from "./item-recorder";
-import type { CaseObserver, Logger } from "./ports";
-import { ignoringObserver, silentLogger } from "./ports";
+import { type Logger, silentLogger } from "../logger";
+import { type CaseObserver, ignoringObserver } from "./ports";
 
 export interface RunnerOptions {
   concurrency: number;

@@ -8,7 +8,8 @@ import { caseMessage } from "../../src/slack/blocks/case-message";
 import { SlackMessageUpdater } from "../../src/slack/message-updater";
 import { LocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
 import type { StoredCase } from "../../src/store";
-import { type CaseView, type Outcome, silentLogger } from "../../src/workflow";
+import { silentLogger } from "../../src/logger";
+import type { CaseView, Outcome } from "../../src/workflow";
 import { NOW, caseIn, snapshot } from "../domain/fixtures";
 
 const token = "xoxb-updater-test";

@@ -2,7 +2,7 @@
 // to it is lost, and that a job cannot be finished while something is unwritten.
 import type { ItemOutcome } from "../../src/store";
 import { ItemRecorder } from "../../src/workflow/item-recorder";
-import { silentLogger } from "../../src/workflow";
+import { silentLogger } from "../../src/logger";
 
 function outcome(subscriptionId: string): ItemOutcome {
   return { subscriptionId, state: "done", lastError: null, audit: { actor: "U1", action: "subscription.suspend", outcome: "ok" } };
