@@ -2,7 +2,7 @@
 // and any string that looks like a Slack token or a bearer token is masked wherever it appears.
 import pino from "pino";
 
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   "token",
   "botToken",
   "appToken",
@@ -17,7 +17,7 @@ export const REDACTED_KEYS = [
 
 const SECRET_PATTERNS = [/xox[abposr]-[A-Za-z0-9-]+/g, /xapp-[A-Za-z0-9-]+/g, /Bearer\s+[A-Za-z0-9._~+/=-]+/gi];
 
-export function maskSecrets(text: string): string {
+function maskSecrets(text: string): string {
   return SECRET_PATTERNS.reduce((acc, pattern) => acc.replace(pattern, "[REDACTED]"), text);
 }
 

@@ -61,7 +61,7 @@ function boltLogger(logger: Logger): BoltLogger {
  * before every single listener, which cost each request a Web API round trip ahead of its ack.
  * Here the first request asks, later ones reuse the answer, and a failed ask is retried next time.
  */
-export function cachedAuthorize(client: WebClient, botToken: string): Authorize<boolean> {
+function cachedAuthorize(client: WebClient, botToken: string): Authorize<boolean> {
   let identity: Promise<{ botId: string; botUserId: string }> | null = null;
   return async () => {
     const asked = (identity ??= client.auth.test().then((result) => ({ botId: result.bot_id ?? "", botUserId: result.user_id ?? "" })));

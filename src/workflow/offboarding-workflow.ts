@@ -4,7 +4,6 @@
 import crypto from "node:crypto";
 import {
   type AccessPolicy,
-  type Customer,
   type CustomerSnapshot,
   type PreconditionResult,
   type RemovalCase,
@@ -54,7 +53,7 @@ export interface WorkflowDeps {
 }
 
 /** A GUID derived from the case and its version: a removal resumed after a crash repeats the same MS-RequestId. */
-export function removalRequestId(caseId: string, version: number): string {
+function removalRequestId(caseId: string, version: number): string {
   const hex = crypto.createHash("sha256").update(`${caseId}:removal:${version}`).digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -565,5 +564,3 @@ export class OffboardingWorkflow {
 function requestIdOf(error: unknown): string | null {
   return error instanceof PartnerCenterError ? (error.details.requestId ?? null) : null;
 }
-
-export type { Customer };

@@ -10,10 +10,6 @@ export interface PolicyProvider {
   current(): Promise<AccessPolicy>;
 }
 
-export function staticPolicy(policy: AccessPolicy): PolicyProvider {
-  return { current: async () => policy };
-}
-
 export type CaseChange =
   | "opened"
   | "rechecked"

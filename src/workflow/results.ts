@@ -6,8 +6,7 @@ export type UseCaseRefusalCode =
   | "already_decided"
   | "no_relationship"
   | "partner_center"
-  | "not_actionable"
-  | "case_exists";
+  | "not_actionable";
 
 export interface UseCaseRefusal {
   code: UseCaseRefusalCode;

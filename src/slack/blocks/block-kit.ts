@@ -1,8 +1,7 @@
 // Small typed Block Kit helpers and Slack's size limits, so no message is rejected by Slack.
 export const MAX_BLOCKS = 50;
-export const MAX_SECTION_TEXT = 3000;
-export const MAX_BUTTON_TEXT = 75;
-export const MAX_FALLBACK_TEXT = 3000;
+const MAX_SECTION_TEXT = 3000;
+const MAX_BUTTON_TEXT = 75;
 
 export interface TextObject {
   type: "mrkdwn" | "plain_text";
@@ -41,7 +40,7 @@ export type Block =
       element: { type: "plain_text_input"; action_id: string; multiline?: boolean; min_length?: number; max_length?: number; placeholder?: TextObject };
     };
 
-export function clip(text: string, max: number): string {
+function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 

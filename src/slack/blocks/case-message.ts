@@ -7,9 +7,9 @@ import { ACTIONS, encodeValue } from "../slack-inputs";
 import { type Block, actions, button, confirm, context, divider, escapeText, fitBlocks, header, section } from "./block-kit";
 
 /** How many subscriptions get their own line and button before the rest are summarised. */
-export const LISTED_SUBSCRIPTIONS = 15;
+const LISTED_SUBSCRIPTIONS = 15;
 
-export function progressBar(progress: JobProgress, width = 20): string {
+function progressBar(progress: JobProgress, width = 20): string {
   const finished = progress.done + progress.failed;
   const filled = progress.total === 0 ? width : Math.round((finished / progress.total) * width);
   const bar = "█".repeat(filled) + "░".repeat(width - filled);

@@ -5,7 +5,7 @@ import type { AuditEvent, StoredCase } from "../../store";
 import { ACTIONS, encodeValue } from "../slack-inputs";
 import { type Block, MAX_BLOCKS, actions, button, context, divider, escapeText, fitBlocks, header, section } from "./block-kit";
 
-export const HELP_TEXT = [
+const HELP_TEXT = [
   "*Reseller Offboarding* walks you through removing the reseller relationship with a customer in Partner Center.",
   "• `/offboard <company name | domain | tenant id>`: open (or show) the customer's case",
   "• `/offboard status`: list open cases",
