@@ -6,10 +6,9 @@
 import type { WebClient } from "@slack/web-api";
 import type { JobProgress } from "../store";
 import type { Logger } from "../logger";
-import type { CaseChange, CaseObserver, OffboardingWorkflow } from "../workflow";
+import type { CaseChange, CaseObserver, CaseView, FreshView, OffboardingWorkflow } from "../workflow";
 import { approvalMessage } from "./blocks/approval-message";
 import { caseMessage } from "./blocks/case-message";
-import type { CaseView } from "../workflow";
 
 export class SlackMessageUpdater implements CaseObserver {
   private readonly lastView = new Map<string, CaseView>();
@@ -25,7 +24,7 @@ export class SlackMessageUpdater implements CaseObserver {
     private readonly minIntervalMs = 1000,
   ) {}
 
-  caseChanged(caseId: string, change: CaseChange, view?: CaseView): void {
+  caseChanged(caseId: string, change: CaseChange, view?: FreshView): void {
     this.track(this.refresh(caseId, change, this.number(caseId), view));
   }
 
@@ -89,8 +88,9 @@ export class SlackMessageUpdater implements CaseObserver {
     await this.client.chat.update({ channel: ref.channelId, ts: ref.ts, text: message.text, blocks: message.blocks });
   }
 
-  private async refresh(caseId: string, change: CaseChange, n: number, fresh?: CaseView): Promise<void> {
-    let view = fresh;
+  private async refresh(caseId: string, change: CaseChange, n: number, fresh?: FreshView): Promise<void> {
+    // the view the use case read (or is reading) after the change; only without one is it read here
+    let view = fresh ? await fresh : null;
     if (!view) {
       const result = await this.workflow.viewCase(caseId);
       if (!result.ok) {

@@ -15,7 +15,8 @@ export class PostAckQueue {
   private running = 0;
   private readonly waiting: Waiting[] = [];
   private stopping = false;
-  private onIdle: (() => void) | null = null;
+  /** told when the last request in hand has been worked */
+  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly concurrency: number) {}
 
@@ -45,16 +46,18 @@ export class PostAckQueue {
     this.stopping = true;
     if (this.backlog > 0) {
       let timer: NodeJS.Timeout | undefined;
-      await new Promise<void>((resolve) => {
-        this.onIdle = resolve;
-        timer = setTimeout(resolve, timeoutMs);
-      });
+      await Promise.race([this.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
       clearTimeout(timer);
-      this.onIdle = null;
     }
     const undone = this.backlog;
     for (const waiting of this.waiting.splice(0)) waiting.abandon();
     return undone;
+  }
+
+  /** Settles once every request acknowledged so far has been worked (tests, shutdown). */
+  idle(): Promise<void> {
+    if (this.backlog === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** requests acknowledged but not yet worked, queued or running (for logs and tests) */
@@ -71,6 +74,6 @@ export class PostAckQueue {
     const next = this.waiting.shift();
     if (next) return next.start();
     this.running--;
-    if (this.running === 0 && this.onIdle) this.onIdle();
+    if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }

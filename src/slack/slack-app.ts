@@ -37,6 +37,8 @@ export interface SlackApp {
   updater: SlackMessageUpdater;
   server: http.Server;
   listen(port: number, host?: string): Promise<number>;
+  /** Waits until the requests acknowledged so far are worked and the message updates they caused have gone out. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -140,6 +142,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       // Socket Mode: open the WebSocket; the HTTP server still serves health (and console) routes
       if (!receiver) await app.start();
       return bound;
+    },
+    settle: async () => {
+      await queue.idle();
+      await updater.settle();
     },
     close: async () => {
       if (!receiver) await app.stop();

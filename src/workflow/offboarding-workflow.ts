@@ -29,7 +29,7 @@ import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/par
 import { type AuditEvent, type AuditOutcome, CaseAlreadyActiveError, type Job, type StoredCase, type Store } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
 import { type Logger, silentLogger } from "../logger";
-import { type CaseChange, type CaseObserver, type CaseView, type Clock, type PolicyProvider, ignoringObserver } from "./ports";
+import { type CaseChange, type CaseObserver, type CaseView, type Clock, type FreshView, type PolicyProvider, ignoringObserver } from "./ports";
 import { type Outcome, refused, success } from "./results";
 
 export interface ApprovalResult {
@@ -197,8 +197,7 @@ export class OffboardingWorkflow {
       await this.audit(actor, auditAction, "failed", removalCase, requestIdOf(error), { subscriptionId, error: describeError(error) });
       return refused("partner_center", `Partner Center did not ${action} ${check.subscription.offerName}: ${describeError(error)}`);
     }
-    this.notify(caseId, "subscription_changed");
-    return this.viewCase(caseId);
+    return this.viewAfter(caseId, "subscription_changed");
   }
 
   async cancelSoftwarePurchase(actor: string, caseId: string, purchaseId: string): Promise<Outcome<CaseView>> {
@@ -217,8 +216,7 @@ export class OffboardingWorkflow {
       await this.audit(actor, "software_purchase.cancel", "failed", removalCase, requestIdOf(error), { purchaseId, error: describeError(error) });
       return refused("partner_center", `Partner Center did not cancel ${purchase.name}: ${describeError(error)}`);
     }
-    this.notify(caseId, "subscription_changed");
-    return this.viewCase(caseId);
+    return this.viewAfter(caseId, "subscription_changed");
   }
 
   /** Queues a persisted job that suspends or cancels every clearable subscription. */
@@ -245,7 +243,8 @@ export class OffboardingWorkflow {
     // a press at the same moment (a double click, another instance) made the job first
     if (!created) return success({ job, queued: job.total, joined: true });
     await this.audit(actor, "subscriptions.suspend_all.queued", "ok", removalCase, null, { jobId: job.id, count: work.length });
-    this.notify(caseId, "job_started");
+    // the snapshot just read is the customer as the job starts: shown with the job, no second read
+    this.notify(caseId, "job_started", this.jobView(job).then((jobView) => this.composeView(removalCase, snapshot, jobView), () => null));
     this.onJobQueued();
     return success({ job, queued: work.length, joined: false });
   }
@@ -273,8 +272,10 @@ export class OffboardingWorkflow {
     const saved = await this.saveOrRefuse(actor, "removal.request", removalCase, moved);
     if (!saved.ok) return saved;
     await this.audit(actor, "removal.requested", "ok", saved.value, null, { expiresAt: saved.value.expiresAt?.toISOString() });
-    this.notify(caseId, "removal_requested");
-    return success(this.composeView(saved.value, snapshot, null));
+    // the re-check just read is what the request was made on: shown as it is
+    const view = await this.viewWith(saved.value, snapshot);
+    this.notify(caseId, "removal_requested", view);
+    return success(view);
   }
 
   async cancelCase(actor: string, caseId: string): Promise<Outcome<StoredCase>> {
@@ -392,8 +393,10 @@ export class OffboardingWorkflow {
           if (reopened.ok && (await this.store.cases.saveTransition(reopened.next))) {
             const stored = { ...current, ...reopened.next };
             await this.audit(actor, "removal.reopened", "refused", stored, null, { blockers: preconditions.blockers.map((b) => b.kind) });
-            this.notify(current.id, "reopened");
-            return { result: "reopened", view: this.composeView(stored, snapshot, null), removalCase: stored, relinkUrl: null };
+            // the re-check just read shows the new blockers: handed on, not read again
+            const view = await this.viewWith(stored, snapshot);
+            this.notify(current.id, "reopened", view);
+            return { result: "reopened", view, removalCase: stored, relinkUrl: null };
           }
         }
         return { result: "failed", view: null, removalCase: current, relinkUrl: null, failure: begun.refusal.message };
@@ -518,10 +521,28 @@ export class OffboardingWorkflow {
       loadSnapshot(this.partnerCenter, removalCase.tenantId, this.clock()),
       this.store.jobs.latestForCase(removalCase.id),
     ]);
-    const jobView = job
-      ? { job, progress: await this.store.jobs.progress(job.id), failed: await this.store.jobs.failedItems(job.id, 20) }
-      : null;
-    return this.composeView(removalCase, snapshot, jobView);
+    return this.composeView(removalCase, snapshot, job ? await this.jobView(job) : null);
+  }
+
+  /** A view from a snapshot already in hand: only the case's latest job is read (from the store). */
+  private async viewWith(removalCase: StoredCase, snapshot: CustomerSnapshot): Promise<CaseView> {
+    const job = await this.store.jobs.latestForCase(removalCase.id);
+    return this.composeView(removalCase, snapshot, job ? await this.jobView(job) : null);
+  }
+
+  private async jobView(job: Job): Promise<NonNullable<CaseView["job"]>> {
+    const [progress, failed] = await Promise.all([this.store.jobs.progress(job.id), this.store.jobs.failedItems(job.id, 20)]);
+    return { job, progress, failed };
+  }
+
+  /**
+   * Reads the case after a change and tells the front end, handing it the read under way so it
+   * does not read Partner Center again; the caller gets the same read.
+   */
+  private viewAfter(caseId: string, change: CaseChange): Promise<Outcome<CaseView>> {
+    const reading = this.viewCase(caseId);
+    this.notify(caseId, change, reading.then((view) => (view.ok ? view.value : null), () => null));
+    return reading;
   }
 
   private composeView(removalCase: StoredCase, snapshot: CustomerSnapshot, job: CaseView["job"]): CaseView {
@@ -552,7 +573,7 @@ export class OffboardingWorkflow {
     await this.store.audit.append({ actor, action, outcome, caseId: c.id, tenantId: c.tenantId, pcRequestId, detail: { ...detail, state: c.state }, at: this.clock() });
   }
 
-  private notify(caseId: string, change: CaseChange, view?: CaseView): void {
+  private notify(caseId: string, change: CaseChange, view?: FreshView): void {
     try {
       this.observer.caseChanged(caseId, change, view);
     } catch (error) {

@@ -33,10 +33,17 @@ export interface CaseView {
   job: { job: Job; progress: JobProgress; failed: Array<{ subscriptionId: string; label: string; lastError: string | null }> } | null;
 }
 
+/**
+ * The case as a use case read it after a change, handed on so the front end need not read
+ * Partner Center again: at once, or still being read (null if that read failed). Handing on
+ * the read under way keeps changes in the order they happened.
+ */
+export type FreshView = CaseView | Promise<CaseView | null>;
+
 /** Told when a case changes, so front ends can update what people see. Must not throw. */
 export interface CaseObserver {
   /** `view`, when given, is the case as it was just read, fresh enough to show */
-  caseChanged(caseId: string, change: CaseChange, view?: CaseView): void;
+  caseChanged(caseId: string, change: CaseChange, view?: FreshView): void;
   jobProgress(caseId: string, jobId: string, progress: JobProgress): void;
 }
 

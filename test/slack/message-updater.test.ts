@@ -56,3 +56,43 @@ test("a slow read for an earlier change does not overwrite the message after a l
   expect(message?.blocks).toEqual(caseMessage(viewIn("rejected", ref)).blocks);
   expect(message?.blocks).not.toEqual(caseMessage(viewIn("awaiting_approval", ref)).blocks);
 });
+
+test("a view handed on while still being read is not read again, and keeps its place among the changes", async () => {
+  const posted = await client.chat.postMessage({ channel: "C1", text: "case" });
+  const ref = { channelId: "C1", ts: String(posted.ts) };
+  let reads = 0;
+  const workflow = {
+    viewCase: async (): Promise<Outcome<CaseView>> => {
+      reads += 1;
+      return { ok: true, value: viewIn("rejected", ref) };
+    },
+  };
+  const updater = new SlackMessageUpdater(client, workflow, silentLogger, 0);
+  // the use case hands on its read after the change, slower than the change after it
+  const handedOn = new Promise<CaseView>((resolve) => setTimeout(() => resolve(viewIn("awaiting_approval", ref)), 300));
+  updater.caseChanged("case-1", "removal_requested", handedOn);
+  updater.caseChanged("case-1", "rejected");
+  await updater.settle();
+
+  expect(reads).toBe(1);
+  const message = slack.messages.find((m) => m.ts === ref.ts);
+  expect(message?.updates).toBe(1);
+  expect(message?.blocks).toEqual(caseMessage(viewIn("rejected", ref)).blocks);
+});
+
+test("a view handed on that could not be read is read by the updater itself", async () => {
+  const posted = await client.chat.postMessage({ channel: "C1", text: "case" });
+  const ref = { channelId: "C1", ts: String(posted.ts) };
+  let reads = 0;
+  const workflow = {
+    viewCase: async (): Promise<Outcome<CaseView>> => {
+      reads += 1;
+      return { ok: true, value: viewIn("open", ref) };
+    },
+  };
+  const updater = new SlackMessageUpdater(client, workflow, silentLogger, 0);
+  updater.caseChanged("case-1", "subscription_changed", Promise.resolve(null));
+  await updater.settle();
+  expect(reads).toBe(1);
+  expect(slack.messages.find((m) => m.ts === ref.ts)?.blocks).toEqual(caseMessage(viewIn("open", ref)).blocks);
+});
