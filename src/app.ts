@@ -125,7 +125,7 @@ export async function startApplication(config: Config, options: StartOptions = {
       return options.extraRoutes ? options.extraRoutes(req, res) : false;
     };
 
-    const slack = createSlackApp({ ...slackSettings, workflow, directory, store, logger, extraRoutes: healthRoutes });
+    const slack = createSlackApp({ ...slackSettings, workflow, directory, requestKeys: store.processed, logger, extraRoutes: healthRoutes });
     runner.setObserver(slack.updater);
     const port = await slack.listen(config.PORT, options.host ?? "0.0.0.0");
     closers.push(() => slack.close());

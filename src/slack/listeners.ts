@@ -1,9 +1,9 @@
 // Bolt listeners: parse the request, acknowledge at once, then call a use case and render.
-// Nothing here decides what is allowed; the workflow and the domain do.
+// Nothing here decides what is allowed (the workflow and the domain do) or writes the store
+// (the workflow does).
 import type { AllMiddlewareArgs, App, RespondArguments, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Customer } from "../domain";
-import type { Store } from "../store";
 import type { Logger } from "../logger";
 import type { CaseView, DirectorySync, OffboardingWorkflow, Outcome } from "../workflow";
 import { approvalMessage, rejectModal } from "./blocks/approval-message";
@@ -11,13 +11,14 @@ import { caseMessage } from "./blocks/case-message";
 import { auditMessage, helpMessage, homeView, pickerMessage, statusMessage } from "./blocks/info-messages";
 import type { SlackMessageUpdater } from "./message-updater";
 import type { PostAckQueue } from "./post-ack-queue";
-import { dropHandledRetries } from "./retry-dedupe";
+import { type RequestKeys, dropHandledRetries } from "./retry-dedupe";
 import { ACTIONS, REJECT_MODAL, REJECT_REASON_BLOCK, REJECT_REASON_INPUT, caseValue, customerValue, decodeValue, itemValue, jobValue, parseOffboardCommand } from "./slack-inputs";
 
 export interface ListenerDeps {
   workflow: OffboardingWorkflow;
   directory: DirectorySync;
-  store: Store;
+  /** the keys of Slack requests already handled, so a retry of one is dropped */
+  requestKeys: RequestKeys;
   updater: SlackMessageUpdater;
   approvalChannelId: string;
   logger: Logger;
@@ -37,7 +38,7 @@ const HAND_MADE = "That button's data is not valid, so nothing was done. Use the
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { workflow, directory, updater, logger } = deps;
   const { queue } = deps;
-  app.use(dropHandledRetries(deps.store.processed, logger));
+  app.use(dropHandledRetries(deps.requestKeys, logger));
 
   /** Posts (or refreshes) the case message in the channel the operator is working in. */
   async function showCase(client: WebClient, channelId: string, view: CaseView): Promise<void> {
@@ -53,15 +54,15 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const posted = await client.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks });
     if (posted.ts && posted.channel) {
       const ref = { channelId: posted.channel, ts: posted.ts };
-      if (await deps.store.cases.replaceCaseMessage(view.removalCase.id, existing, ref)) {
+      const placed = await workflow.placeCaseMessage(view.removalCase.id, existing, ref);
+      if (placed.placed) {
         view.removalCase.caseMessage = ref;
       } else {
         // another request (a second /offboard, another operator) posted this case's message in
         // the meantime: keep that one, the one that gets updated, and take ours away
         await client.chat.delete({ channel: ref.channelId, ts: ref.ts });
-        const current = (await deps.store.cases.get(view.removalCase.id))?.caseMessage ?? null;
-        if (current) await client.chat.update({ channel: current.channelId, ts: current.ts, text: message.text, blocks: message.blocks });
-        view.removalCase.caseMessage = current;
+        if (placed.current) await client.chat.update({ channel: placed.current.channelId, ts: placed.current.ts, text: message.text, blocks: message.blocks });
+        view.removalCase.caseMessage = placed.current;
       }
     }
     updater.remember(view);
@@ -205,7 +206,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (!view) return;
     const message = approvalMessage(view.removalCase);
     const posted = await client.chat.postMessage({ channel: deps.approvalChannelId, text: message.text, blocks: message.blocks });
-    if (posted.ts && posted.channel) await deps.store.cases.setApprovalMessage(view.removalCase.id, { channelId: posted.channel, ts: posted.ts });
+    if (posted.ts && posted.channel) await workflow.placeApprovalMessage(view.removalCase.id, { channelId: posted.channel, ts: posted.ts });
     await respond(ephemeral(`Removal requested. An approver has been asked in <#${deps.approvalChannelId}>.`));
   });
 
@@ -233,13 +234,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   onButton(ACTIONS.reject, caseValue, async ({ value, userId, client, respond, triggerId }) => {
-    // refuse before opening the modal, so a non-approver is not asked for a reason first
-    const policy = await workflow.currentPolicy();
-    const c = await workflow.getCase(value.c);
-    if (!c) return void (await respond(ephemeral("That case does not exist.")));
-    if (!policy.approvers.has(userId)) return void (await respond(ephemeral("Only approvers can approve or reject a removal. Nothing was changed.")));
-    if (c.state !== "awaiting_approval") return void (await respond(ephemeral(`This request is no longer waiting for a decision; the case is ${c.state.replace("_", " ")}.`)));
-    await client.views.open({ trigger_id: triggerId, view: rejectModal(c.id, c.companyName) });
+    // the workflow refuses before the modal opens, so a non-approver is not asked for a reason first
+    const c = await report(respond, await workflow.checkRejection(userId, value.c));
+    if (c) await client.views.open({ trigger_id: triggerId, view: rejectModal(c.id, c.companyName) });
   });
 
   // One Bolt listener for all the buttons, dispatching on action_id: Bolt runs every listener's

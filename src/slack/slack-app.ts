@@ -4,12 +4,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, type Authorize, HTTPReceiver, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
-import type { Store } from "../store";
 import type { Logger } from "../logger";
 import type { DirectorySync, OffboardingWorkflow } from "../workflow";
 import { registerListeners } from "./listeners";
 import { SlackMessageUpdater } from "./message-updater";
 import { PostAckQueue } from "./post-ack-queue";
+import type { RequestKeys } from "./retry-dedupe";
 
 /** acknowledged requests worked at once: enough to overlap Partner Center round trips */
 const WORK_CONCURRENCY = 4;
@@ -25,7 +25,8 @@ export interface SlackAppOptions {
   approvalChannelId: string;
   workflow: OffboardingWorkflow;
   directory: DirectorySync;
-  store: Store;
+  /** the keys of Slack requests already handled, so a retry of one is dropped */
+  requestKeys: RequestKeys;
   logger: Logger;
   /** more routes on the same port: health checks, the local console */
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
@@ -112,7 +113,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     queue,
     workflow: options.workflow,
     directory: options.directory,
-    store: options.store,
+    requestKeys: options.requestKeys,
     updater,
     approvalChannelId: options.approvalChannelId,
     logger: options.logger,

@@ -3,7 +3,6 @@
 // end called it, and every state change (or refusal of one) leaves an audit event.
 import crypto from "node:crypto";
 import {
-  type AccessPolicy,
   type CustomerSnapshot,
   type PreconditionResult,
   type RemovalCase,
@@ -26,7 +25,7 @@ import {
   requestRemoval as requestTransition,
 } from "../domain";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
-import { type AuditEvent, type AuditOutcome, CaseAlreadyActiveError, type Job, type StoredCase, type Store } from "../store";
+import { type AuditEvent, type AuditOutcome, CaseAlreadyActiveError, type Job, type MessageRef, type StoredCase, type Store } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
 import { type Logger, silentLogger } from "../logger";
 import { type CaseChange, type CaseObserver, type CaseView, type Clock, type FreshView, type PolicyProvider, ignoringObserver } from "./ports";
@@ -40,6 +39,9 @@ export interface ApprovalResult {
   relinkUrl: string | null;
   failure?: string;
 }
+
+/** What the case points at after an attempt to point it at a newly posted message. */
+export type CaseMessagePlacement = { placed: true } | { placed: false; current: MessageRef | null };
 
 export interface WorkflowDeps {
   store: Store;
@@ -87,15 +89,7 @@ export class OffboardingWorkflow {
     this.observer = observer;
   }
 
-  async currentPolicy(): Promise<AccessPolicy> {
-    return this.policy.current();
-  }
-
   // ---- reading -------------------------------------------------------------------------
-
-  async getCase(caseId: string): Promise<StoredCase | null> {
-    return this.store.cases.get(caseId);
-  }
 
   /** The case with a live read of Partner Center and the preconditions evaluated on it. */
   async viewCase(caseId: string): Promise<Outcome<CaseView>> {
@@ -179,6 +173,21 @@ export class OffboardingWorkflow {
     // the observer gets the view just read, so it does not read Partner Center a second time
     if (view.ok) this.notify(caseId, "rechecked", view.value);
     return view;
+  }
+
+  /**
+   * Points the case at a message just posted, only if it still points where the caller saw it.
+   * Otherwise someone else's message won (two requests posted one at once), and the caller is
+   * told which one it is.
+   */
+  async placeCaseMessage(caseId: string, seen: MessageRef | null, posted: MessageRef): Promise<CaseMessagePlacement> {
+    if (await this.store.cases.replaceCaseMessage(caseId, seen, posted)) return { placed: true };
+    return { placed: false, current: (await this.store.cases.get(caseId))?.caseMessage ?? null };
+  }
+
+  /** Remembers the approval request's message, so later changes update it. */
+  async placeApprovalMessage(caseId: string, posted: MessageRef): Promise<void> {
+    await this.store.cases.setApprovalMessage(caseId, posted);
   }
 
   /** Suspends (legacy) or cancels (NCE inside its window) one subscription, after the domain agrees. */
@@ -311,6 +320,21 @@ export class OffboardingWorkflow {
     await this.audit(actor, "removal.approved", "ok", saved.value, null);
     this.notify(caseId, "approved");
     return success(await this.executeRemoval(actor, saved.value));
+  }
+
+  /**
+   * Whether this person may reject this request now: asked before a front end asks them for a
+   * reason, so nobody writes one only to be refused. The rejection itself checks again.
+   */
+  async checkRejection(actor: string, caseId: string): Promise<Outcome<StoredCase>> {
+    const permission = checkApprover(await this.policy.current(), actor);
+    const removalCase = await this.store.cases.get(caseId);
+    if (!removalCase) return refused("not_found", "That case does not exist.");
+    if (!permission.ok) return this.refuse(actor, "removal.reject", permission.code, permission.message, removalCase);
+    if (removalCase.state !== "awaiting_approval") {
+      return this.refuse(actor, "removal.reject", "wrong_state", `This request is no longer waiting for a decision; the case is ${removalCase.state.replace("_", " ")}.`, removalCase);
+    }
+    return success(removalCase);
   }
 
   async reject(actor: string, caseId: string, reason: string): Promise<Outcome<StoredCase>> {

@@ -136,6 +136,8 @@ describe("the removal flow in Slack", () => {
     expect((await h.app.store.cases.findActiveByTenant(DEMO_TENANTS.ordinaryCoho))?.state).toBe("awaiting_approval");
     const refused = (await h.app.store.audit.listByTenant(DEMO_TENANTS.ordinaryCoho)).filter((e) => e.outcome === "refused");
     expect(refused.map((e) => [e.actor, e.action])).toContainEqual([BYSTANDER.id, "removal.approve"]);
+    // asked before the reject modal opens, by the workflow: refused and audited like any refusal
+    expect(refused.map((e) => [e.actor, e.action])).toContainEqual([BYSTANDER.id, "removal.reject"]);
   });
 
   test("reject asks for a reason in a modal and records it", async () => {
