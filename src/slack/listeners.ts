@@ -5,8 +5,9 @@ import type { AllMiddlewareArgs, App, RespondArguments, SlackActionMiddlewareArg
 import type { WebClient } from "@slack/web-api";
 import type { Customer } from "../domain";
 import type { Logger } from "../logger";
-import type { CaseView, DirectorySync, OffboardingWorkflow, Outcome } from "../workflow";
+import type { CaseView, DirectorySync, OffboardingWorkflow, Outcome, UseCaseRefusal } from "../workflow";
 import { approvalMessage, rejectModal } from "./blocks/approval-message";
+import { escapeText } from "./blocks/block-kit";
 import { caseMessage } from "./blocks/case-message";
 import { auditMessage, helpMessage, homeView, pickerMessage, statusMessage } from "./blocks/info-messages";
 import type { SlackMessageUpdater } from "./message-updater";
@@ -34,6 +35,23 @@ type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
 
 const RESTARTING = "The app is restarting, so this was not done. Please try again in a minute.";
 const HAND_MADE = "That button's data is not valid, so nothing was done. Use the buttons on the latest message.";
+
+/**
+ * A refusal in Slack's words: the workflow returns plain text and parameters; the mentions and
+ * command hints are ours. Outside text in it (company names, reasons, errors) is escaped.
+ */
+export function refusalText(refusal: UseCaseRefusal): string {
+  const decided = refusal.decided;
+  if (decided) {
+    return decided.decision === "approved"
+      ? `<@${decided.decidedBy}> already approved this removal; the case is ${decided.state.replace("_", " ")}.`
+      : `<@${decided.decidedBy}> already rejected this removal${decided.reason ? `: ${escapeText(decided.reason)}` : "."}`;
+  }
+  if (refusal.code === "no_relationship" && refusal.customer) {
+    return `${escapeText(refusal.message)} Use \`/offboard relink ${escapeText(refusal.customer.domain)}\` to request a new one.`;
+  }
+  return escapeText(refusal.message);
+}
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { workflow, directory, updater, logger } = deps;
@@ -71,7 +89,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   async function resolveCustomer(query: string, respond: Reply): Promise<Customer | null> {
     const matches = await directory.search(query, 10);
     if (matches.length === 0) {
-      await respond(ephemeral(`No customer matches “${query}”. Try part of the company name, the domain (contoso.onmicrosoft.com) or the tenant id.`));
+      await respond(ephemeral(`No customer matches “${escapeText(query)}”. Try part of the company name, the domain (contoso.onmicrosoft.com) or the tenant id.`));
       return null;
     }
     if (matches.length > 1) {
@@ -83,7 +101,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   async function openCaseFor(userId: string, channelId: string, tenantId: string, client: WebClient, respond: Reply): Promise<void> {
     const result = await workflow.startCase(userId, tenantId);
-    if (!result.ok) return void (await respond(ephemeral(result.refusal.message)));
+    if (!result.ok) return void (await respond(ephemeral(refusalText(result.refusal))));
     await showCase(client, channelId, result.value);
   }
 
@@ -112,7 +130,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
           if (!customer) return;
           const link = await workflow.relinkUrl(command.user_id, customer.tenantId);
           return void (await respond(
-            ephemeral(link.ok ? `Send this link to *${customer.companyName}* to request (re-establish) a reseller relationship:\n${link.value}` : link.refusal.message),
+            ephemeral(link.ok ? `Send this link to *${escapeText(customer.companyName)}* to request (re-establish) a reseller relationship:\n${link.value}` : refusalText(link.refusal)),
           ));
         }
         case "find": {
@@ -162,7 +180,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   async function report<T>(respond: Reply, outcome: Outcome<T>): Promise<T | null> {
     if (outcome.ok) return outcome.value;
-    await respond(ephemeral(outcome.refusal.message));
+    await respond(ephemeral(refusalText(outcome.refusal)));
     return null;
   }
 
@@ -215,22 +233,22 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (!result) return;
     const c = result.removalCase;
     if (result.result === "reopened") {
-      await respond(ephemeral(`Nothing was removed: Partner Center shows items blocking removal of ${c.companyName} again. The case is open again.`));
+      await respond(ephemeral(`Nothing was removed: Partner Center shows items blocking removal of ${escapeText(c.companyName)} again. The case is open again.`));
     } else if (result.result === "failed") {
-      await respond(ephemeral(`Removal of ${c.companyName} failed: ${result.failure ?? c.failureReason ?? "unknown reason"}`));
+      await respond(ephemeral(`Removal of ${escapeText(c.companyName)} failed: ${escapeText(result.failure ?? c.failureReason ?? "unknown reason")}`));
     } else if (c.caseMessage) {
       const link = result.relinkUrl ? `<${result.relinkUrl}|Request a reseller relationship>` : "Use `/offboard relink` for the link.";
       await client.chat.postMessage({
         channel: c.caseMessage.channelId,
         thread_ts: c.caseMessage.ts,
-        text: `:white_check_mark: The reseller relationship with ${c.companyName} is removed. Next step, if you work together again: ${link}`,
+        text: `:white_check_mark: The reseller relationship with ${escapeText(c.companyName)} is removed. Next step, if you work together again: ${link}`,
       });
     }
   });
 
   onButton(ACTIONS.retryRemoval, caseValue, async ({ value, userId, respond }) => {
     const result = await report(respond, await workflow.retryRemoval(userId, value.c));
-    if (result && result.result !== "removed") await respond(ephemeral(`Still not removed: ${result.failure ?? result.result}`));
+    if (result && result.result !== "removed") await respond(ephemeral(`Still not removed: ${escapeText(result.failure ?? result.result)}`));
   });
 
   onButton(ACTIONS.reject, caseValue, async ({ value, userId, client, respond, triggerId }) => {
@@ -257,7 +275,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await queue.run(async () => {
       const result = await workflow.reject(body.user.id, target.c, reason);
       if (!result.ok) {
-        await client.chat.postEphemeral({ channel: deps.approvalChannelId, user: body.user.id, text: result.refusal.message });
+        await client.chat.postEphemeral({ channel: deps.approvalChannelId, user: body.user.id, text: refusalText(result.refusal) });
       }
     }, () => client.chat.postEphemeral({ channel: deps.approvalChannelId, user: body.user.id, text: `${RESTARTING} Your rejection was not recorded.` }));
   });

@@ -29,7 +29,7 @@ import { type AuditEvent, type AuditOutcome, CaseAlreadyActiveError, type Job, t
 import { loadSnapshot } from "./customer-snapshot";
 import { type Logger, silentLogger } from "../logger";
 import { type CaseChange, type CaseObserver, type CaseView, type Clock, type FreshView, type PolicyProvider, ignoringObserver } from "./ports";
-import { type Outcome, refused, success } from "./results";
+import { type DecisionTaken, type Outcome, type RefusalDetail, type UseCaseRefusalCode, refused, success } from "./results";
 
 export interface ApprovalResult {
   /** removed: the relationship is gone; reopened: something blocks again, nothing was removed */
@@ -142,13 +142,8 @@ export class OffboardingWorkflow {
     const customer = snapshot.customer;
     if (customer.relationshipToPartner === "none") {
       await this.store.directory.setRelationship(tenantId, "none");
-      return this.refuse(
-        actor,
-        "case.open",
-        "no_relationship",
-        `${customer.companyName} has no reseller relationship with you any more. Use \`/offboard relink ${customer.domain}\` to request a new one.`,
-        { tenantId },
-      );
+      const message = `${customer.companyName} has no reseller relationship with you any more.`;
+      return this.refuse(actor, "case.open", "no_relationship", message, { tenantId }, {}, { customer: { companyName: customer.companyName, domain: customer.domain } });
     }
     const fresh = openCase({ id: crypto.randomUUID(), tenantId, companyName: customer.companyName, domain: customer.domain, openedBy: actor, now: this.clock() });
     let stored: StoredCase;
@@ -519,25 +514,25 @@ export class OffboardingWorkflow {
     decision?: Parameters<Store["cases"]["saveTransition"]>[1],
   ): Promise<Outcome<StoredCase>> {
     if (!moved.ok) {
-      const latest = await this.describeDecision(current);
-      return this.refuse(actor, action, moved.refusal.code, latest ?? moved.refusal.message, current);
+      const decided = await this.decisionOn(current);
+      if (decided) return this.refuse(actor, action, moved.refusal.code, describeDecision(decided), current, {}, { decided });
+      return this.refuse(actor, action, moved.refusal.code, moved.refusal.message, current);
     }
     if (!(await this.store.cases.saveTransition(moved.next, decision))) {
       const latest = (await this.store.cases.get(current.id)) ?? current;
-      const message = (await this.describeDecision(latest)) ?? `Someone else changed this case first; it is now ${latest.state.replace("_", " ")}.`;
-      return this.refuse(actor, action, "already_decided", message, latest);
+      const decided = await this.decisionOn(latest);
+      const message = decided ? describeDecision(decided) : `Someone else changed this case first; it is now ${latest.state.replace("_", " ")}.`;
+      return this.refuse(actor, action, "already_decided", message, latest, {}, decided ? { decided } : {});
     }
     return success({ ...current, ...moved.next });
   }
 
   /** "Already approved by X" reads better than "wrong state" for the second approver. */
-  private async describeDecision(c: RemovalCase): Promise<string | null> {
+  private async decisionOn(c: RemovalCase): Promise<DecisionTaken | null> {
     if (c.state === "awaiting_approval" || c.state === "open") return null;
     const decision = await this.store.cases.getDecision(c.id);
     if (!decision) return null;
-    return decision.decision === "approved"
-      ? `<@${decision.decidedBy}> already approved this removal; the case is ${c.state.replace("_", " ")}.`
-      : `<@${decision.decidedBy}> already rejected this removal${decision.reason ? `: ${decision.reason}` : "."}`;
+    return { decidedBy: decision.decidedBy, decision: decision.decision, reason: decision.reason, state: c.state };
   }
 
   private async buildView(removalCase: StoredCase): Promise<CaseView> {
@@ -573,13 +568,15 @@ export class OffboardingWorkflow {
     return { removalCase, snapshot, preconditions: evaluatePreconditions(snapshot, this.clock()), job };
   }
 
+  /** Refuses, and leaves the refusal in the audit trail with its code, message and parameters. */
   private async refuse<T>(
     actor: string,
     action: string,
-    code: Parameters<typeof refused>[0],
+    code: UseCaseRefusalCode,
     message: string,
     subject: { id?: string; tenantId?: string | null } | null,
     detail: Record<string, unknown> = {},
+    params: RefusalDetail = {},
   ): Promise<Outcome<T>> {
     await this.store.audit.append({
       actor,
@@ -587,10 +584,10 @@ export class OffboardingWorkflow {
       outcome: "refused",
       caseId: subject && "id" in subject ? (subject.id ?? null) : null,
       tenantId: subject?.tenantId ?? null,
-      detail: { ...detail, code, message },
+      detail: { ...detail, ...params, code, message },
       at: this.clock(),
     });
-    return refused(code, message);
+    return refused(code, message, params);
   }
 
   private async audit(actor: string, action: string, outcome: AuditOutcome, c: RemovalCase, pcRequestId: string | null, detail: Record<string, unknown> = {}): Promise<void> {
@@ -608,4 +605,11 @@ export class OffboardingWorkflow {
 
 function requestIdOf(error: unknown): string | null {
   return error instanceof PartnerCenterError ? (error.details.requestId ?? null) : null;
+}
+
+/** The decision in plain words (the audit trail keeps it; front ends may name the person their own way). */
+function describeDecision(d: DecisionTaken): string {
+  return d.decision === "approved"
+    ? `${d.decidedBy} already approved this removal; the case is ${d.state.replace("_", " ")}.`
+    : `${d.decidedBy} already rejected this removal${d.reason ? `: ${d.reason}` : "."}`;
 }

@@ -229,6 +229,16 @@ describe("the removal flow in Slack", () => {
     expect((await nextEphemeral(OPERATOR.id, before, "no match")).text).toContain("No customer matches");
   });
 
+  test("a customer whose relationship is already gone gets no case, and the relink command is offered", async () => {
+    // a picker shown before the relationship went: the directory no longer offers Litware
+    const before = ephemeralCount(OPERATOR.id);
+    const pick = { action_id: ACTIONS.pickCustomer, value: JSON.stringify({ t: DEMO_TENANTS.alreadyRemoved }) };
+    await h.sender.blockAction(OPERATOR, OPS_CHANNEL, "1700000000.000100", pick, h.slack.createResponseUrl(h.slackUrl, OPS_CHANNEL, OPERATOR.id));
+    const reply = await nextEphemeral(OPERATOR.id, before, "no relationship");
+    expect(reply.text).toBe("Litware Inc has no reseller relationship with you any more. Use `/offboard relink litware.onmicrosoft.com` to request a new one.");
+    expect(await h.app.store.cases.findActiveByTenant(DEMO_TENANTS.alreadyRemoved)).toBeNull();
+  });
+
   test("several matches give a picker; status lists open cases; the Home tab shows cases and approvals", async () => {
     let before = ephemeralCount(OPERATOR.id);
     await h.command(OPERATOR, "onmicrosoft");
