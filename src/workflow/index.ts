@@ -3,4 +3,3 @@ export * from "./directory-sync";
 export * from "./suspend-all-runner";
 export * from "./ports";
 export * from "./results";
-export * from "./customer-snapshot";

@@ -1,0 +1,51 @@
+// Opening a case for a customer (or finding the one already active) and re-checking it live.
+import crypto from "node:crypto";
+import { type CustomerSnapshot, checkOperator, openCase } from "../domain";
+import { CaseAlreadyActiveError, type StoredCase } from "../store";
+import { loadSnapshot } from "./customer-snapshot";
+import type { CaseView } from "./ports";
+import { type Outcome, success } from "./results";
+import { type WorkflowContext, describeError } from "./workflow-context";
+
+/** Opens a case for a customer, or returns the one already active. */
+export async function startCase(ctx: WorkflowContext, actor: string, tenantId: string): Promise<Outcome<CaseView>> {
+  const permission = checkOperator(await ctx.policy.current(), actor);
+  if (!permission.ok) return ctx.refuse(actor, "case.open", permission.code, permission.message, { tenantId });
+  const existing = await ctx.store.cases.findActiveByTenant(tenantId);
+  if (existing) return ctx.viewOf(existing);
+  let snapshot: CustomerSnapshot;
+  try {
+    snapshot = await loadSnapshot(ctx.partnerCenter, tenantId, ctx.clock());
+  } catch (error) {
+    return ctx.refuse(actor, "case.open", "partner_center", `Could not read the customer from Partner Center: ${describeError(error)}`, { tenantId });
+  }
+  const customer = snapshot.customer;
+  if (customer.relationshipToPartner === "none") {
+    await ctx.store.directory.setRelationship(tenantId, "none");
+    const message = `${customer.companyName} has no reseller relationship with you any more.`;
+    return ctx.refuse(actor, "case.open", "no_relationship", message, { tenantId }, {}, { customer: { companyName: customer.companyName, domain: customer.domain } });
+  }
+  const fresh = openCase({ id: crypto.randomUUID(), tenantId, companyName: customer.companyName, domain: customer.domain, openedBy: actor, now: ctx.clock() });
+  let stored: StoredCase;
+  try {
+    stored = await ctx.store.cases.create(fresh);
+  } catch (error) {
+    // two operators opened the same customer at once: both land on the one case
+    if (error instanceof CaseAlreadyActiveError) {
+      const winner = await ctx.store.cases.findActiveByTenant(tenantId);
+      if (winner) return ctx.viewCase(winner.id);
+    }
+    throw error;
+  }
+  await ctx.audit(actor, "case.opened", "ok", stored, null, { companyName: customer.companyName });
+  const view = ctx.composeView(stored, snapshot, null);
+  ctx.notify(stored.id, "opened", view);
+  return success(view);
+}
+
+export async function recheck(ctx: WorkflowContext, caseId: string): Promise<Outcome<CaseView>> {
+  const view = await ctx.viewCase(caseId);
+  // the observer gets the view just read, so it does not read Partner Center a second time
+  if (view.ok) ctx.notify(caseId, "rechecked", view.value);
+  return view;
+}

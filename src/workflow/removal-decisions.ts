@@ -1,0 +1,129 @@
+// The removal request and its decision: an operator asks (after a live re-check finds nothing
+// blocking) or closes the case; an approver other than the requester approves (which removes at
+// once, see removal-execution.ts) or rejects with a reason; unanswered requests expire.
+import {
+  approve as approveTransition,
+  cancel as cancelTransition,
+  checkApprover,
+  expire,
+  reject as rejectTransition,
+  requestRemoval as requestTransition,
+} from "../domain";
+import type { StoredCase } from "../store";
+import type { CaseView } from "./ports";
+import { type ApprovalResult, executeRemoval } from "./removal-execution";
+import { type Outcome, success } from "./results";
+import type { WorkflowContext } from "./workflow-context";
+
+/** open → awaiting_approval, after a live re-check finds nothing blocking. */
+export async function requestRemoval(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<CaseView>> {
+  const loaded = await ctx.loadOperable(actor, caseId, "removal.request");
+  if (!loaded.ok) return loaded;
+  const { removalCase, snapshot, preconditions } = loaded.value;
+  const policy = await ctx.policy.current();
+  const moved = requestTransition(removalCase, actor, preconditions, ctx.clock(), policy.approvalTtlMs);
+  const saved = await ctx.saveOrRefuse(actor, "removal.request", removalCase, moved);
+  if (!saved.ok) return saved;
+  await ctx.audit(actor, "removal.requested", "ok", saved.value, null, { expiresAt: saved.value.expiresAt?.toISOString() });
+  // the re-check just read is what the request was made on: shown as it is
+  const view = await ctx.viewWith(saved.value, snapshot);
+  ctx.notify(caseId, "removal_requested", view);
+  return success(view);
+}
+
+export async function cancelCase(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<StoredCase>> {
+  const loaded = await ctx.loadCaseForOperator(actor, caseId, "case.cancel");
+  if (!loaded.ok) return loaded;
+  const saved = await ctx.saveOrRefuse(actor, "case.cancel", loaded.value, cancelTransition(loaded.value, ctx.clock()));
+  if (!saved.ok) return saved;
+  await ctx.audit(actor, "case.cancelled", "ok", saved.value, null);
+  ctx.notify(caseId, "cancelled");
+  return saved;
+}
+
+/** A case an approver may decide on, after the permission check; refusals are audited as `action`. */
+async function loadForApprover(ctx: WorkflowContext, actor: string, caseId: string, action: string): Promise<Outcome<StoredCase>> {
+  const permission = checkApprover(await ctx.policy.current(), actor);
+  const loaded = await ctx.loadCase(caseId);
+  if (!loaded.ok) return loaded;
+  if (!permission.ok) return ctx.refuse(actor, action, permission.code, permission.message, loaded.value);
+  return loaded;
+}
+
+/**
+ * Approves and executes: re-checks Partner Center live, and removes the relationship only
+ * if nothing blocks; otherwise the case returns to open with its new blockers.
+ */
+export async function approve(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<ApprovalResult>> {
+  const loaded = await loadForApprover(ctx, actor, caseId, "removal.approve");
+  if (!loaded.ok) return loaded;
+  const removalCase = loaded.value;
+  const moved = approveTransition(removalCase, actor, ctx.clock());
+  if (!moved.ok && moved.refusal.code === "expired") await expireCase(ctx, removalCase);
+  const saved = await ctx.saveOrRefuse(actor, "removal.approve", removalCase, moved, {
+    decidedBy: actor,
+    decision: "approved",
+    reason: null,
+    decidedAt: ctx.clock(),
+  });
+  if (!saved.ok) return saved;
+  await ctx.audit(actor, "removal.approved", "ok", saved.value, null);
+  ctx.notify(caseId, "approved");
+  return success(await executeRemoval(ctx, actor, saved.value));
+}
+
+/**
+ * Whether this person may reject this request now: asked before a front end asks them for a
+ * reason, so nobody writes one only to be refused. The rejection itself checks again.
+ */
+export async function checkRejection(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<StoredCase>> {
+  const loaded = await loadForApprover(ctx, actor, caseId, "removal.reject");
+  if (!loaded.ok) return loaded;
+  const c = loaded.value;
+  if (c.state !== "awaiting_approval") {
+    return ctx.refuse(actor, "removal.reject", "wrong_state", `This request is no longer waiting for a decision; the case is ${c.state.replace("_", " ")}.`, c);
+  }
+  return loaded;
+}
+
+export async function reject(ctx: WorkflowContext, actor: string, caseId: string, reason: string): Promise<Outcome<StoredCase>> {
+  const loaded = await loadForApprover(ctx, actor, caseId, "removal.reject");
+  if (!loaded.ok) return loaded;
+  const removalCase = loaded.value;
+  const now = ctx.clock();
+  const moved = rejectTransition(removalCase, actor, reason, now);
+  const saved = await ctx.saveOrRefuse(actor, "removal.reject", removalCase, moved, { decidedBy: actor, decision: "rejected", reason: reason.trim(), decidedAt: now });
+  if (!saved.ok) return saved;
+  await ctx.audit(actor, "removal.rejected", "ok", saved.value, null, { reason: reason.trim() });
+  ctx.notify(caseId, "rejected");
+  return saved;
+}
+
+/** Retries a failed removal (an approver's decision stands; the live re-check runs again). */
+export async function retryRemoval(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<ApprovalResult>> {
+  const loaded = await loadForApprover(ctx, actor, caseId, "removal.retry");
+  if (!loaded.ok) return loaded;
+  const removalCase = loaded.value;
+  if (removalCase.state !== "failed") return ctx.refuse(actor, "removal.retry", "wrong_state", `Only a failed removal can be retried; this case is ${removalCase.state}.`, removalCase);
+  return success(await executeRemoval(ctx, actor, removalCase));
+}
+
+/** Expires every approval request whose window has passed; returns the expired cases. */
+export async function expireDue(ctx: WorkflowContext): Promise<StoredCase[]> {
+  const due = await ctx.store.cases.listExpired(ctx.clock());
+  const expired: StoredCase[] = [];
+  for (const c of due) {
+    const done = await expireCase(ctx, c);
+    if (done) expired.push(done);
+  }
+  return expired;
+}
+
+async function expireCase(ctx: WorkflowContext, c: StoredCase): Promise<StoredCase | null> {
+  const moved = expire(c, ctx.clock());
+  if (!moved.ok || !(await ctx.store.cases.saveTransition(moved.next))) return null;
+  const stored = { ...c, ...moved.next };
+  await ctx.audit("system", "removal.expired", "ok", stored, null, { expiresAt: c.expiresAt?.toISOString() });
+  ctx.notify(c.id, "expired");
+  return stored;
+}

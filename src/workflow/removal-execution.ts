@@ -1,0 +1,107 @@
+// Removing the relationship once approved: a live re-check first (new blockers reopen the case
+// and nothing is removed), then the removal under an MS-RequestId derived from the case, so a
+// removal resumed after a crash repeats the same call rather than making a second one.
+import crypto from "node:crypto";
+import { type CustomerSnapshot, beginRemoval, completeRemoval, evaluatePreconditions, failRemoval, reopen } from "../domain";
+import type { StoredCase } from "../store";
+import { loadSnapshot } from "./customer-snapshot";
+import type { CaseView } from "./ports";
+import { type WorkflowContext, describeError, requestIdOf } from "./workflow-context";
+
+export interface ApprovalResult {
+  /** removed: the relationship is gone; reopened: something blocks again, nothing was removed */
+  result: "removed" | "reopened" | "failed";
+  view: CaseView | null;
+  removalCase: StoredCase;
+  relinkUrl: string | null;
+  failure?: string;
+}
+
+/** A GUID derived from the case and its version: a removal resumed after a crash repeats the same MS-RequestId. */
+function removalRequestId(caseId: string, version: number): string {
+  const hex = crypto.createHash("sha256").update(`${caseId}:removal:${version}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export async function executeRemoval(ctx: WorkflowContext, actor: string, approved: StoredCase): Promise<ApprovalResult> {
+  let current: StoredCase = approved;
+  if (current.state === "approved" || current.state === "failed") {
+    let snapshot: CustomerSnapshot;
+    try {
+      snapshot = await loadSnapshot(ctx.partnerCenter, current.tenantId, ctx.clock());
+    } catch (error) {
+      return recordFailure(ctx, actor, current, `could not re-check Partner Center: ${describeError(error)}`, null);
+    }
+    const preconditions = evaluatePreconditions(snapshot, ctx.clock());
+    const begun = beginRemoval(current, preconditions);
+    if (!begun.ok) {
+      if (begun.refusal.code === "blocked" && current.state === "approved") {
+        const reopened = reopen(current);
+        if (reopened.ok && (await ctx.store.cases.saveTransition(reopened.next))) {
+          const stored = { ...current, ...reopened.next };
+          await ctx.audit(actor, "removal.reopened", "refused", stored, null, { blockers: preconditions.blockers.map((b) => b.kind) });
+          // the re-check just read shows the new blockers: handed on, not read again
+          const view = await ctx.viewWith(stored, snapshot);
+          ctx.notify(current.id, "reopened", view);
+          return { result: "reopened", view, removalCase: stored, relinkUrl: null };
+        }
+      }
+      return { result: "failed", view: null, removalCase: current, relinkUrl: null, failure: begun.refusal.message };
+    }
+    if (!(await ctx.store.cases.saveTransition(begun.next))) {
+      const latest = (await ctx.store.cases.get(current.id)) ?? current;
+      return { result: "failed", view: null, removalCase: latest, relinkUrl: null, failure: "Someone else is already handling this removal." };
+    }
+    current = { ...current, ...begun.next };
+    await ctx.audit(actor, "removal.started", "ok", current, null);
+  }
+  if (current.state !== "removing") {
+    return { result: "failed", view: null, removalCase: current, relinkUrl: null, failure: `The case is ${current.state}.` };
+  }
+  let pcRequestId: string | null = null;
+  try {
+    const removed = await ctx.partnerCenter.removeResellerRelationship(current.tenantId, { requestId: removalRequestId(current.id, current.version) });
+    pcRequestId = removed.requestId;
+  } catch (error) {
+    return recordFailure(ctx, actor, current, describeError(error), requestIdOf(error));
+  }
+  const done = completeRemoval(current, ctx.clock());
+  if (!done.ok || !(await ctx.store.cases.saveTransition(done.next))) {
+    const latest = (await ctx.store.cases.get(current.id)) ?? current;
+    return { result: latest.state === "removed" ? "removed" : "failed", view: null, removalCase: latest, relinkUrl: null };
+  }
+  const stored: StoredCase = { ...current, ...done.next };
+  await ctx.store.directory.setRelationship(current.tenantId, "none");
+  await ctx.audit(actor, "relationship.removed", "ok", stored, pcRequestId);
+  ctx.notify(current.id, "removed");
+  let relinkUrl: string | null = null;
+  try {
+    relinkUrl = await ctx.partnerCenter.getRelationshipRequestLink();
+  } catch (error) {
+    ctx.logger.warn({ caseId: current.id, err: describeError(error) }, "relink link unavailable");
+  }
+  return { result: "removed", view: null, removalCase: stored, relinkUrl };
+}
+
+async function recordFailure(ctx: WorkflowContext, actor: string, c: StoredCase, reason: string, pcRequestId: string | null): Promise<ApprovalResult> {
+  let latest = c;
+  if (c.state === "removing") {
+    const failed = failRemoval(c, reason);
+    if (failed.ok && (await ctx.store.cases.saveTransition(failed.next))) latest = { ...c, ...failed.next };
+  }
+  await ctx.audit(actor, "relationship.remove", "failed", latest, pcRequestId, { reason });
+  ctx.notify(c.id, "failed");
+  return { result: "failed", view: null, removalCase: latest, relinkUrl: null, failure: reason };
+}
+
+/** After a crash: finishes removals that were approved or under way when the process died. */
+export async function resumeInterruptedRemovals(ctx: WorkflowContext): Promise<number> {
+  const active = await ctx.store.cases.listActive(500);
+  let resumed = 0;
+  for (const c of active) {
+    if (c.state !== "approved" && c.state !== "removing") continue;
+    resumed += 1;
+    await executeRemoval(ctx, "system", c);
+  }
+  return resumed;
+}

@@ -1,0 +1,97 @@
+// Clearing what blocks removal: suspending (legacy) or cancelling (NCE inside its window) one
+// subscription, cancelling a software purchase, Suspend all as a persisted job, and retrying a
+// job's failed items. Each reads the customer live before it acts (the domain decides whether
+// the item may be changed), and hands the read after the change on to the front end.
+import { checkSubscriptionAction, clearableSubscriptions } from "../domain";
+import type { Job } from "../store";
+import type { CaseView } from "./ports";
+import { type Outcome, refused, success } from "./results";
+import { type WorkflowContext, describeError, requestIdOf } from "./workflow-context";
+
+export interface SuspendAllStarted {
+  job: Job;
+  queued: number;
+  /** true when a job was already under way for the case and this press joined it */
+  joined: boolean;
+}
+
+/** Suspends (legacy) or cancels (NCE inside its window) one subscription, after the domain agrees. */
+export async function changeSubscription(ctx: WorkflowContext, actor: string, caseId: string, subscriptionId: string, action: "suspend" | "cancel"): Promise<Outcome<CaseView>> {
+  const auditAction = `subscription.${action}`;
+  const loaded = await ctx.loadOperable(actor, caseId, auditAction);
+  if (!loaded.ok) return loaded;
+  const { removalCase, snapshot } = loaded.value;
+  const check = checkSubscriptionAction(snapshot, subscriptionId, action, ctx.clock());
+  if (!check.ok) return ctx.refuse(actor, auditAction, "not_actionable", check.reason, removalCase, { subscriptionId });
+  try {
+    const call = action === "suspend" ? ctx.partnerCenter.suspendSubscription : ctx.partnerCenter.cancelSubscription;
+    const result = await call.call(ctx.partnerCenter, removalCase.tenantId, check.subscription);
+    await ctx.audit(actor, auditAction, "ok", removalCase, result.requestId, { subscriptionId, offerName: check.subscription.offerName });
+  } catch (error) {
+    await ctx.audit(actor, auditAction, "failed", removalCase, requestIdOf(error), { subscriptionId, error: describeError(error) });
+    return refused("partner_center", `Partner Center did not ${action} ${check.subscription.offerName}: ${describeError(error)}`);
+  }
+  return ctx.viewAfter(caseId, "subscription_changed");
+}
+
+export async function cancelSoftwarePurchase(ctx: WorkflowContext, actor: string, caseId: string, purchaseId: string): Promise<Outcome<CaseView>> {
+  const loaded = await ctx.loadOperable(actor, caseId, "software_purchase.cancel");
+  if (!loaded.ok) return loaded;
+  const { removalCase, snapshot, preconditions } = loaded.value;
+  const blocker = preconditions.blockers.find((b) => b.itemId === purchaseId && b.kind === "software_purchase");
+  const purchase = snapshot.softwarePurchases.find((p) => p.id === purchaseId);
+  if (!blocker || !purchase) {
+    return ctx.refuse(actor, "software_purchase.cancel", "not_actionable", "That software purchase cannot be cancelled here (already cancelled, unknown, or past its window).", removalCase, { purchaseId });
+  }
+  try {
+    const result = await ctx.partnerCenter.cancelSoftwarePurchase(removalCase.tenantId, purchase);
+    await ctx.audit(actor, "software_purchase.cancel", "ok", removalCase, result.requestId, { purchaseId, name: purchase.name });
+  } catch (error) {
+    await ctx.audit(actor, "software_purchase.cancel", "failed", removalCase, requestIdOf(error), { purchaseId, error: describeError(error) });
+    return refused("partner_center", `Partner Center did not cancel ${purchase.name}: ${describeError(error)}`);
+  }
+  return ctx.viewAfter(caseId, "subscription_changed");
+}
+
+/** Queues a persisted job that suspends or cancels every clearable subscription. */
+export async function suspendAll(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<SuspendAllStarted>> {
+  const loaded = await ctx.loadOperable(actor, caseId, "subscriptions.suspend_all");
+  if (!loaded.ok) return loaded;
+  const { removalCase, snapshot } = loaded.value;
+  const running = await ctx.store.jobs.findUnfinishedForCase(caseId);
+  if (running) return success({ job: running, queued: running.total, joined: true });
+  const work = clearableSubscriptions(snapshot, ctx.clock());
+  if (work.length === 0) {
+    return ctx.refuse(actor, "subscriptions.suspend_all", "not_actionable", "No subscription is left to suspend or cancel.", removalCase);
+  }
+  const { job, created } = await ctx.store.jobs.createUnlessUnfinished({
+    caseId,
+    requestedBy: actor,
+    items: work.map(({ subscription, action }) => ({
+      subscriptionId: subscription.id,
+      label: `${subscription.offerName} (×${subscription.quantity})`,
+      action,
+      etag: subscription.etag ?? null,
+    })),
+  });
+  // a press at the same moment (a double click, another instance) made the job first
+  if (!created) return success({ job, queued: job.total, joined: true });
+  await ctx.audit(actor, "subscriptions.suspend_all.queued", "ok", removalCase, null, { jobId: job.id, count: work.length });
+  // the snapshot just read is the customer as the job starts: shown with the job, no second read
+  ctx.notify(caseId, "job_started", ctx.jobView(job).then((jobView) => ctx.composeView(removalCase, snapshot, jobView), () => null));
+  ctx.onJobQueued();
+  return success({ job, queued: work.length, joined: false });
+}
+
+export async function retryFailedJobItems(ctx: WorkflowContext, actor: string, caseId: string, jobId: string): Promise<Outcome<{ requeued: number }>> {
+  const loaded = await ctx.loadCaseForOperator(actor, caseId, "subscriptions.retry_failed");
+  if (!loaded.ok) return loaded;
+  const job = await ctx.store.jobs.get(jobId);
+  if (!job || job.caseId !== caseId) return refused("not_found", "That job does not belong to this case.");
+  const requeued = await ctx.store.jobs.retryFailed(jobId);
+  if (requeued === 0) return refused("not_actionable", "Nothing failed, so there is nothing to retry.");
+  await ctx.audit(actor, "subscriptions.retry_failed", "ok", loaded.value, null, { jobId, requeued });
+  ctx.notify(caseId, "job_started");
+  ctx.onJobQueued();
+  return success({ requeued });
+}

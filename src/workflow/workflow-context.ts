@@ -1,0 +1,216 @@
+// What every use case shares: the workflow's dependencies and the steps they all take. A
+// refusal leaves an audit event; a case is loaded only for someone allowed to work on it; a
+// transition is saved only if nobody moved the case first; a view is a live read of Partner
+// Center with the preconditions evaluated on it.
+import { type CustomerSnapshot, type PreconditionResult, type RemovalCase, type Transition, checkOperator, evaluatePreconditions, isActive } from "../domain";
+import { type Logger, silentLogger } from "../logger";
+import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
+import type { AuditOutcome, Job, Store, StoredCase } from "../store";
+import { loadSnapshot } from "./customer-snapshot";
+import { type CaseChange, type CaseObserver, type CaseView, type Clock, type FreshView, type PolicyProvider, ignoringObserver } from "./ports";
+import { type DecisionTaken, type Outcome, type RefusalDetail, type UseCaseRefusalCode, refused, success } from "./results";
+
+export interface WorkflowDeps {
+  store: Store;
+  partnerCenter: PartnerCenterApi;
+  policy: PolicyProvider;
+  clock?: Clock;
+  logger?: Logger;
+  observer?: CaseObserver;
+  /** started by Suspend all; the runner works persisted jobs */
+  onJobQueued?: () => void;
+}
+
+/** An open case, permission checked, with a live snapshot: what every operator step starts from. */
+export interface OperableCase {
+  removalCase: StoredCase;
+  snapshot: CustomerSnapshot;
+  preconditions: PreconditionResult;
+}
+
+/** Who and where a refusal is about, for its audit event. */
+type Subject = { id?: string; tenantId?: string | null } | null;
+
+export function describeError(error: unknown): string {
+  if (error instanceof PartnerCenterError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function requestIdOf(error: unknown): string | null {
+  return error instanceof PartnerCenterError ? (error.details.requestId ?? null) : null;
+}
+
+const stateWords = (c: RemovalCase) => c.state.replace("_", " ");
+
+export class WorkflowContext {
+  readonly store: Store;
+  readonly partnerCenter: PartnerCenterApi;
+  readonly policy: PolicyProvider;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly onJobQueued: () => void;
+  observer: CaseObserver;
+
+  constructor(deps: WorkflowDeps) {
+    this.store = deps.store;
+    this.partnerCenter = deps.partnerCenter;
+    this.policy = deps.policy;
+    this.clock = deps.clock ?? (() => new Date());
+    this.logger = deps.logger ?? silentLogger;
+    this.observer = deps.observer ?? ignoringObserver;
+    this.onJobQueued = deps.onJobQueued ?? (() => undefined);
+  }
+
+  // ---- loading -------------------------------------------------------------------------
+
+  async loadCase(caseId: string): Promise<Outcome<StoredCase>> {
+    const removalCase = await this.store.cases.get(caseId);
+    return removalCase ? success(removalCase) : refused("not_found", "That case does not exist.");
+  }
+
+  /** A case still active, for an operator. */
+  async loadCaseForOperator(actor: string, caseId: string, action: string): Promise<Outcome<StoredCase>> {
+    const loaded = await this.loadCase(caseId);
+    if (!loaded.ok) return loaded;
+    const removalCase = loaded.value;
+    const permission = checkOperator(await this.policy.current(), actor);
+    if (!permission.ok) return this.refuse(actor, action, permission.code, permission.message, removalCase);
+    if (!isActive(removalCase.state)) {
+      return this.refuse(actor, action, "wrong_state", `The case for ${removalCase.companyName} is ${removalCase.state}; nothing more can be done on it.`, removalCase);
+    }
+    return success(removalCase);
+  }
+
+  async loadOperable(actor: string, caseId: string, action: string): Promise<Outcome<OperableCase>> {
+    const loaded = await this.loadCaseForOperator(actor, caseId, action);
+    if (!loaded.ok) return loaded;
+    const removalCase = loaded.value;
+    if (removalCase.state !== "open") {
+      return this.refuse(actor, action, "wrong_state", `The case for ${removalCase.companyName} is ${stateWords(removalCase)}; that button no longer applies.`, removalCase);
+    }
+    try {
+      const snapshot = await loadSnapshot(this.partnerCenter, removalCase.tenantId, this.clock());
+      return success({ removalCase, snapshot, preconditions: evaluatePreconditions(snapshot, this.clock()) });
+    } catch (error) {
+      return refused("partner_center", `Could not read ${removalCase.companyName} from Partner Center: ${describeError(error)}`);
+    }
+  }
+
+  // ---- saving --------------------------------------------------------------------------
+
+  /** Saves a transition, or refuses: the domain said no, or someone else moved the case first. */
+  async saveOrRefuse(
+    actor: string,
+    action: string,
+    current: StoredCase,
+    moved: Transition,
+    decision?: Parameters<Store["cases"]["saveTransition"]>[1],
+  ): Promise<Outcome<StoredCase>> {
+    if (!moved.ok) {
+      const decided = await this.decisionOn(current);
+      if (decided) return this.refuse(actor, action, moved.refusal.code, describeDecision(decided), current, {}, { decided });
+      return this.refuse(actor, action, moved.refusal.code, moved.refusal.message, current);
+    }
+    if (!(await this.store.cases.saveTransition(moved.next, decision))) {
+      const latest = (await this.store.cases.get(current.id)) ?? current;
+      const decided = await this.decisionOn(latest);
+      const message = decided ? describeDecision(decided) : `Someone else changed this case first; it is now ${stateWords(latest)}.`;
+      return this.refuse(actor, action, "already_decided", message, latest, {}, decided ? { decided } : {});
+    }
+    return success({ ...current, ...moved.next });
+  }
+
+  /** "Already approved by X" reads better than "wrong state" for the second approver. */
+  private async decisionOn(c: RemovalCase): Promise<DecisionTaken | null> {
+    if (c.state === "awaiting_approval" || c.state === "open") return null;
+    const decision = await this.store.cases.getDecision(c.id);
+    if (!decision) return null;
+    return { decidedBy: decision.decidedBy, decision: decision.decision, reason: decision.reason, state: c.state };
+  }
+
+  // ---- views ---------------------------------------------------------------------------
+
+  /** The case read again from the store and Partner Center; a failed read is a refusal. */
+  async viewCase(caseId: string): Promise<Outcome<CaseView>> {
+    const loaded = await this.loadCase(caseId);
+    if (!loaded.ok) return loaded;
+    return this.viewOf(loaded.value);
+  }
+
+  async viewOf(removalCase: StoredCase): Promise<Outcome<CaseView>> {
+    try {
+      const [snapshot, job] = await Promise.all([loadSnapshot(this.partnerCenter, removalCase.tenantId, this.clock()), this.store.jobs.latestForCase(removalCase.id)]);
+      return success(this.composeView(removalCase, snapshot, job ? await this.jobView(job) : null));
+    } catch (error) {
+      return refused("partner_center", `Could not read ${removalCase.companyName} from Partner Center: ${describeError(error)}`);
+    }
+  }
+
+  /** A view from a snapshot already in hand: only the case's latest job is read (from the store). */
+  async viewWith(removalCase: StoredCase, snapshot: CustomerSnapshot): Promise<CaseView> {
+    const job = await this.store.jobs.latestForCase(removalCase.id);
+    return this.composeView(removalCase, snapshot, job ? await this.jobView(job) : null);
+  }
+
+  async jobView(job: Job): Promise<NonNullable<CaseView["job"]>> {
+    const [progress, failed] = await Promise.all([this.store.jobs.progress(job.id), this.store.jobs.failedItems(job.id, 20)]);
+    return { job, progress, failed };
+  }
+
+  composeView(removalCase: StoredCase, snapshot: CustomerSnapshot, job: CaseView["job"]): CaseView {
+    return { removalCase, snapshot, preconditions: evaluatePreconditions(snapshot, this.clock()), job };
+  }
+
+  /**
+   * Reads the case after a change and tells the front end, handing it the read under way so it
+   * does not read Partner Center again; the caller gets the same read.
+   */
+  async viewAfter(caseId: string, change: CaseChange): Promise<Outcome<CaseView>> {
+    const reading = this.viewCase(caseId);
+    this.notify(caseId, change, reading.then((view) => (view.ok ? view.value : null), () => null));
+    return reading;
+  }
+
+  // ---- telling -------------------------------------------------------------------------
+
+  /** Refuses, and leaves the refusal in the audit trail with its code, message and parameters. */
+  async refuse<T>(
+    actor: string,
+    action: string,
+    code: UseCaseRefusalCode,
+    message: string,
+    subject: Subject,
+    detail: Record<string, unknown> = {},
+    params: RefusalDetail = {},
+  ): Promise<Outcome<T>> {
+    await this.store.audit.append({
+      actor,
+      action,
+      outcome: "refused",
+      caseId: subject && "id" in subject ? (subject.id ?? null) : null,
+      tenantId: subject?.tenantId ?? null,
+      detail: { ...detail, ...params, code, message },
+      at: this.clock(),
+    });
+    return refused(code, message, params);
+  }
+
+  async audit(actor: string, action: string, outcome: AuditOutcome, c: RemovalCase, pcRequestId: string | null, detail: Record<string, unknown> = {}): Promise<void> {
+    await this.store.audit.append({ actor, action, outcome, caseId: c.id, tenantId: c.tenantId, pcRequestId, detail: { ...detail, state: c.state }, at: this.clock() });
+  }
+
+  notify(caseId: string, change: CaseChange, view?: FreshView): void {
+    try {
+      this.observer.caseChanged(caseId, change, view);
+    } catch (error) {
+      this.logger.warn({ caseId, err: describeError(error) }, "case observer failed");
+    }
+  }
+}
+
+/** The decision in plain words (the audit trail keeps it; front ends may name the person their own way). */
+function describeDecision(d: DecisionTaken): string {
+  return d.decision === "approved"
+    ? `${d.decidedBy} already approved this removal; the case is ${d.state.replace("_", " ")}.`
+    : `${d.decidedBy} already rejected this removal${d.reason ? `: ${d.reason}` : "."}`;
+}
