@@ -1,0 +1,109 @@
+// /offboard: help, status, audit, relink, and opening a customer's case, with the picker's
+// button for when several customers match. The case message is posted where the operator works.
+import type { App } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import type { Customer } from "../../domain";
+import type { CaseView } from "../../workflow";
+import { escapeText } from "../blocks/block-kit";
+import { caseMessage } from "../blocks/case-message";
+import { auditMessage, helpMessage, pickerMessage, statusMessage } from "../blocks/info-messages";
+import { ACTIONS, customerValue, parseOffboardCommand } from "../slack-inputs";
+import type { ButtonDispatcher } from "./button-dispatcher";
+import { RESTARTING, type Reply, ephemeral, refusalText } from "./replies";
+import type { ListenerDeps } from "./listener-deps";
+
+export function registerCommand(app: App, buttons: ButtonDispatcher, deps: ListenerDeps): void {
+  const { workflow, directory, updater, queue, logger } = deps;
+
+  /** Posts (or refreshes) the case message in the channel the operator is working in. */
+  async function showCase(client: WebClient, channelId: string, view: CaseView): Promise<void> {
+    const message = caseMessage(view);
+    const existing = view.removalCase.caseMessage;
+    if (existing) {
+      await client.chat.update({ channel: existing.channelId, ts: existing.ts, text: message.text, blocks: message.blocks });
+      if (existing.channelId === channelId) {
+        updater.remember(view);
+        return;
+      }
+    }
+    const posted = await client.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks });
+    if (posted.ts && posted.channel) {
+      const ref = { channelId: posted.channel, ts: posted.ts };
+      const placed = await workflow.placeCaseMessage(view.removalCase.id, existing, ref);
+      if (placed.placed) {
+        view.removalCase.caseMessage = ref;
+      } else {
+        // another request (a second /offboard, another operator) posted this case's message in
+        // the meantime: keep that one, the one that gets updated, and take ours away
+        await client.chat.delete({ channel: ref.channelId, ts: ref.ts });
+        if (placed.current) await client.chat.update({ channel: placed.current.channelId, ts: placed.current.ts, text: message.text, blocks: message.blocks });
+        view.removalCase.caseMessage = placed.current;
+      }
+    }
+    updater.remember(view);
+  }
+
+  async function resolveCustomer(query: string, respond: Reply): Promise<Customer | null> {
+    const matches = await directory.search(query, 10);
+    if (matches.length === 0) {
+      await respond(ephemeral(`No customer matches “${escapeText(query)}”. Try part of the company name, the domain (contoso.onmicrosoft.com) or the tenant id.`));
+      return null;
+    }
+    if (matches.length > 1) {
+      await respond({ response_type: "ephemeral", replace_original: false, ...pickerMessage(query, matches) });
+      return null;
+    }
+    return matches[0] ?? null;
+  }
+
+  async function openCaseFor(userId: string, channelId: string, tenantId: string, client: WebClient, respond: Reply): Promise<void> {
+    const result = await workflow.startCase(userId, tenantId);
+    if (!result.ok) return void (await respond(ephemeral(refusalText(result.refusal))));
+    await showCase(client, channelId, result.value);
+  }
+
+  async function handleCommand(command: { text?: string; user_id: string; channel_id: string }, respond: Reply, client: WebClient): Promise<void> {
+    const parsed = parseOffboardCommand(command.text ?? "");
+    try {
+      switch (parsed.kind) {
+        case "help":
+          return void (await respond({ response_type: "ephemeral", ...helpMessage() }));
+        case "invalid":
+          return void (await respond({ response_type: "ephemeral", ...helpMessage(parsed.problem) }));
+        case "status":
+          return void (await respond({ response_type: "ephemeral", ...statusMessage(await workflow.listOpenCases()) }));
+        case "audit": {
+          const customer = await resolveCustomer(parsed.query, respond);
+          if (customer) await respond({ response_type: "ephemeral", ...auditMessage(customer, await workflow.auditTrail(customer.tenantId)) });
+          return;
+        }
+        case "relink": {
+          const customer = await resolveCustomer(parsed.query, respond);
+          if (!customer) return;
+          const link = await workflow.relinkUrl(command.user_id, customer.tenantId);
+          return void (await respond(
+            ephemeral(link.ok ? `Send this link to *${escapeText(customer.companyName)}* to request (re-establish) a reseller relationship:\n${link.value}` : refusalText(link.refusal)),
+          ));
+        }
+        case "find": {
+          const customer = await resolveCustomer(parsed.query, respond);
+          if (customer) await openCaseFor(command.user_id, command.channel_id, customer.tenantId, client, respond);
+          return;
+        }
+      }
+    } catch (error) {
+      logger.error({ err: String(error), command: "/offboard" }, "command failed");
+      await respond(ephemeral("Something went wrong on our side; nothing was changed. Please try again in a minute."));
+    }
+  }
+
+  app.command("/offboard", async ({ command, ack, respond, client }) => {
+    await ack();
+    await queue.run(() => handleCommand(command, respond, client), () => respond(ephemeral(RESTARTING)));
+  });
+
+  // the picker's answer to a command that matched several customers
+  buttons.on(ACTIONS.pickCustomer, customerValue, async ({ value, userId, channelId, client, respond }) => {
+    await openCaseFor(userId, channelId, value.t, client, respond);
+  });
+}

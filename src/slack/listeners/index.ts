@@ -1,0 +1,25 @@
+// Bolt listeners, one file per kind: parse the request, acknowledge at once, then call a use
+// case and render. Nothing here decides what is allowed (the workflow and the domain do) or
+// writes the store (the workflow does).
+import type { App } from "@slack/bolt";
+import { dropHandledRetries } from "../retry-dedupe";
+import { registerApprovalButtons } from "./approval-buttons";
+import { ButtonDispatcher } from "./button-dispatcher";
+import { registerCaseButtons } from "./case-buttons";
+import { registerCommand } from "./command-listener";
+import { registerHomeTab } from "./home-tab";
+import type { ListenerDeps } from "./listener-deps";
+import { registerRejectModal } from "./reject-modal";
+
+export type { ListenerDeps } from "./listener-deps";
+
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  app.use(dropHandledRetries(deps.requestKeys, deps.logger));
+  const buttons = new ButtonDispatcher(deps.queue, deps.logger);
+  registerCommand(app, buttons, deps);
+  registerCaseButtons(buttons, deps);
+  registerApprovalButtons(buttons, deps);
+  buttons.install(app);
+  registerRejectModal(app, deps);
+  registerHomeTab(app, deps);
+}
