@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import { type Application, startApplication } from "../src/app";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
-import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "../src/partner-center/emulator";
+import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "../src/stand-ins/partner-center";
 import { LocalSlackApi, serveLocalSlackApi } from "../src/slack/local-slack/local-slack-api";
 import type { SlackUser } from "../src/slack/local-slack/slack-request-signer";
 

@@ -1,11 +1,11 @@
-// The composition root: opens the database, Partner Center (the emulator when no real one is
-// configured), the workflow and its background workers, and the Slack front end on one port.
+// The composition root: opens the database, Partner Center (the local stand-in the caller passes
+// when no real one is configured), the workflow and its background workers, and the Slack front end on one port.
 import crypto from "node:crypto";
 import type http from "node:http";
 import { WebClient } from "@slack/web-api";
 import type { Config } from "./config";
 import { type Logger, createLogger } from "./logger";
-import { type PartnerCenterConnection, connectPartnerCenter } from "./partner-center/partner-center-factory";
+import { type LocalPartnerCenterStarter, type PartnerCenterConnection, connectPartnerCenter } from "./partner-center/connect-partner-center";
 import { createSlackApp, type SlackApp } from "./slack/slack-app";
 import { SlackPolicyProvider } from "./slack/slack-policy";
 import { type Database, type Store, createStore, openDatabase } from "./store";
@@ -48,6 +48,8 @@ export interface StartOptions {
   host?: string;
   /** an already-open database to share (two instances on one embedded PGlite in tests); the caller closes it */
   database?: Database;
+  /** starts the local Partner Center used when PARTNER_CENTER_URL is unset (the emulator, from src/stand-ins) */
+  localPartnerCenter?: LocalPartnerCenterStarter;
 }
 
 const READY_PING_MS = 3_000;
@@ -86,7 +88,7 @@ export async function startApplication(config: Config, options: StartOptions = {
   };
   try {
     const store = createStore(db);
-    const partnerCenter = await connectPartnerCenter(config, logger);
+    const partnerCenter = await connectPartnerCenter(config, { logger, startLocal: options.localPartnerCenter });
     closers.push(() => partnerCenter.close());
 
     const leaseMs = config.JOB_LEASE_SECONDS * 1000;

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from "./config";
 import { slackSettingsFrom, startApplication } from "./app";
 import { startLocalConsole } from "./console/local-console";
 import { createLogger } from "./logger";
+import { startLocalPartnerCenter } from "./stand-ins/partner-center";
 
 async function main(): Promise<void> {
   let config;
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const running = slackSettingsFrom(config)
-    ? await startApplication(config, { logger })
+    ? await startApplication(config, { logger, localPartnerCenter: startLocalPartnerCenter })
     : await startLocalConsole(config, { logger });
   if ("consoleUrl" in running) {
     process.stdout.write(`\nReseller Offboarding is running without Slack credentials.\nOpen the local console: ${running.consoleUrl}\n\n`);

@@ -6,7 +6,7 @@
 import { fork } from "node:child_process";
 import path from "node:path";
 import crypto from "node:crypto";
-import { DEMO_TENANTS } from "../../src/partner-center/emulator";
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center";
 import { OPERATOR, OPS_CHANNEL, startAppAgainst } from "../bench-app";
 import { type BenchRow, finishBench, ms } from "../bench-results";
 import { startRemoteServices } from "../remote-services";

@@ -9,7 +9,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { openDatabase } from "../../src/store";
 import type { Customer } from "../../src/domain";
-import { stableGuid } from "../../src/partner-center/emulator";
+import { stableGuid } from "../../src/stand-ins/partner-center";
 import { startBenchApp } from "../bench-app";
 import { type BenchRow, finishBench, ms, peakRssMb, percentile } from "../bench-results";
 

@@ -4,7 +4,7 @@
 // the wall time runs from the press (reading the customer, queuing the job) to the job's end.
 // A second run injects 10% faults (429 and 503) and counts what the emulator ends up holding.
 import { performance } from "node:perf_hooks";
-import { DEMO_TENANTS } from "../../src/partner-center/emulator";
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center";
 import { OPERATOR, startBenchApp, type BenchApp } from "../bench-app";
 import { type BenchRow, finishBench } from "../bench-results";
 

@@ -9,6 +9,7 @@ import { type Logger, createLogger } from "../logger";
 import { projectRoot } from "../project-root";
 import { LocalSlackApi, serveLocalSlackApi } from "../slack/local-slack/local-slack-api";
 import { SlackRequestSender } from "../slack/local-slack/slack-request-signer";
+import { startLocalPartnerCenter } from "../stand-ins/partner-center";
 import { ALEX, APPROVAL_CHANNEL, OLIVIA } from "./console-identities";
 import { ConsoleServer } from "./console-server";
 
@@ -65,6 +66,7 @@ export async function startLocalConsole(config: Config, options: LocalConsoleOpt
       host,
       slack: { signingSecret, botToken, apiUrl: `${slackBaseUrl}/api/`, approvalChannelId: APPROVAL_CHANNEL.id },
       extraRoutes: (req, res) => consoleServer.handle(req, res),
+      localPartnerCenter: startLocalPartnerCenter,
     });
   } catch (error) {
     consoleServer.close();

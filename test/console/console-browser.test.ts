@@ -10,7 +10,7 @@ import { loadConfig } from "../../src/config";
 import { APPROVAL_CHANNEL, OFFBOARD_CHANNEL } from "../../src/console/console-identities";
 import { startLocalConsole } from "../../src/console/local-console";
 import { createLogger } from "../../src/logger";
-import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { projectRoot } from "../../src/project-root";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DEMO_TENANTS, REMOVAL_BLOCKED_CODE, startEmulator, type EmulatorHandle } from "../../src/partner-center/emulator";
+import { DEMO_TENANTS, REMOVAL_BLOCKED_CODE, startEmulator, type EmulatorHandle } from "../../src/stand-ins/partner-center";
 import { PartnerCenterError } from "../../src/partner-center/partner-center-api";
 import type { PartnerCenterRestClient } from "../../src/partner-center/rest-client";
 import { fastClient } from "./partner-center-test-support";

@@ -1,4 +1,4 @@
-import { DEMO_TENANTS, startEmulator, type EmulatorHandle } from "../../src/partner-center/emulator";
+import { DEMO_TENANTS, startEmulator, type EmulatorHandle } from "../../src/stand-ins/partner-center";
 import { PartnerCenterError } from "../../src/partner-center/partner-center-api";
 import type { PartnerCenterRestClient } from "../../src/partner-center/rest-client";
 import { fastClient, recordingLogger, sendJson, tinyServer } from "./partner-center-test-support";

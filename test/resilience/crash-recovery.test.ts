@@ -1,8 +1,8 @@
 // Kills the app process in the middle of a 500-subscription Suspend all and restarts it on the
 // same database: the restarted process takes the job over once the dead one's lease runs out and
 // finishes it, every subscription suspended once.
-import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
-import { type EmulatorHandle, startEmulator } from "../../src/partner-center/emulator";
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
+import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
 import { describeDatabase } from "../support/test-database";
 import { textOf, waitFor } from "../support/app-harness";
 import { type ProcessWorld, createProcessWorld, pressSuspendAll, withLogsOnFailure } from "../support/app-process";

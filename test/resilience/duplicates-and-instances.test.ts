@@ -1,7 +1,7 @@
 // Two app instances on one database, double clicks and Slack retries: each thing happens once.
 // On PostgreSQL (DATABASE_URL) the second instance has its own connection pool on the same schema;
 // on PGlite both instances share the one embedded database.
-import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import type { Application } from "../../src/app";
 import type { SlackRequestSender } from "../../src/slack/local-slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";

@@ -1,7 +1,7 @@
 // Approval requests expire: pressing Approve after the window refuses and expires the request,
 // and the periodic sweep expires requests nobody touched; either way the approval message says so.
 // APPROVAL_TTL_HOURS takes fractions of an hour, so the window here is under a second.
-import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 

@@ -1,6 +1,6 @@
 // Partner Center failing one call in ten (half 429 with Retry-After, half 503): Suspend all on
 // 500 subscriptions still ends with every one suspended, each change applied once.
-import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 import { appliedChanges, statusesOf } from "../support/suspension-counts";

@@ -1,8 +1,8 @@
 // Operating the app: health and readiness routes, JSON logs free of secrets after a whole flow,
 // and a graceful SIGTERM that gives its job back so another process takes it over at once.
 import crypto from "node:crypto";
-import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
-import { type EmulatorHandle, startEmulator } from "../../src/partner-center/emulator";
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
+import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 import { createProcessWorld, parseLine, pressSuspendAll, withLogsOnFailure } from "../support/app-process";

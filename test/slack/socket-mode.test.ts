@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { type Application, startApplication } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
-import { type EmulatorHandle, startEmulator } from "../../src/partner-center/emulator";
+import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
 import { LocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
 import { OPERATOR, OPS_CHANNEL, waitFor } from "../support/app-harness";
 

@@ -7,7 +7,7 @@ import pg from "pg";
 import { type Application, startApplication } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
-import { type EmulatorHandle, startEmulator } from "../../src/partner-center/emulator";
+import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
 import { LocalSlackApi, serveLocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
 import { SlackRequestSender, type SlackUser } from "../../src/slack/local-slack/slack-request-signer";
 

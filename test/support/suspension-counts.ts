@@ -1,7 +1,7 @@
 // Counts what the emulator really applied: a PATCH answered 2xx that was not a replay of an
 // MS-RequestId it had already applied. A replay is Partner Center's idempotency at work (the
 // same call repeated after a crash), not a second suspension.
-import type { EmulatorHandle } from "../../src/partner-center/emulator";
+import type { EmulatorHandle } from "../../src/stand-ins/partner-center";
 
 const SUBSCRIPTION_PATCH = "PATCH /customers/{id}/subscriptions/{id}";
 

@@ -2,8 +2,8 @@
 // same time: a job is never held by two, and no subscription is worked twice.
 import crypto from "node:crypto";
 import { openCase } from "../../src/domain";
-import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
-import { type EmulatorHandle, startEmulator } from "../../src/partner-center/emulator";
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
+import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
 import { StaticTokenProvider } from "../../src/partner-center/auth";
 import { PartnerCenterRestClient } from "../../src/partner-center/rest-client";
 import { type Database, type Store, createStore } from "../../src/store";

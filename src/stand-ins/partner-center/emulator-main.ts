@@ -1,6 +1,6 @@
 // `npm run emulator`: the Partner Center emulator on its own, state under DATA_DIR.
-import { loadConfig } from "../config";
-import { startEmulator } from "./emulator";
+import { loadConfig } from "../../config";
+import { startEmulator } from "./emulator-server";
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,0 +1,11 @@
+export { startEmulator } from "./emulator-server";
+export type { EmulatorHandle, EmulatorOptions, MountedRoutes } from "./emulator-server";
+export type { Answer, EmulatorRequest } from "./answers";
+export { HttpError, partnerFd } from "./answers";
+export type { EmulatorSettings, ForcedResponse } from "./controls/faults";
+export type { EmulatorStats, RecordedRequest } from "./controls/request-log";
+export { removalBlockers, REMOVAL_BLOCKED_CODE, ETAG_MISMATCH_CODE } from "./service-rules";
+export { DEMO_TENANTS, DEMO_PARTNER_ID, seedDemoPartner, stableGuid } from "./demo-partner";
+export type { DemoTenant } from "./demo-partner";
+export type { EmulatorState } from "./emulator-state";
+export { startLocalPartnerCenter } from "./local-partner-center";
