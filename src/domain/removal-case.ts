@@ -185,6 +185,16 @@ export function completeRemoval(c: RemovalCase, now: Date): Transition {
   return move(c, { state: "removed", removedAt: now });
 }
 
+/**
+ * approved, removing or failed → removed, when a read of Partner Center shows the relationship
+ * gone: a removal whose answer was lost, or one done elsewhere. Never from a case nobody approved.
+ */
+export function confirmRemoval(c: RemovalCase, now: Date): Transition {
+  const wrong = requireState(c, ["approved", "removing", "failed"], "confirm the removal");
+  if (wrong) return { ok: false, refusal: wrong };
+  return move(c, { state: "removed", removedAt: now, failureReason: null });
+}
+
 /** removing → failed, with the reason; a failed case can be retried */
 export function failRemoval(c: RemovalCase, reason: string): Transition {
   const wrong = requireState(c, ["removing"], "record a failure");

@@ -1,6 +1,7 @@
 // Builders for domain tests: each returns a plausible, non-blocking value unless told otherwise.
 import {
   type AzureReservation,
+  type AzureSubscription,
   type CaseState,
   type Customer,
   type CustomerSnapshot,
@@ -29,9 +30,11 @@ export function legacySubscription(overrides: Partial<Subscription> = {}): Subsc
     offerName: "Office 365 E3",
     quantity: 10,
     status: "active",
+    statusText: overrides.status ?? "active",
     commerceType: "legacy",
     cancellableUntil: null,
     commitmentEndDate: null,
+    autoRenewEnabled: null,
     ...overrides,
   };
 }
@@ -43,15 +46,37 @@ export function nceSubscription(overrides: Partial<Subscription> = {}): Subscrip
     offerName: "Microsoft 365 Business Premium",
     quantity: 5,
     status: "active",
+    statusText: overrides.status ?? "active",
     commerceType: "nce",
     cancellableUntil: at(3 * DAY),
     commitmentEndDate: at(300 * DAY),
+    autoRenewEnabled: true,
     ...overrides,
   };
 }
 
+export function azurePlan(overrides: Partial<Subscription> = {}): Subscription {
+  return {
+    id: "plan-1",
+    offerId: "DZH318Z0BPS6:0001",
+    offerName: "Azure plan",
+    quantity: 1,
+    status: "active",
+    statusText: overrides.status ?? "active",
+    commerceType: "azure_plan",
+    cancellableUntil: null,
+    commitmentEndDate: null,
+    autoRenewEnabled: null,
+    ...overrides,
+  };
+}
+
+export function azureSubscription(overrides: Partial<AzureSubscription> = {}): AzureSubscription {
+  return { id: "azure-1", planId: "plan-1", name: "Microsoft Azure", status: "active", ...overrides };
+}
+
 export function reservation(overrides: Partial<AzureReservation> = {}): AzureReservation {
-  return { id: "ri-1", name: "D2s v3 reserved instance", status: "active", cancellableUntil: null, ...overrides };
+  return { id: "ri-1", name: "D2s v3 reserved instance", reservationType: "virtualmachines", quantity: 1, expiresAt: at(200 * DAY), provisioningState: "Succeeded", ...overrides };
 }
 
 export function softwarePurchase(overrides: Partial<SoftwarePurchase> = {}): SoftwarePurchase {
@@ -66,7 +91,7 @@ export function softwarePurchase(overrides: Partial<SoftwarePurchase> = {}): Sof
 }
 
 export function snapshot(parts: Partial<CustomerSnapshot> = {}): CustomerSnapshot {
-  return { customer: customer(), subscriptions: [], reservations: [], softwarePurchases: [], takenAt: NOW, ...parts };
+  return { customer: customer(), subscriptions: [], azureSubscriptions: [], reservations: [], softwarePurchases: [], unrecognised: [], takenAt: NOW, ...parts };
 }
 
 export const REQUESTER = "U_REQUESTER";

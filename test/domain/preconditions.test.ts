@@ -4,12 +4,13 @@ import {
   type CustomerSnapshot,
   type PreconditionResult,
   type SubscriptionStatus,
+  UNRECOGNISED_ITEM_STEP,
   checkSubscriptionAction,
   clearableSubscriptions,
   evaluatePreconditions,
   isInsideWindow,
 } from "../../src/domain";
-import { DAY, NOW, at, customer, legacySubscription, nceSubscription, reservation, snapshot, softwarePurchase } from "./fixtures";
+import { DAY, NOW, at, azurePlan, azureSubscription, customer, legacySubscription, nceSubscription, reservation, snapshot, softwarePurchase } from "./fixtures";
 
 function blockersOf(result: PreconditionResult): Blocker[] {
   expect(result.ready).toBe(false);
@@ -24,120 +25,76 @@ function onlyBlocker(s: CustomerSnapshot, now: Date = NOW): Blocker {
   return blocker;
 }
 
+const READY = { ready: true, blockers: [], notices: [] };
+
 describe("evaluatePreconditions: ready", () => {
   test("a customer with nothing left is ready", () => {
-    expect(evaluatePreconditions(snapshot(), NOW)).toEqual({ ready: true, blockers: [] });
+    expect(evaluatePreconditions(snapshot(), NOW)).toEqual(READY);
   });
 
-  test("cancelled reservations and software purchases do not block", () => {
-    const s = snapshot({
-      reservations: [reservation({ status: "cancelled" })],
-      softwarePurchases: [softwarePurchase({ status: "cancelled" }), softwarePurchase({ id: "order-2", status: "cancelled", cancellableUntil: null })],
-    });
-    expect(evaluatePreconditions(s, NOW)).toEqual({ ready: true, blockers: [] });
+  test.each(["Cancelled", "Expired", "Returned"])("a reservation that is %s does not block", (provisioningState) => {
+    expect(evaluatePreconditions(snapshot({ reservations: [reservation({ provisioningState })] }), NOW)).toEqual(READY);
   });
 
-  test.each<SubscriptionStatus>(["suspended", "deleted", "expired", "disabled"])("a legacy subscription that is %s does not block", (status) => {
-    expect(evaluatePreconditions(snapshot({ subscriptions: [legacySubscription({ status })] }), NOW)).toEqual({ ready: true, blockers: [] });
+  test("a reservation past its expiry date does not block, whatever its state says", () => {
+    expect(evaluatePreconditions(snapshot({ reservations: [reservation({ expiresAt: at(-DAY), provisioningState: "Succeeded" })] }), NOW)).toEqual(READY);
   });
 
-  test.each<SubscriptionStatus>(["deleted", "expired"])("an NCE subscription that is %s does not block, inside or outside its window", (status) => {
+  test("cancelled software purchases do not block", () => {
+    const s = snapshot({ softwarePurchases: [softwarePurchase({ status: "cancelled" }), softwarePurchase({ id: "order-2", status: "cancelled", cancellableUntil: null })] });
+    expect(evaluatePreconditions(s, NOW)).toEqual(READY);
+  });
+
+  test.each<SubscriptionStatus>(["suspended", "deleted", "expired", "disabled"])("a legacy subscription, an Azure plan and an unclassifiable offer that are %s do not block", (status) => {
+    const subs = [legacySubscription({ status }), azurePlan({ status }), legacySubscription({ id: "odd", commerceType: "unrecognised", status })];
+    expect(evaluatePreconditions(snapshot({ subscriptions: subs }), NOW).blockers).toEqual([]);
+  });
+
+  test.each<SubscriptionStatus>(["deleted", "expired", "suspended"])("a new-commerce subscription that is %s does not block, inside or outside its window", (status) => {
     const subs = [
       nceSubscription({ id: "in", status, cancellableUntil: at(DAY) }),
       nceSubscription({ id: "out", status, cancellableUntil: at(-DAY) }),
       nceSubscription({ id: "none", status, cancellableUntil: null }),
     ];
-    expect(evaluatePreconditions(snapshot({ subscriptions: subs }), NOW)).toEqual({ ready: true, blockers: [] });
-  });
-
-  test("a clean mix of finished items is ready", () => {
-    const s = snapshot({
-      subscriptions: [
-        legacySubscription({ id: "a", status: "suspended" }),
-        legacySubscription({ id: "b", status: "deleted" }),
-        nceSubscription({ id: "c", status: "deleted" }),
-        nceSubscription({ id: "d", status: "expired", cancellableUntil: null }),
-      ],
-      reservations: [reservation({ status: "cancelled" })],
-      softwarePurchases: [softwarePurchase({ status: "cancelled" })],
-    });
-    expect(evaluatePreconditions(s, NOW).ready).toBe(true);
+    expect(evaluatePreconditions(snapshot({ subscriptions: subs }), NOW).ready).toBe(true);
   });
 });
 
 describe("evaluatePreconditions: every blocker kind", () => {
-  test.each<SubscriptionStatus>(["active", "pending"])("a %s legacy subscription blocks and is cleared by suspending it", (status) => {
-    const sub = legacySubscription({ status, offerName: "Office 365 E3", quantity: 10 });
-    const blocker = onlyBlocker(snapshot({ subscriptions: [sub] }));
-    expect(blocker).toEqual({
+  test("an active legacy subscription blocks and is cleared by suspending it", () => {
+    const sub = legacySubscription({ offerName: "Office 365 E3", quantity: 10 });
+    expect(onlyBlocker(snapshot({ subscriptions: [sub] }))).toEqual({
       kind: "active_legacy_subscription",
       itemId: sub.id,
       itemName: "Office 365 E3 (×10)",
-      reason: `Subscription is ${status}.`,
+      reason: "Subscription is active.",
       step: "suspend_subscription",
       stepText: "Suspend the subscription.",
+      actions: ["suspend"],
       actionable: true,
+      details: [],
     });
   });
 
-  test("an active NCE subscription inside its window blocks and is cleared by cancelling (not suspending) it", () => {
-    const sub = nceSubscription({ status: "active", cancellableUntil: at(2 * DAY) });
-    const blocker = onlyBlocker(snapshot({ subscriptions: [sub] }));
-    expect(blocker).toMatchObject({
-      kind: "nce_subscription_in_window",
-      itemId: sub.id,
-      itemName: "Microsoft 365 Business Premium (×5)",
-      step: "cancel_subscription",
-      actionable: true,
-    });
-    expect(blocker.reason).toMatch(/must be cancelled, not suspended/);
-    expect(blocker.stepText).toContain(at(2 * DAY).toISOString());
+  test("a pending subscription blocks with nothing to press: it cannot be suspended yet", () => {
+    const blocker = onlyBlocker(snapshot({ subscriptions: [legacySubscription({ status: "pending" })] }));
+    expect(blocker).toMatchObject({ kind: "pending_subscription", step: "wait_until_not_pending", actions: [], actionable: false });
   });
 
-  test("a pending NCE subscription inside its window blocks the same way", () => {
-    const blocker = onlyBlocker(snapshot({ subscriptions: [nceSubscription({ status: "pending" })] }));
-    expect(blocker.kind).toBe("nce_subscription_in_window");
-    expect(blocker.reason).toContain("pending");
+  test("a live Azure reservation is a blocker named as Partner Center names it: display name, type, quantity, expiry", () => {
+    const ri = reservation({ id: "ri-9", name: "VM_RI_D2s_v5_WestEurope", reservationType: "virtualmachines", quantity: 2, expiresAt: new Date("2027-03-01T00:00:00Z") });
+    const blocker = onlyBlocker(snapshot({ reservations: [ri] }));
+    expect(blocker).toMatchObject({ kind: "azure_reservation", itemId: "ri-9", step: "cancel_reservation_in_azure_portal", actions: [], actionable: false });
+    expect(blocker.itemName).toBe("VM_RI_D2s_v5_WestEurope (virtualmachines, quantity 2, expires 2027-03-01)");
+    expect(blocker.reason).toBe("Azure reservation is Succeeded.");
+    expect(blocker.stepText).toMatch(/Azure portal/);
   });
 
-  test("a suspended NCE subscription inside its window still blocks: it keeps billing", () => {
-    const sub = nceSubscription({ status: "suspended" });
-    const blocker = onlyBlocker(snapshot({ subscriptions: [sub] }));
-    expect(blocker).toMatchObject({ kind: "nce_subscription_in_window", itemId: sub.id, step: "cancel_subscription", actionable: true });
-    expect(blocker.reason).toMatch(/suspended NCE subscription keeps billing/);
-  });
-
-  test.each<SubscriptionStatus>(["active", "suspended", "pending"])(
-    "a %s NCE subscription past its window blocks, says billing continues until the commitment end date and offers what can be done",
-    (status) => {
-      const end = new Date("2027-06-30T00:00:00.000Z");
-      const sub = nceSubscription({ status, cancellableUntil: at(-DAY), commitmentEndDate: end });
-      const blocker = onlyBlocker(snapshot({ subscriptions: [sub] }));
-      expect(blocker).toMatchObject({ kind: "nce_subscription_outside_window", itemId: sub.id, step: "wait_for_term_end", actionable: false });
-      expect(blocker.reason).toMatch(/cannot be cancelled/);
-      expect(blocker.reason).toMatch(/billing continues until 2027-06-30/);
-      expect(blocker.stepText).toMatch(/auto-renew/);
-      expect(blocker.stepText).toContain("2027-06-30");
-      expect(blocker.stepText).toMatch(/Microsoft support/);
-    },
-  );
-
-  test("an NCE subscription with no cancellation window at all is outside the window, and the text copes with an unknown end date", () => {
-    const blocker = onlyBlocker(snapshot({ subscriptions: [nceSubscription({ cancellableUntil: null, commitmentEndDate: null })] }));
-    expect(blocker.kind).toBe("nce_subscription_outside_window");
-    expect(blocker.reason).toContain("billing continues until the end of its term");
-  });
-
-  test("an active Azure reservation blocks and must be cancelled in the Azure portal", () => {
-    const ri = reservation({ id: "ri-9", name: "Savings plan" });
-    expect(onlyBlocker(snapshot({ reservations: [ri] }))).toMatchObject({
-      kind: "azure_reservation",
-      itemId: "ri-9",
-      itemName: "Savings plan",
-      step: "cancel_reservation_in_azure_portal",
-      actionable: false,
-    });
-    expect(onlyBlocker(snapshot({ reservations: [ri] })).stepText).toMatch(/Azure portal/);
+  test("a reservation whose details could not be read still blocks", () => {
+    const blocker = onlyBlocker(snapshot({ reservations: [reservation({ provisioningState: null, expiresAt: null, quantity: null, reservationType: null, name: "reservation DZH318Z0BQ3W/007J" })] }));
+    expect(blocker.kind).toBe("azure_reservation");
+    expect(blocker.itemName).toBe("reservation DZH318Z0BQ3W/007J");
+    expect(blocker.reason).toMatch(/could not be read/);
   });
 
   test("an active software purchase inside its window blocks and can be cancelled", () => {
@@ -147,6 +104,7 @@ describe("evaluatePreconditions: every blocker kind", () => {
       itemId: "order-7",
       itemName: "SQL Server",
       step: "cancel_software_purchase",
+      actions: ["cancel_software"],
       actionable: true,
     });
   });
@@ -157,19 +115,12 @@ describe("evaluatePreconditions: every blocker kind", () => {
   ])("an active software purchase %s blocks and needs Microsoft support", (_label, cancellableUntil) => {
     const blocker = onlyBlocker(snapshot({ softwarePurchases: [softwarePurchase({ cancellableUntil })] }));
     expect(blocker).toMatchObject({ kind: "software_purchase_outside_window", step: "contact_microsoft_support", actionable: false });
-    expect(blocker.reason).toMatch(/past its cancellation window/);
     expect(blocker.stepText).toMatch(/Microsoft support/);
   });
 
   test("a customer with no relationship any more blocks, naming the customer", () => {
     const s = snapshot({ customer: customer({ tenantId: "t-42", companyName: "Fabrikam", relationshipToPartner: "none" }) });
-    expect(onlyBlocker(s)).toMatchObject({
-      kind: "no_reseller_relationship",
-      itemId: "t-42",
-      itemName: "Fabrikam",
-      step: "none_relationship_already_removed",
-      actionable: false,
-    });
+    expect(onlyBlocker(s)).toMatchObject({ kind: "no_reseller_relationship", itemId: "t-42", itemName: "Fabrikam", step: "none_relationship_already_removed", actionable: false });
   });
 
   test("every blocker kind is reported at once, none hiding another", () => {
@@ -177,46 +128,109 @@ describe("evaluatePreconditions: every blocker kind", () => {
       customer: customer({ relationshipToPartner: "none" }),
       subscriptions: [
         legacySubscription({ id: "legacy" }),
+        legacySubscription({ id: "pending", status: "pending" }),
         nceSubscription({ id: "nce-in" }),
         nceSubscription({ id: "nce-out", cancellableUntil: at(-DAY) }),
+        azurePlan({ id: "plan" }),
+        legacySubscription({ id: "odd", status: "unrecognised", statusText: "frozen" }),
         legacySubscription({ id: "legacy-suspended", status: "suspended" }),
       ],
-      reservations: [reservation({ id: "ri" }), reservation({ id: "ri-done", status: "cancelled" })],
+      reservations: [reservation({ id: "ri" }), reservation({ id: "ri-done", provisioningState: "Cancelled" })],
       softwarePurchases: [softwarePurchase({ id: "sw-in" }), softwarePurchase({ id: "sw-out", cancellableUntil: at(-DAY) })],
     });
     const blockers = blockersOf(evaluatePreconditions(s, NOW));
-    const kinds = new Map(blockers.map((b) => [b.itemId, b.kind]));
-    expect(Object.fromEntries(kinds)).toEqual({
+    expect(Object.fromEntries(blockers.map((b) => [b.itemId, b.kind]))).toEqual({
       "tenant-1": "no_reseller_relationship",
       legacy: "active_legacy_subscription",
+      pending: "pending_subscription",
       "nce-in": "nce_subscription_in_window",
-      "nce-out": "nce_subscription_outside_window",
+      "nce-out": "nce_subscription_past_window",
+      plan: "azure_plan",
+      odd: "unrecognised_item",
       ri: "azure_reservation",
       "sw-in": "software_purchase",
       "sw-out": "software_purchase_outside_window",
     });
     const allKinds: BlockerKind[] = [
       "active_legacy_subscription",
+      "pending_subscription",
       "nce_subscription_in_window",
-      "nce_subscription_outside_window",
+      "nce_subscription_past_window",
+      "azure_plan",
       "azure_reservation",
       "software_purchase",
       "software_purchase_outside_window",
+      "unrecognised_item",
       "no_reseller_relationship",
     ];
     expect(new Set(blockers.map((b) => b.kind))).toEqual(new Set(allKinds));
     for (const blocker of blockers) {
       expect(blocker.reason.trim()).not.toBe("");
       expect(blocker.stepText.trim()).not.toBe("");
+      expect(blocker.actionable).toBe(blocker.actions.length > 0);
     }
   });
 
   test("it does not modify the snapshot", () => {
-    const s = snapshot({ subscriptions: [legacySubscription(), nceSubscription()], reservations: [reservation()] });
+    const s = snapshot({ subscriptions: [legacySubscription(), nceSubscription(), azurePlan()], azureSubscriptions: [azureSubscription()], reservations: [reservation()] });
     const before = structuredClone(s);
     evaluatePreconditions(s, NOW);
     clearableSubscriptions(s, NOW);
     expect(s).toEqual(before);
+  });
+});
+
+describe("fail closed: what the app does not recognise blocks, with a plain message", () => {
+  function expectUnrecognised(s: CustomerSnapshot, what: RegExp): void {
+    const blocker = onlyBlocker(s);
+    expect(blocker).toMatchObject({ kind: "unrecognised_item", step: "check_in_partner_center", stepText: UNRECOGNISED_ITEM_STEP, actions: [], actionable: false });
+    expect(blocker.stepText).toBe("Unrecognised item: check it in Partner Center.");
+    expect(blocker.reason).toMatch(what);
+  }
+
+  test("a subscription status the app does not know", () => {
+    expectUnrecognised(snapshot({ subscriptions: [legacySubscription({ status: "unrecognised", statusText: "frozen" })] }), /status “frozen”/);
+  });
+
+  test("the documented status none, whose meaning for removal nobody documents", () => {
+    expectUnrecognised(snapshot({ subscriptions: [nceSubscription({ status: "none" })] }), /status “none”/);
+  });
+
+  test("an active subscription whose offer cannot be classified", () => {
+    expectUnrecognised(snapshot({ subscriptions: [legacySubscription({ commerceType: "unrecognised", offerId: "SOMETHING-NEW" })] }), /offer “SOMETHING-NEW”/);
+  });
+
+  test("an entitlement of a type the app does not know", () => {
+    expectUnrecognised(snapshot({ unrecognised: [{ id: "sp-1", name: "Azure savings plan", what: 'an entitlement of type "savingsplan"' }] }), /type "savingsplan"/);
+  });
+
+  test("a reservation in a state the app does not know", () => {
+    expectUnrecognised(snapshot({ reservations: [reservation({ provisioningState: "Merged" })] }), /state “Merged”/);
+  });
+
+  test("a relationship the app does not know", () => {
+    expectUnrecognised(snapshot({ customer: customer({ relationshipToPartner: "unknown" }) }), /relationship/);
+  });
+});
+
+describe("Azure plans", () => {
+  test("an active plan lists its Azure subscriptions by name with their status and says what to do", () => {
+    const s = snapshot({
+      subscriptions: [azurePlan({ id: "plan", offerName: "Azure plan" })],
+      azureSubscriptions: [azureSubscription({ id: "a1", planId: "plan", name: "Production", status: "active" }), azureSubscription({ id: "a2", planId: "plan", name: "Test", status: "disabled" }), azureSubscription({ id: "x", planId: "other" })],
+    });
+    const blocker = onlyBlocker(s);
+    expect(blocker).toMatchObject({ kind: "azure_plan", itemName: "Azure plan", step: "disable_azure_subscriptions_then_suspend_plan", actions: ["suspend_plan"], actionable: true });
+    expect(blocker.details).toEqual(["Production (a1): active", "Test (a2): disabled"]);
+    expect(blocker.reason).toMatch(/1 of its Azure subscriptions? is still active/);
+    expect(blocker.stepText).toMatch(/Azure portal.*reservations.*Suspend plan/);
+    // never taken for a new-commerce licence
+    expect(`${blocker.reason} ${blocker.stepText}`).not.toMatch(/term|new-commerce|window/i);
+  });
+
+  test("a plan with every Azure subscription disabled still blocks until it is suspended", () => {
+    const s = snapshot({ subscriptions: [azurePlan()], azureSubscriptions: [azureSubscription({ status: "disabled" })] });
+    expect(onlyBlocker(s)).toMatchObject({ kind: "azure_plan", reason: "Azure plan is active." });
   });
 });
 
@@ -230,10 +244,10 @@ describe("the cancellation window boundary", () => {
     expect(isInsideWindow(null, NOW)).toBe(false);
   });
 
-  test("an NCE subscription flips from cancel to wait-for-term-end at the boundary", () => {
+  test("a new-commerce subscription flips from cancel-or-suspend to suspend at the boundary", () => {
     const s = snapshot({ subscriptions: [nceSubscription({ cancellableUntil: until })] });
-    expect(onlyBlocker(s, until).kind).toBe("nce_subscription_in_window");
-    expect(onlyBlocker(s, new Date(until.getTime() + 1)).kind).toBe("nce_subscription_outside_window");
+    expect(onlyBlocker(s, until).actions).toEqual(["cancel", "suspend"]);
+    expect(onlyBlocker(s, new Date(until.getTime() + 1)).actions).toEqual(["suspend", "turn_off_auto_renew"]);
   });
 
   test("a software purchase flips from cancellable to support-only at the boundary", () => {
@@ -243,8 +257,8 @@ describe("the cancellation window boundary", () => {
   });
 });
 
-describe("clearableSubscriptions", () => {
-  test("suspends legacy, cancels NCE inside the window, and skips what cannot or need not be touched", () => {
+describe("clearableSubscriptions (Suspend all)", () => {
+  test("cancels new commerce inside its window, suspends the rest, and leaves what it cannot or need not touch", () => {
     const s = snapshot({
       subscriptions: [
         legacySubscription({ id: "legacy-active" }),
@@ -252,17 +266,21 @@ describe("clearableSubscriptions", () => {
         legacySubscription({ id: "legacy-suspended", status: "suspended" }),
         nceSubscription({ id: "nce-active" }),
         nceSubscription({ id: "nce-suspended", status: "suspended" }),
-        nceSubscription({ id: "nce-outside", cancellableUntil: at(-1) }),
+        nceSubscription({ id: "nce-past", cancellableUntil: at(-1) }),
         nceSubscription({ id: "nce-deleted", status: "deleted" }),
+        azurePlan({ id: "plan-busy" }),
+        azurePlan({ id: "plan-idle" }),
+        legacySubscription({ id: "odd", status: "unrecognised", statusText: "frozen" }),
       ],
+      azureSubscriptions: [azureSubscription({ planId: "plan-busy", status: "active" }), azureSubscription({ id: "a2", planId: "plan-idle", status: "disabled" })],
       reservations: [reservation()],
       softwarePurchases: [softwarePurchase()],
     });
     expect(clearableSubscriptions(s, NOW).map((w) => [w.subscription.id, w.action])).toEqual([
       ["legacy-active", "suspend"],
-      ["legacy-pending", "suspend"],
       ["nce-active", "cancel"],
-      ["nce-suspended", "cancel"],
+      ["nce-past", "suspend"],
+      ["plan-idle", "suspend"],
     ]);
   });
 
@@ -273,11 +291,11 @@ describe("clearableSubscriptions", () => {
     expect(clearableSubscriptions(snapshot(), NOW)).toEqual([]);
   });
 
-  test("an NCE subscription drops out once its window closes", () => {
+  test("a new-commerce subscription moves from cancel to suspend once its window closes", () => {
     const until = at(DAY);
     const s = snapshot({ subscriptions: [nceSubscription({ cancellableUntil: until })] });
-    expect(clearableSubscriptions(s, until)).toHaveLength(1);
-    expect(clearableSubscriptions(s, new Date(until.getTime() + 1))).toEqual([]);
+    expect(clearableSubscriptions(s, until).map((w) => w.action)).toEqual(["cancel"]);
+    expect(clearableSubscriptions(s, new Date(until.getTime() + 1)).map((w) => w.action)).toEqual(["suspend"]);
   });
 });
 
@@ -288,64 +306,45 @@ describe("checkSubscriptionAction", () => {
       legacySubscription({ id: "legacy-suspended", offerName: "Exchange Online", status: "suspended" }),
       nceSubscription({ id: "nce", offerName: "Teams Essentials" }),
       nceSubscription({ id: "nce-deleted", offerName: "Visio Plan 2", status: "deleted" }),
-      nceSubscription({ id: "nce-outside", offerName: "Project Plan 3", cancellableUntil: at(-DAY), commitmentEndDate: new Date("2027-01-31T00:00:00Z") }),
+      nceSubscription({ id: "nce-past", offerName: "Project Plan 3", cancellableUntil: at(-DAY), commitmentEndDate: new Date("2027-01-31T00:00:00Z") }),
+      azurePlan({ id: "plan", offerName: "Azure plan" }),
     ],
   });
 
-  test("suspending an active legacy subscription is allowed", () => {
+  test("suspending an active legacy subscription is one PATCH of its status", () => {
     const result = checkSubscriptionAction(s, "legacy", "suspend", NOW);
-    expect(result.ok).toBe(true);
-    if (result.ok) expect(result.subscription.id).toBe("legacy");
+    expect(result).toMatchObject({ ok: true, subscription: { id: "legacy" }, changes: [{ status: "suspended" }] });
   });
 
-  test("cancelling an NCE subscription inside its window is allowed", () => {
-    const result = checkSubscriptionAction(s, "nce", "cancel", NOW);
-    expect(result.ok).toBe(true);
-    if (result.ok) expect(result.subscription.id).toBe("nce");
+  test("cancelling a new-commerce subscription inside its window, or suspending it, are both allowed", () => {
+    expect(checkSubscriptionAction(s, "nce", "cancel", NOW)).toMatchObject({ ok: true, changes: [{ status: "deleted" }] });
+    expect(checkSubscriptionAction(s, "nce", "suspend", NOW)).toMatchObject({ ok: true, changes: [{ autoRenewEnabled: false }, { status: "suspended" }] });
+  });
+
+  test("past its window a new-commerce subscription can be suspended or have auto-renew turned off, not cancelled", () => {
+    expect(checkSubscriptionAction(s, "nce-past", "suspend", NOW).ok).toBe(true);
+    expect(checkSubscriptionAction(s, "nce-past", "turn_off_auto_renew", NOW)).toMatchObject({ ok: true, changes: [{ autoRenewEnabled: false }] });
+    const cancel = checkSubscriptionAction(s, "nce-past", "cancel", NOW);
+    expect(cancel.ok).toBe(false);
+    if (!cancel.ok) expect(cancel.reason).toMatch(/^Project Plan 3 cannot be cancelled here: Suspend it/);
+  });
+
+  test("an Azure plan is suspended with Suspend plan only", () => {
+    expect(checkSubscriptionAction(s, "plan", "suspend_plan", NOW)).toMatchObject({ ok: true, changes: [{ status: "suspended" }] });
+    expect(checkSubscriptionAction(s, "plan", "cancel", NOW).ok).toBe(false);
+    expect(checkSubscriptionAction(s, "legacy", "suspend_plan", NOW).ok).toBe(false);
   });
 
   test("an unknown subscription id is refused", () => {
     expect(checkSubscriptionAction(s, "not-there", "suspend", NOW)).toEqual({ ok: false, reason: "That subscription no longer belongs to this customer." });
   });
 
-  test("an already suspended legacy subscription is refused with nothing to do", () => {
-    expect(checkSubscriptionAction(s, "legacy-suspended", "suspend", NOW)).toEqual({
-      ok: false,
-      reason: "Exchange Online is already suspended; nothing to do.",
-    });
-  });
-
-  test("an already cancelled NCE subscription is refused with nothing to do", () => {
+  test("something already done is refused with nothing to do", () => {
+    expect(checkSubscriptionAction(s, "legacy-suspended", "suspend", NOW)).toEqual({ ok: false, reason: "Exchange Online is already suspended; nothing to do." });
     expect(checkSubscriptionAction(s, "nce-deleted", "cancel", NOW)).toEqual({ ok: false, reason: "Visio Plan 2 is already deleted; nothing to do." });
   });
 
-  test("suspending an NCE subscription is refused, pointing at cancelling instead", () => {
-    const result = checkSubscriptionAction(s, "nce", "suspend", NOW);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(/^Teams Essentials cannot be suspended: Cancel it before/);
-  });
-
   test("cancelling a legacy subscription is refused, pointing at suspending instead", () => {
-    expect(checkSubscriptionAction(s, "legacy", "cancel", NOW)).toEqual({
-      ok: false,
-      reason: "Office 365 E3 cannot be cancelled: Suspend the subscription.",
-    });
-  });
-
-  test("cancelling an NCE subscription past its window is refused with the billing advice", () => {
-    const result = checkSubscriptionAction(s, "nce-outside", "cancel", NOW);
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.reason).toMatch(/^Project Plan 3 cannot be cancelled: /);
-      expect(result.reason).toContain("2027-01-31");
-    }
-    expect(checkSubscriptionAction(s, "nce-outside", "suspend", NOW).ok).toBe(false);
-  });
-
-  test("the window boundary applies to a single cancel too", () => {
-    const until = at(DAY);
-    const one = snapshot({ subscriptions: [nceSubscription({ id: "x", cancellableUntil: until })] });
-    expect(checkSubscriptionAction(one, "x", "cancel", until).ok).toBe(true);
-    expect(checkSubscriptionAction(one, "x", "cancel", new Date(until.getTime() + 1)).ok).toBe(false);
+    expect(checkSubscriptionAction(s, "legacy", "cancel", NOW)).toEqual({ ok: false, reason: "Office 365 E3 cannot be cancelled here: Suspend the subscription." });
   });
 });

@@ -10,6 +10,7 @@ import {
   beginRemoval,
   cancel,
   completeRemoval,
+  confirmRemoval,
   describeState,
   evaluatePreconditions,
   expire,
@@ -57,6 +58,7 @@ const TRANSITIONS: readonly TransitionSpec[] = [
   { name: "beginRemoval", allowed: ["approved", "failed"], to: "removing", run: (c) => beginRemoval(c, READY) },
   { name: "completeRemoval", allowed: ["removing"], to: "removed", run: (c) => completeRemoval(c, at(HOUR)) },
   { name: "failRemoval", allowed: ["removing"], to: "failed", run: (c) => failRemoval(c, "Partner Center said 500") },
+  { name: "confirmRemoval", allowed: ["approved", "removing", "failed"], to: "removed", run: (c) => confirmRemoval(c, at(HOUR)) },
 ];
 
 describe("the transition matrix", () => {
@@ -65,8 +67,8 @@ describe("the transition matrix", () => {
 
   test("covers every state for every transition", () => {
     expect(illegal.length + legal.length).toBe(TRANSITIONS.length * CASE_STATES.length);
-    expect(legal).toHaveLength(11);
-    expect(illegal).toHaveLength(TRANSITIONS.length * CASE_STATES.length - 11);
+    expect(legal).toHaveLength(14);
+    expect(illegal).toHaveLength(TRANSITIONS.length * CASE_STATES.length - 14);
   });
 
   test.each(illegal)("%s from %s is refused as wrong_state and leaves the case untouched", (_name, state, t) => {
@@ -112,6 +114,9 @@ describe("the transition matrix", () => {
         "failed->removing",
         "removing->removed",
         "removing->failed",
+        // a read shows the relationship gone: the removal is confirmed
+        "approved->removed",
+        "failed->removed",
       ].sort(),
     );
   });
@@ -241,6 +246,13 @@ describe("cancel, reopen, beginRemoval, completeRemoval, failRemoval", () => {
 
   test("completeRemoval records when the relationship was removed", () => {
     expect(next(completeRemoval(caseIn("removing"), at(HOUR)))).toMatchObject({ state: "removed", removedAt: at(HOUR) });
+  });
+
+  test("confirmRemoval completes a failed removal that a read showed done, clearing the failure", () => {
+    const confirmed = next(confirmRemoval(caseIn("failed", { failureReason: "HTTP 503 from Partner Center" }), at(HOUR)));
+    expect(confirmed).toMatchObject({ state: "removed", removedAt: at(HOUR), failureReason: null });
+    // never for a case nobody approved
+    expect(refusalOf(confirmRemoval(caseIn("awaiting_approval"), NOW)).code).toBe("wrong_state");
   });
 
   test("failRemoval records the reason", () => {

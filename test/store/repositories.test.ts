@@ -51,7 +51,7 @@ describe(`store on ${describeDatabase()}`, () => {
 
   test("a transition based on a stale version is refused", async () => {
     const c = await store.cases.create(newCase());
-    const requested = requestRemoval(c, "U1", { ready: true, blockers: [] }, now, 60_000);
+    const requested = requestRemoval(c, "U1", { ready: true, blockers: [], notices: [] }, now, 60_000);
     if (!requested.ok) throw new Error("expected ok");
     expect(await store.cases.saveTransition(requested.next)).toBe(true);
     // a second writer that read the same version loses
@@ -67,7 +67,7 @@ describe(`store on ${describeDatabase()}`, () => {
 
   test("concurrent writers of one version: exactly one wins", async () => {
     const c = await store.cases.create(newCase());
-    const requested = requestRemoval(c, "U1", { ready: true, blockers: [] }, now, 60_000);
+    const requested = requestRemoval(c, "U1", { ready: true, blockers: [], notices: [] }, now, 60_000);
     if (!requested.ok) throw new Error("expected ok");
     const results = await Promise.all(Array.from({ length: 10 }, () => store.cases.saveTransition(requested.next)));
     expect(results.filter(Boolean)).toHaveLength(1);
