@@ -82,10 +82,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (faults.settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.settings.latencyMs));
     const interference = faults.interfere();
-    if (interference) {
-      log.interfered(interference.kind);
+    if (interference) log.interfered(interference.kind);
+    if (interference?.afterApplying) {
+      answerOf(() => api.handle(request));
       return { answer: interference.answer, replayed: false };
     }
+    if (interference) return { answer: interference.answer, replayed: false };
     const apiPath = "/" + request.segments.join("/");
     const mutating = request.method !== "GET";
     const key = header(request.headers, "ms-requestid")?.toLowerCase();
@@ -135,7 +137,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const route = api.nameOf(method, request.segments);
       log.arrived(route);
       const { answer, replayed } = await handleApi(request);
-      log.answered({ method, path: "/" + request.segments.join("/"), route, status: answer.status, requestId, correlationId, replayed });
+      const sent = method === "GET" ? {} : { ifMatch: header(req.headers, "if-match"), body };
+      log.answered({ method, path: "/" + request.segments.join("/"), route, status: answer.status, requestId, correlationId, replayed, ...sent });
       return send(answer);
     }
     const path = segments.join("/");

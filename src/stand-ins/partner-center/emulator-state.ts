@@ -3,7 +3,14 @@
 import fs from "node:fs";
 import path from "node:path";
 
-export type EmuSubscriptionStatus = "active" | "suspended" | "pending" | "deleted" | "expired" | "disabled";
+export type EmuSubscriptionStatus = "active" | "suspended" | "pending" | "deleted" | "expired" | "disabled" | "none";
+
+/** One Azure subscription under an Azure plan; disabled in the Azure portal (here: a control endpoint). */
+export interface EmuAzureSubscription {
+  id: string;
+  friendlyName: string;
+  status: "active" | "disabled";
+}
 
 export interface EmuSubscription {
   id: string;
@@ -11,30 +18,50 @@ export interface EmuSubscription {
   offerName: string;
   quantity: number;
   status: EmuSubscriptionStatus;
-  commerceType: "legacy" | "nce";
-  /** NCE only: "P1M" or "P1Y" */
+  commerceType: "legacy" | "nce" | "azure_plan";
+  /** new commerce: "P1M" or "P1Y" */
   termDuration?: string;
-  /** NCE only: end of the cancellation window (ISO) */
+  /** new commerce: end of the cancellation window (ISO) */
   cancellationAllowedUntilDate?: string;
+  autoRenewEnabled: boolean;
   creationDate: string;
-  commitmentEndDate: string;
+  /** none for an Azure plan: it has no term */
+  commitmentEndDate?: string;
   billingType: "license" | "usage";
   orderId: string;
   etag: string;
+  /** Azure plan only */
+  azureSubscriptions?: EmuAzureSubscription[];
 }
 
-/** Reservations, savings plans and software all show up as entitlements. */
+/** A reservation's details, as the entitlement's artifact link answers them. */
+export interface EmuReservation {
+  reservationId: string;
+  displayName: string;
+  quantity: number;
+  scopeType: string;
+  effectiveDateTime: string;
+  expiryDateTime: string;
+  /** Succeeded while live; Cancelled once returned in the Azure portal */
+  provisioningState: string;
+}
+
+/** Reservations, software and anything else Partner Center lists as an entitlement. */
 export interface EmuEntitlement {
-  entitlementType: "virtual_machine_reserved_instance" | "azure_savings_plan" | "software";
+  /** reservedinstance, software, or a type the app does not know (savingsplan) */
+  entitlementType: string;
+  /** reservations: dynamicAttributes.reservationType (virtualmachines, sqldatabases, …) */
+  reservationType?: string;
   resourceId: string;
+  groupId: string;
   orderId: string;
-  lineItemId: number;
+  lineItemId: string;
   productId: string;
   skuId: string;
-  friendlyName: string;
   quantity: number;
-  /** "Fulfilled", "PrefulfillmentPending" or "Cancelled" (the Azure portal's return sets it) */
-  fulfilmentStatus: string;
+  /** filled in only with showExpiry=true */
+  expiryDate?: string;
+  reservations?: EmuReservation[];
 }
 
 /** Software purchases: one-time orders; cancellable until cancellationAllowedUntilDate. */
@@ -65,7 +92,7 @@ export interface RememberedResponse {
 }
 
 export interface EmulatorState {
-  version: 1;
+  version: 2;
   partnerId: string;
   seededAt: string;
   customers: EmuCustomer[];
@@ -75,13 +102,17 @@ export interface EmulatorState {
 
 export const STATE_FILE = "state.json";
 
-/** Loads saved state, or undefined when there is none yet. A corrupt file is an error, not a reseed. */
+/**
+ * Loads saved state, or undefined when there is none yet or it is of the older format (the world
+ * is reseeded). A corrupt file is an error, not a reseed.
+ */
 export function loadState(dir: string): EmulatorState | undefined {
   const file = path.join(dir, STATE_FILE);
   if (!fs.existsSync(file)) return undefined;
-  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as EmulatorState;
-  if (parsed.version !== 1 || !Array.isArray(parsed.customers)) throw new Error(`emulator state ${file} has an unknown format; delete it to reseed`);
-  return parsed;
+  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { version?: unknown; customers?: unknown };
+  if (parsed.version === 1) return undefined;
+  if (parsed.version !== 2 || !Array.isArray(parsed.customers)) throw new Error(`emulator state ${file} has an unknown format; delete it to reseed`);
+  return parsed as EmulatorState;
 }
 
 /** Writes state atomically: a crash mid-write leaves the previous file intact. */

@@ -1,5 +1,5 @@
 // The JSON the emulator answers with, in the shapes and casing of Partner Center's own examples.
-import type { EmuCustomer, EmuEntitlement, EmuOrder, EmuSubscription } from "./emulator-state";
+import type { EmuAzureSubscription, EmuCustomer, EmuEntitlement, EmuOrder, EmuSubscription } from "./emulator-state";
 
 /** Partner Center answers PATCH calls in PascalCase (see the documentation's examples). */
 export function pascalCaseKeys(value: unknown): unknown {
@@ -24,10 +24,17 @@ export function customerJson(c: EmuCustomer) {
   return {
     id: c.id,
     commerceId: c.id,
-    companyProfile: { tenantId: c.id, domain: c.domain, companyName: c.companyName, attributes: { objectType: "CustomerCompanyProfile" } },
+    companyProfile: {
+      tenantId: c.id,
+      domain: c.domain,
+      companyName: c.companyName,
+      links: { self: link(`/customers/${c.id}/profiles/company`) },
+      attributes: { objectType: "CustomerCompanyProfile" },
+    },
     billingProfile: { companyName: c.companyName, attributes: { objectType: "CustomerBillingProfile" } },
     relationshipToPartner: c.relationshipToPartner,
     allowDelegatedAccess: c.relationshipToPartner !== "none",
+    customDomains: [c.domain],
     links: { self: link(`/customers/${c.id}`) },
     attributes: { objectType: "Customer" },
   };
@@ -50,6 +57,7 @@ export function removedCustomerJson() {
 }
 
 export function subscriptionJson(tenantId: string, s: EmuSubscription) {
+  const nce = s.commerceType === "nce";
   return {
     id: s.id,
     offerId: s.offerId,
@@ -58,16 +66,20 @@ export function subscriptionJson(tenantId: string, s: EmuSubscription) {
     friendlyName: s.offerName,
     quantity: s.quantity,
     unitType: s.billingType === "usage" ? "Usage-based" : "Licenses",
+    hasPurchasableAddons: false,
     creationDate: s.creationDate,
     effectiveStartDate: s.creationDate,
-    commitmentEndDate: s.commitmentEndDate,
+    ...(s.commitmentEndDate ? { commitmentEndDate: s.commitmentEndDate } : {}),
+    ...(nce && s.cancellationAllowedUntilDate ? { cancellationAllowedUntilDate: s.cancellationAllowedUntilDate } : {}),
     status: s.status,
-    autoRenewEnabled: s.status === "active",
+    autoRenewEnabled: s.autoRenewEnabled,
     isTrial: false,
     billingType: s.billingType,
-    billingCycle: "monthly",
+    billingCycle: s.commerceType === "legacy" ? "monthly" : nce ? "annual" : "monthly",
     ...(s.termDuration ? { termDuration: s.termDuration } : {}),
-    ...(s.cancellationAllowedUntilDate ? { cancellationAllowedUntilDate: s.cancellationAllowedUntilDate } : {}),
+    ...(nce && s.cancellationAllowedUntilDate ? { refundOptions: [{ type: "Full", expiresAt: s.cancellationAllowedUntilDate }] } : {}),
+    isMicrosoftProduct: true,
+    partnerId: "",
     contractType: "subscription",
     links: { offer: link(`/offers/${s.offerId}?country=NL`), self: link(`/customers/${tenantId}/subscriptions/${s.id}`) },
     orderId: s.orderId,
@@ -75,24 +87,52 @@ export function subscriptionJson(tenantId: string, s: EmuSubscription) {
   };
 }
 
-export function entitlementJson(tenantId: string, e: EmuEntitlement) {
+/** An Azure plan's Azure subscriptions, as its azureEntitlements answer lists them. */
+export function azureEntitlementJson(plan: EmuSubscription, a: EmuAzureSubscription) {
+  return { id: a.id, friendlyName: a.friendlyName, status: a.status, subscriptionId: plan.id };
+}
+
+/** The legacy name of a VM reservation, given only when asked for with entitlementType=virtualmachinereservedinstance. */
+export const LEGACY_VM_RESERVATION_TYPE = "virtual_machine_reserved_instance";
+
+export function entitlementJson(tenantId: string, e: EmuEntitlement, options: { showExpiry: boolean; legacyName?: boolean }) {
+  const reservation = e.entitlementType === "reservedinstance";
+  const type = reservation && options.legacyName ? LEGACY_VM_RESERVATION_TYPE : e.entitlementType;
+  const artifactPath = options.legacyName ? "virtualmachinereservedinstance" : "reservedinstance";
   return {
     includedEntitlements: [],
-    referenceOrder: { id: e.orderId, lineItemId: String(e.lineItemId) },
+    referenceOrder: { id: e.orderId, lineItemId: e.lineItemId },
     productId: e.productId,
     quantity: e.quantity,
-    quantityDetails: [{ quantity: e.quantity, status: e.fulfilmentStatus }],
-    entitledArtifacts: [
-      {
-        link: link(`/customers/${tenantId}/artifacts/${e.entitlementType.replace(/_/g, "")}/lineitems/${e.orderId}/resource/${e.resourceId}`),
-        resourceId: e.resourceId,
-        artifactType: e.entitlementType,
-      },
-    ],
+    entitledArtifacts: reservation
+      ? [
+          {
+            link: link(`/customers/${tenantId}/artifacts/${artifactPath}/groups/${e.groupId}/lineitems/${e.lineItemId}/resource/${e.resourceId}`),
+            resourceId: e.resourceId,
+            artifactType: type,
+          },
+        ]
+      : [],
     skuId: e.skuId,
-    entitlementType: e.entitlementType,
-    // not in the recording: an emulator extension so people see what the reservation is
-    friendlyName: e.friendlyName,
+    entitlementType: type,
+    ...(reservation && !options.legacyName && e.reservationType ? { dynamicAttributes: { reservationType: e.reservationType } } : {}),
+    ...(options.showExpiry && e.expiryDate ? { expiryDate: e.expiryDate } : {}),
+  };
+}
+
+/** What an entitlement's artifact link answers: the reservation's details (documented key, displayName added). */
+export function reservationArtifactJson(e: EmuEntitlement, legacyName: boolean) {
+  return {
+    type: legacyName ? LEGACY_VM_RESERVATION_TYPE : "reservedinstance",
+    virtualMachineReservations: (e.reservations ?? []).map((r) => ({
+      reservationId: r.reservationId,
+      displayName: r.displayName,
+      scopeType: r.scopeType,
+      quantity: r.quantity,
+      expiryDateTime: r.expiryDateTime,
+      effectiveDateTime: r.effectiveDateTime,
+      provisioningState: r.provisioningState,
+    })),
   };
 }
 
@@ -106,8 +146,11 @@ export function orderJson(tenantId: string, o: EmuOrder) {
     creationDate: o.creationDate,
     // not in Partner Center's order resource: the window the emulator enforces, so the client need not guess
     cancellationAllowedUntilDate: o.cancellationAllowedUntilDate,
-    lineItems: o.lineItems.map((l) => ({ ...l, links: { product: link(`/products/${l.offerId.split(":")[0] ?? ""}`) } })),
-    links: { self: link(`/customers/${tenantId}/orders/${o.id}`) },
+    lineItems: o.lineItems.map((l) => {
+      const [product = "", sku = ""] = l.offerId.split(":");
+      return { ...l, links: { product: link(`/products/${product}?country=NL`), sku: link(`/products/${product}/skus/${sku}?country=NL`) } };
+    }),
+    links: { self: link(`/customers/${tenantId}/orders/${o.id}`), provisioningStatus: link(`/customers/${tenantId}/orders/${o.id}/provisioningstatus`) },
     attributes: { objectType: "Order" },
   };
 }

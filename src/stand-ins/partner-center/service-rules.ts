@@ -1,28 +1,34 @@
 // Partner Center's own rules, as the emulator enforces them: what keeps a relationship from being
-// removed, and which subscription status changes the service accepts.
+// removed, and which subscription changes the service accepts (a full resource with If-Match,
+// one change at a time, the new-commerce window, the Azure plan's 900115).
 import { HttpError } from "./answers";
-import type { EmuCustomer, EmuSubscription } from "./emulator-state";
+import type { EmuCustomer, EmuReservation, EmuSubscription } from "./emulator-state";
 
 /** The code the emulator uses for "remove while something still blocks"; Partner Center documents none. */
 export const REMOVAL_BLOCKED_CODE = 800112;
 export const ETAG_MISMATCH_CODE = 800036;
+export const AZURE_PLAN_ACTIVE_CODE = 900115;
 
 const ago = (iso: string | undefined, now: number) => iso !== undefined && Date.parse(iso) < now;
 
+export function reservationLive(r: EmuReservation, now: number): boolean {
+  return !["cancelled", "expired", "returned"].includes(r.provisioningState.toLowerCase()) && !ago(r.expiryDateTime, now);
+}
+
 /** What still keeps the relationship in place, in words a person can act on. */
-export function removalBlockers(c: EmuCustomer): string[] {
+export function removalBlockers(c: EmuCustomer, now = Date.now()): string[] {
   const blockers: string[] = [];
   for (const s of c.subscriptions) {
-    if (s.commerceType === "legacy" && (s.status === "active" || s.status === "pending")) {
-      blockers.push(`Subscription ${s.id} (${s.offerName}) is still ${s.status}; suspend it first`);
-    }
-    if (s.commerceType === "nce" && s.status !== "deleted" && s.status !== "expired") {
-      blockers.push(`New-commerce subscription ${s.id} (${s.offerName}) is still ${s.status}; cancel it first`);
-    }
+    if (s.status === "active" || s.status === "pending") blockers.push(`Subscription ${s.id} (${s.offerName}) is still ${s.status}; suspend or cancel it first`);
   }
   for (const e of c.entitlements) {
-    if (e.entitlementType !== "software" && e.fulfilmentStatus.toLowerCase() !== "cancelled") {
-      blockers.push(`Azure reservation ${e.resourceId} (${e.friendlyName}) is still active; cancel it in the Azure portal first`);
+    if (e.entitlementType === "software") continue;
+    if (e.entitlementType !== "reservedinstance") {
+      blockers.push(`Entitlement ${e.resourceId} (${e.entitlementType}) is still active`);
+      continue;
+    }
+    for (const r of e.reservations ?? []) {
+      if (reservationLive(r, now)) blockers.push(`Azure reservation ${r.reservationId} (${r.displayName}) is still active; cancel it in the Azure portal first`);
     }
   }
   for (const o of c.orders) {
@@ -31,28 +37,56 @@ export function removalBlockers(c: EmuCustomer): string[] {
   return blockers;
 }
 
-/** Applies a status change the way Partner Center would, or throws its refusal. */
-export function changeSubscriptionStatus(s: EmuSubscription, wanted: string, etag: string | undefined, newEtag: () => string): void {
-  if (!etag || etag !== s.etag) throw new HttpError(412, ETAG_MISMATCH_CODE, `The etag does not match subscription ${s.id}; read it again.`);
-  const now = Date.now();
+function refuseIfFinished(s: EmuSubscription): void {
   if (s.status === "deleted") throw new HttpError(400, 2011, `Subscription ${s.id} is deleted and cannot be changed.`);
-  if (s.status === "expired" || s.status === "disabled") throw new HttpError(400, 800012, `Subscription ${s.id} is not an active subscription.`);
-  if (wanted === s.status) throw new HttpError(400, 800040, `Subscription status cannot be changed from ${s.status} to ${wanted}.`);
+  if (s.status === "expired" || s.status === "disabled" || s.status === "none") throw new HttpError(400, 800012, `Subscription ${s.id} is not an active subscription.`);
+}
+
+/**
+ * Applies a PATCH of the whole Subscription resource the way Partner Center would: If-Match must
+ * carry the current etag, the body must be the full resource (every field a read returns), and
+ * exactly one of status and autoRenewEnabled may differ. Throws the service's refusal otherwise.
+ */
+export function patchSubscription(s: EmuSubscription, body: Record<string, unknown>, ifMatch: string | undefined, fullResourceKeys: string[], newEtag: () => string): void {
+  if (!ifMatch) throw new HttpError(412, ETAG_MISMATCH_CODE, `If-Match with the etag of subscription ${s.id} is required.`);
+  if (ifMatch !== s.etag) throw new HttpError(412, ETAG_MISMATCH_CODE, `The etag does not match subscription ${s.id}; read it again.`);
+  const missing = fullResourceKeys.filter((key) => !(key in body));
+  if (missing.length > 0) throw new HttpError(400, 3000, `A full Subscription resource is required in the request body; missing: ${missing.join(", ")}.`);
+  if (String(body.id).toLowerCase() !== s.id.toLowerCase()) throw new HttpError(400, 3000, "Invalid property: id does not match the subscription.");
+  if (body.quantity !== s.quantity || String(body.offerId) !== s.offerId) throw new HttpError(400, 3000, "Invalid property: only status or autoRenewEnabled can be changed here.");
+  const wanted = String(body.status ?? "").toLowerCase();
+  const statusChange = wanted !== s.status;
+  const renewChange = typeof body.autoRenewEnabled === "boolean" && body.autoRenewEnabled !== s.autoRenewEnabled;
+  refuseIfFinished(s);
+  if (statusChange && renewChange) throw new HttpError(400, 3000, "Change the status or autoRenewEnabled, one at a time.");
+  if (!statusChange && !renewChange) throw new HttpError(400, 800040, `Subscription status cannot be changed from ${s.status} to ${wanted}.`);
+  if (renewChange) {
+    if (s.status === "suspended") throw new HttpError(400, 800091, `Cannot update a suspended subscription (${s.id}).`);
+    if (s.commerceType === "azure_plan") throw new HttpError(400, 800096, "Cannot update the auto-renew setting of an Azure plan.");
+    s.autoRenewEnabled = body.autoRenewEnabled === true;
+  } else {
+    changeStatus(s, wanted);
+  }
+  s.etag = newEtag();
+}
+
+function changeStatus(s: EmuSubscription, wanted: string): void {
   if (wanted === "suspended") {
-    if (s.commerceType === "nce") throw new HttpError(400, 800096, `Cannot update the status: new-commerce subscription ${s.id} is cancelled, not suspended.`);
     if (s.status !== "active") throw new HttpError(400, 800040, `Subscription status cannot be changed from ${s.status} to suspended.`);
+    if (s.commerceType === "azure_plan" && (s.azureSubscriptions ?? []).some((a) => a.status === "active")) {
+      throw new HttpError(403, AZURE_PLAN_ACTIVE_CODE, "Azure plan cannot be moved to suspended state since you have one or more Azure Subscriptions in the active state.");
+    }
   } else if (wanted === "active") {
     if (s.status !== "suspended") throw new HttpError(400, 800040, `Subscription status cannot be changed from ${s.status} to active.`);
   } else if (wanted === "deleted") {
-    if (s.commerceType === "legacy") throw new HttpError(400, 800040, `Subscription status cannot be changed from ${s.status} to deleted: legacy subscriptions are suspended.`);
-    if (!s.cancellationAllowedUntilDate || ago(s.cancellationAllowedUntilDate, now)) {
+    if (s.commerceType !== "nce") throw new HttpError(400, 800040, `Subscription status cannot be changed from ${s.status} to deleted: ${s.commerceType === "legacy" ? "legacy subscriptions are suspended" : "an Azure plan is suspended"}.`);
+    if (!s.cancellationAllowedUntilDate || ago(s.cancellationAllowedUntilDate, Date.now())) {
       throw new HttpError(400, 800096, `Cannot update the status: the cancellation window of subscription ${s.id} closed on ${s.cancellationAllowedUntilDate ?? "purchase"}.`);
     }
   } else {
     throw new HttpError(400, 3000, `Invalid property: status "${wanted}".`);
   }
   s.status = wanted;
-  s.etag = newEtag();
 }
 
 export function orderWindowClosed(cancellationAllowedUntilDate: string): boolean {

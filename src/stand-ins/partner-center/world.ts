@@ -46,16 +46,17 @@ export class EmulatorWorld {
     this.persister.changed();
   }
 
-  findCustomer(id: string): EmuCustomer {
+  /** any customer the partner ever had, for the test controls */
+  anyCustomer(id: string): EmuCustomer {
     const c = this.state.customers.find((x) => x.id.toLowerCase() === id.toLowerCase());
     if (!c) throw new HttpError(404, 600008, `The customer ${id} was not found.`);
     return c;
   }
 
-  /** a customer the partner may still change things for */
-  mutableCustomer(id: string): EmuCustomer {
-    const c = this.findCustomer(id);
-    if (c.relationshipToPartner === "none") throw new HttpError(403, 20002, `There is no relationship between the partner and customer ${c.id}.`);
+  /** a customer of the partner; one whose relationship is gone answers 403 with code 20002, as documented */
+  findCustomer(id: string): EmuCustomer {
+    const c = this.anyCustomer(id);
+    if (c.relationshipToPartner === "none") throw new HttpError(403, 20002, `The partner id ${this.state.partnerId} has no commerce relationship with the customer id ${c.id}.`);
     return c;
   }
 

@@ -2,13 +2,13 @@
 // settings, and changes made "outside Partner Center" (the Azure portal, someone else's click).
 import { HttpError, json } from "../answers";
 import type { EmuSubscription } from "../emulator-state";
-import { entitlementJson, subscriptionJson } from "../resource-shapes";
+import { azureEntitlementJson, reservationArtifactJson, subscriptionJson } from "../resource-shapes";
 import type { Route } from "../routes/route-table";
 import type { EmulatorWorld } from "../world";
 import type { FaultInjector, SettingsUpdate } from "./faults";
 import type { RequestLog } from "./request-log";
 
-const SUBSCRIPTION_STATUSES = ["active", "suspended", "pending", "deleted", "expired", "disabled"];
+const SUBSCRIPTION_STATUSES = ["active", "suspended", "pending", "deleted", "expired", "disabled", "none"];
 
 export function controlRoutes(world: EmulatorWorld, faults: FaultInjector, log: RequestLog, reset: () => void): Route[] {
   return [
@@ -25,16 +25,35 @@ export function controlRoutes(world: EmulatorWorld, faults: FaultInjector, log: 
     },
     { method: "POST", pattern: "config", handle: (_params, { body }) => json(200, faults.configure(body as SettingsUpdate)) },
     {
-      // stands in for returning the reservation in the Azure portal
+      // stands in for returning the reservation in the Azure portal (by reservation or artifact id)
       method: "POST",
       pattern: "customers/{customer}/reservations/{reservation}/cancel",
       handle: ([id = "", itemId = ""]) => {
-        const c = world.findCustomer(id);
-        const e = c.entitlements.find((x) => x.entitlementType !== "software" && x.resourceId.toLowerCase() === itemId.toLowerCase());
-        if (!e) throw new HttpError(404, 0, `Reservation ${itemId} not found.`);
-        e.fulfilmentStatus = "Cancelled";
+        const c = world.anyCustomer(id);
+        const wanted = itemId.toLowerCase();
+        const e = c.entitlements.find((x) => x.resourceId.toLowerCase() === wanted || (x.reservations ?? []).some((r) => r.reservationId.toLowerCase() === wanted));
+        if (!e?.reservations) throw new HttpError(404, 0, `Reservation ${itemId} not found.`);
+        for (const r of e.reservations) if (r.reservationId.toLowerCase() === wanted || e.resourceId.toLowerCase() === wanted) r.provisioningState = "Cancelled";
         world.changed();
-        return json(200, entitlementJson(c.id, e));
+        return json(200, reservationArtifactJson(e, false));
+      },
+    },
+    {
+      // stands in for disabling (or re-enabling) an Azure subscription in the Azure portal
+      method: "POST",
+      pattern: "customers/{customer}/azure-subscriptions/{azureSubscription}/status",
+      handle: ([id = "", itemId = ""], { body }) => {
+        const c = world.anyCustomer(id);
+        const wanted = String(body.status ?? "");
+        if (wanted !== "active" && wanted !== "disabled") throw new HttpError(400, 3000, `Invalid status "${wanted}": active or disabled.`);
+        for (const plan of c.subscriptions) {
+          const a = plan.azureSubscriptions?.find((x) => x.id.toLowerCase() === itemId.toLowerCase());
+          if (!a) continue;
+          a.status = wanted;
+          world.changed();
+          return json(200, azureEntitlementJson(plan, a));
+        }
+        throw new HttpError(404, 0, `Azure subscription ${itemId} not found.`);
       },
     },
     {
@@ -42,7 +61,7 @@ export function controlRoutes(world: EmulatorWorld, faults: FaultInjector, log: 
       method: "POST",
       pattern: "customers/{customer}/subscriptions/{subscription}/status",
       handle: ([id = "", itemId = ""], { body }) => {
-        const c = world.findCustomer(id);
+        const c = world.anyCustomer(id);
         const s = c.subscriptions.find((x) => x.id.toLowerCase() === itemId.toLowerCase());
         const wanted = String(body.status ?? "");
         if (!s) throw new HttpError(404, 0, `Subscription ${itemId} not found.`);

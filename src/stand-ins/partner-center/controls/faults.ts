@@ -21,6 +21,11 @@ export interface ForcedResponse {
   retryAfterSeconds?: number;
   /** raw body; a PartnerFD error (or the throttling body for 429) when absent */
   body?: string;
+  /**
+   * the request is carried out first and only its answer is replaced: a change Partner Center
+   * made whose answer was lost or garbled (not remembered for replay either)
+   */
+  afterApplying?: boolean;
 }
 
 export type SettingsUpdate = Partial<EmulatorSettings> & { failNext?: ForcedResponse[] };
@@ -64,12 +69,12 @@ export class FaultInjector {
   }
 
   /** The answer that replaces the real one (throttled or faulted), if any, and which kind it was. */
-  interfere(): { answer: Answer; kind: "throttled" | "fault" } | undefined {
+  interfere(): { answer: Answer; kind: "throttled" | "fault"; afterApplying?: boolean } | undefined {
     const forced = this.failNext.shift();
     if (forced) {
       const headers: Record<string, string> = forced.retryAfterSeconds !== undefined ? { "Retry-After": String(forced.retryAfterSeconds) } : {};
       const body = forced.body ?? (forced.status === 429 ? throttleBody(forced.retryAfterSeconds ?? 1) : partnerFd(0, `Injected failure (HTTP ${forced.status}).`));
-      return { answer: { status: forced.status, body, headers }, kind: forced.status === 429 ? "throttled" : "fault" };
+      return { answer: { status: forced.status, body, headers }, kind: forced.status === 429 ? "throttled" : "fault", afterApplying: forced.afterApplying === true };
     }
     const now = Date.now();
     if (this.settings.rpm > 0) {

@@ -9,6 +9,9 @@ export interface RecordedRequest {
   requestId: string | undefined;
   correlationId: string | undefined;
   replayed: boolean;
+  /** mutating requests only: the If-Match header and the body as sent */
+  ifMatch?: string | undefined;
+  body?: Record<string, unknown> | undefined;
 }
 
 export interface EmulatorStats {

@@ -50,7 +50,6 @@ export function customerRoutes(world: EmulatorWorld): Route[] {
       handle: ([id = ""], { body }) => {
         const c = world.findCustomer(id);
         if (String(body.relationshipToPartner ?? "").toLowerCase() !== "none") throw new HttpError(400, 3000, "Invalid property: relationshipToPartner must be none.");
-        if (c.relationshipToPartner === "none") throw new HttpError(400, 3000, `The relationship between the partner and customer ${c.id} does not exist.`);
         const blockers = removalBlockers(c);
         if (blockers.length > 0) {
           const more = blockers.length > 1 ? ` (and ${blockers.length - 1} more blocker${blockers.length > 2 ? "s" : ""})` : "";

@@ -1,7 +1,7 @@
 // Orders: the customer's orders, one order, and cancelling a software purchase.
 import { HttpError, json } from "../answers";
 import type { EmuCustomer, EmuOrder } from "../emulator-state";
-import { collection, orderJson } from "../resource-shapes";
+import { collection, link, orderJson } from "../resource-shapes";
 import { orderWindowClosed } from "../service-rules";
 import type { EmulatorWorld } from "../world";
 import type { Route } from "./route-table";
@@ -19,7 +19,7 @@ export function orderRoutes(world: EmulatorWorld): Route[] {
       pattern: "customers/{customer}/orders",
       handle: ([id = ""]) => {
         const c = world.findCustomer(id);
-        return json(200, collection(c.orders.map((o) => orderJson(c.id, o))));
+        return json(200, collection(c.orders.map((o) => orderJson(c.id, o)), { links: { self: link(`/customers/${c.id}/orders`) } }));
       },
     },
     {
@@ -34,7 +34,7 @@ export function orderRoutes(world: EmulatorWorld): Route[] {
       method: "PATCH",
       pattern: "customers/{customer}/orders/{order}",
       handle: ([id = "", orderId = ""], { body }) => {
-        const c = world.mutableCustomer(id);
+        const c = world.findCustomer(id);
         const o = findOrder(c, orderId);
         if (String(body.status ?? "").toLowerCase() !== "cancelled") throw new HttpError(400, 3000, "Invalid property: status must be cancelled.");
         if (o.status === "cancelled") throw new HttpError(400, 800040, `Order ${o.id} is already cancelled.`);
@@ -42,7 +42,6 @@ export function orderRoutes(world: EmulatorWorld): Route[] {
           throw new HttpError(400, 800096, `Cannot cancel order ${o.id}: its cancellation window closed on ${o.cancellationAllowedUntilDate}.`);
         }
         o.status = "cancelled";
-        for (const e of c.entitlements) if (e.orderId === o.id) e.fulfilmentStatus = "Cancelled";
         world.changed();
         // camelCase like the order reads
         return json(200, orderJson(c.id, o));

@@ -1,8 +1,9 @@
-// Subscriptions: the customer's list, one subscription, and the PATCH that changes its status.
+// Subscriptions: the customer's list, one subscription, the full-resource PATCH that changes its
+// status or auto-renew, and an Azure plan's Azure subscriptions.
 import { HttpError, header, json } from "../answers";
 import type { EmuCustomer, EmuSubscription } from "../emulator-state";
-import { collection, pascalCaseKeys, subscriptionJson } from "../resource-shapes";
-import { changeSubscriptionStatus } from "../service-rules";
+import { azureEntitlementJson, collection, pascalCaseKeys, subscriptionJson } from "../resource-shapes";
+import { patchSubscription } from "../service-rules";
 import type { EmulatorWorld } from "../world";
 import type { Route } from "./route-table";
 
@@ -10,6 +11,11 @@ function findSubscription(c: EmuCustomer, subId: string): EmuSubscription {
   const s = c.subscriptions.find((x) => x.id.toLowerCase() === subId.toLowerCase());
   if (!s) throw new HttpError(404, 800002, `Subscription ${subId} was not found for customer ${c.id}.`);
   return s;
+}
+
+/** If-Match as sent, without a weak marker or quotes */
+function etagOf(value: string | undefined): string | undefined {
+  return value?.replace(/^W\//, "").replace(/^"|"$/g, "");
 }
 
 export function subscriptionRoutes(world: EmulatorWorld): Route[] {
@@ -34,13 +40,21 @@ export function subscriptionRoutes(world: EmulatorWorld): Route[] {
       method: "PATCH",
       pattern: "customers/{customer}/subscriptions/{subscription}",
       handle: ([id = "", subId = ""], { headers, body }) => {
-        const c = world.mutableCustomer(id);
+        const c = world.findCustomer(id);
         const s = findSubscription(c, subId);
-        const attributes = body.attributes as { etag?: unknown } | undefined;
-        const etag = header(headers, "if-match") ?? (typeof attributes?.etag === "string" ? attributes.etag : undefined);
-        changeSubscriptionStatus(s, String(body.status ?? "").toLowerCase(), etag?.replace(/^W\//, "").replace(/^"|"$/g, ""), () => world.newEtag());
+        patchSubscription(s, body, etagOf(header(headers, "if-match")), Object.keys(subscriptionJson(c.id, s)), () => world.newEtag());
         world.changed();
         return json(200, pascalCaseKeys(subscriptionJson(c.id, s)));
+      },
+    },
+    {
+      method: "GET",
+      pattern: "customers/{customer}/subscriptions/{subscription}/azureEntitlements",
+      handle: ([id = "", subId = ""]) => {
+        const c = world.findCustomer(id);
+        const plan = findSubscription(c, subId);
+        if (plan.commerceType !== "azure_plan") throw new HttpError(400, 3000, `Subscription ${plan.id} is not an Azure plan.`);
+        return json(200, collection((plan.azureSubscriptions ?? []).map((a) => azureEntitlementJson(plan, a))));
       },
     },
   ];
