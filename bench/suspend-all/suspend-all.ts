@@ -88,10 +88,10 @@ async function sequentialSample(): Promise<{ readThenPatchMs: number; patchOnlyM
     const subs = (await api.listSubscriptions(TENANT)).filter((s) => s.status === "active").slice(0, SEQUENTIAL_SAMPLE);
     const half = Math.floor(subs.length / 2);
     let started = performance.now();
-    for (const sub of subs.slice(0, half)) await api.suspendSubscription(TENANT, await api.getSubscription(TENANT, sub.id));
+    for (const sub of subs.slice(0, half)) await api.updateSubscription(TENANT, await api.getSubscription(TENANT, sub.id), { status: "suspended" });
     const readThenPatchMs = (performance.now() - started) / half;
     started = performance.now();
-    for (const sub of subs.slice(half)) await api.suspendSubscription(TENANT, sub);
+    for (const sub of subs.slice(half)) await api.updateSubscription(TENANT, sub, { status: "suspended" });
     const patchOnlyMs = (performance.now() - started) / (subs.length - half);
     return { readThenPatchMs, patchOnlyMs };
   } finally {

@@ -1,6 +1,6 @@
 // What the workflow asks of Partner Center, in domain terms. The REST client implements it;
 // the workflow never sees HTTP, casing, or paging tokens.
-import type { AzureReservation, Customer, SoftwarePurchase, Subscription } from "../domain";
+import type { AzureReservation, AzureSubscription, Customer, SoftwarePurchase, Subscription, SubscriptionChange, UnrecognisedItem } from "../domain";
 
 /** Every mutating call reports the MS-RequestId it used, for the audit trail. */
 export interface Traced<T> {
@@ -21,23 +21,56 @@ export interface CustomerPage {
   continuation?: { uri: string; headers: Record<string, string> } | undefined;
 }
 
+/** The Subscription resource as Partner Center sent it; a change sends it back whole. */
+export type SubscriptionResource = Readonly<Record<string, unknown>>;
+
+/** A subscription as read: the domain's view of it, and the resource it came from. */
+export interface SubscriptionRecord extends Subscription {
+  resource: SubscriptionResource;
+}
+
+/** What a change needs: the id and etag, and the resource when the caller has just read it (else the client reads it). */
+export interface SubscriptionRef {
+  id: string;
+  etag?: string | undefined;
+  resource?: SubscriptionResource | undefined;
+}
+
+export interface SubscriptionUpdate {
+  value: SubscriptionRecord;
+  /** null when nothing was sent: a fresh read showed the change already made */
+  requestId: string | null;
+  correlationId: string | null;
+  alreadyApplied: boolean;
+}
+
+/** What the entitlements say the customer holds: reservations, software purchases, and what the app cannot classify. */
+export interface EntitlementHoldings {
+  reservations: AzureReservation[];
+  softwarePurchases: SoftwarePurchase[];
+  unrecognised: UnrecognisedItem[];
+}
+
 export interface PartnerCenterApi {
   listCustomers(options?: { pageSize?: number; continuation?: CustomerPage["continuation"] }): Promise<CustomerPage>;
+  /** throws no_relationship (403/20002) for a customer whose relationship is gone */
   getCustomer(tenantId: string): Promise<Customer>;
-  listSubscriptions(tenantId: string): Promise<Subscription[]>;
+  listSubscriptions(tenantId: string): Promise<SubscriptionRecord[]>;
   /** one subscription with its current etag; not_found when the customer has no such subscription */
-  getSubscription(tenantId: string, subscriptionId: string): Promise<Subscription>;
-  /** suspend a legacy subscription (status suspended) */
-  suspendSubscription(tenantId: string, subscription: Pick<Subscription, "id" | "etag">, options?: CallOptions): Promise<Traced<Subscription>>;
-  /** reactivate a suspended subscription (status active) */
-  reactivateSubscription(tenantId: string, subscription: Pick<Subscription, "id" | "etag">, options?: CallOptions): Promise<Traced<Subscription>>;
-  /** cancel an NCE subscription inside its window (status deleted) */
-  cancelSubscription(tenantId: string, subscription: Pick<Subscription, "id" | "etag">, options?: CallOptions): Promise<Traced<Subscription>>;
-  listSoftwarePurchases(tenantId: string): Promise<SoftwarePurchase[]>;
+  getSubscription(tenantId: string, subscriptionId: string): Promise<SubscriptionRecord>;
+  /**
+   * Changes one thing (status, or auto-renew): the full resource with that one field changed,
+   * PATCHed with If-Match; on 412 it reads the subscription again and retries once.
+   */
+  updateSubscription(tenantId: string, subscription: SubscriptionRef, change: SubscriptionChange, options?: CallOptions): Promise<SubscriptionUpdate>;
+  /** the Azure subscriptions of an Azure plan (its azureEntitlements) */
+  listAzureSubscriptions(tenantId: string, planSubscriptionId: string): Promise<AzureSubscription[]>;
+  /** entitlements (App+User, showExpiry=true), reservation details behind their artifact links, and the software orders */
+  readEntitlements(tenantId: string): Promise<EntitlementHoldings>;
   cancelSoftwarePurchase(tenantId: string, purchase: Pick<SoftwarePurchase, "id" | "lineItems">, options?: CallOptions): Promise<Traced<SoftwarePurchase>>;
-  /** read-only: reservations are cancelled in the Azure portal */
-  listAzureReservations(tenantId: string): Promise<AzureReservation[]>;
+  /** App+User */
   removeResellerRelationship(tenantId: string, options?: CallOptions): Promise<Traced<{ relationshipToPartner: "none" }>>;
+  /** App+User */
   getRelationshipRequestLink(): Promise<string>;
   /** cheap call for readiness checks */
   ping(): Promise<void>;
@@ -46,6 +79,10 @@ export interface PartnerCenterApi {
 export type PartnerCenterErrorKind =
   | "not_found"
   | "forbidden"
+  /** 20002: the partner has no relationship with this customer (any more) */
+  | "no_relationship"
+  /** 900115: an Azure plan with active Azure subscriptions cannot be suspended */
+  | "azure_plan_active"
   | "conflict"
   | "invalid"
   | "throttled"
@@ -59,7 +96,7 @@ export class PartnerCenterError extends Error {
   constructor(
     readonly kind: PartnerCenterErrorKind,
     message: string,
-    readonly details: { status?: number; code?: number; requestId?: string; correlationId?: string } = {},
+    readonly details: { status?: number; code?: number; description?: string; requestId?: string; correlationId?: string } = {},
   ) {
     super(message);
   }

@@ -1,112 +1,49 @@
-// Partner Center over HTTPS: MS-RequestId/MS-CorrelationId on every call, retries with backoff
-// for 429/5xx/network failures, a client-side rate limit, and zod validation at the edge.
+// The Partner Center client: the calls the app makes, in domain terms, over the transport
+// (retries, pacing, MS-RequestId, zod at the edge). Which calls need App+User is decided here.
 import { randomUUID } from "node:crypto";
-import { CallPacer } from "./call-pacer";
-import type { z } from "zod";
-import type { AzureReservation, Customer, SoftwarePurchase, Subscription } from "../domain";
-import type { TokenKind, TokenProvider } from "./auth";
-import { mapErrorResponse, readErrorBody, type ErrorContext } from "./error-mapping";
-import { PartnerCenterError, type CallOptions, type CustomerPage, type PartnerCenterApi, type Traced } from "./partner-center-api";
+import { z } from "zod";
+import { type AzureSubscription, type Customer, type SoftwarePurchase, type SubscriptionChange, changeApplied } from "../domain";
+import { readEntitlements } from "./entitlement-reader";
+import { PartnerCenterTransport, type TransportOptions } from "./http-transport";
 import {
-  camelCaseKeys,
-  collectionSchema,
-  customerSchema,
-  entitlementSchema,
-  isReservation,
-  orderSchema,
-  relationshipRequestSchema,
-  removalSchema,
-  SOFTWARE_ENTITLEMENT_TYPE,
-  subscriptionSchema,
-  toCustomer,
-  toRequestLink,
-  toReservation,
-  toSoftwarePurchase,
-  toSubscription,
-  UnexpectedValueError,
-} from "./response-schemas";
+  type CallOptions,
+  type CustomerPage,
+  type EntitlementHoldings,
+  type PartnerCenterApi,
+  PartnerCenterError,
+  type SubscriptionRecord,
+  type SubscriptionRef,
+  type SubscriptionUpdate,
+  type Traced,
+} from "./partner-center-api";
+import { deriveRequestId } from "./request-ids";
+import { toAzureSubscription, toCustomer, toRequestLink, toSoftwarePurchase, toSubscriptionRecord } from "./response-mapping";
+import { azureEntitlementSchema, collectionSchema, customerSchema, looseCollectionSchema, orderSchema, relationshipRequestSchema, removalSchema } from "./response-schemas";
 
-type LogFn = (obj: Record<string, unknown>, msg: string) => void;
-/** The slice of pino the client uses, so tests can pass a recorder. */
-export interface Logger {
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
-  debug: LogFn;
+export type { Logger, RetryOptions } from "./http-transport";
+export { parseRetryAfter } from "./http-transport";
+export type RestClientOptions = TransportOptions;
+
+function operationOf(change: SubscriptionChange): string {
+  if (!("status" in change)) return "turn off auto-renew";
+  return change.status === "suspended" ? "suspend subscription" : change.status === "deleted" ? "cancel subscription" : "reactivate subscription";
 }
-
-const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
-
-export interface RetryOptions {
-  /** attempts per call, the first included (default 6) */
-  maxAttempts?: number;
-  /** give up once waiting again would pass this much time since the first attempt (default 120 s) */
-  maxTotalMs?: number;
-  /** first backoff delay; doubles per attempt (default 500 ms) */
-  baseDelayMs?: number;
-  /** cap on one backoff delay, Retry-After aside (default 30 s) */
-  maxDelayMs?: number;
-}
-
-export interface RestClientOptions {
-  /** e.g. https://api.partnercenter.microsoft.com/v1 */
-  baseUrl: string;
-  tokens: TokenProvider;
-  logger?: Logger;
-  /** client-side limit; Partner Center allows 500/min per tenant on subscriptions (default 450) */
-  rpm?: number;
-  /** parallel requests in flight (default 8) */
-  maxConcurrent?: number;
-  retry?: RetryOptions;
-  /** per-attempt timeout (default 30 s) */
-  timeoutMs?: number;
-  /** for deterministic jitter in tests */
-  random?: () => number;
-}
-
-interface RequestSpec<S extends z.ZodType> {
-  method: "GET" | "PATCH";
-  /** a path under the base URL ("/customers/…"), or an absolute URL */
-  path: string;
-  auth: TokenKind;
-  schema: S;
-  context: ErrorContext;
-  body?: unknown;
-  headers?: Record<string, string>;
-  options?: CallOptions | undefined;
-}
-
-const RETRY_DEFAULTS: Required<RetryOptions> = { maxAttempts: 6, maxTotalMs: 120_000, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 export class PartnerCenterRestClient implements PartnerCenterApi {
-  private readonly baseUrl: string;
-  private readonly pacer: CallPacer;
-  private closed = false;
-  private readonly logger: Logger;
-  private readonly retry: Required<RetryOptions>;
-  private readonly timeoutMs: number;
-  private readonly random: () => number;
+  private readonly transport: PartnerCenterTransport;
 
-  constructor(private readonly settings: RestClientOptions) {
-    this.baseUrl = settings.baseUrl.replace(/\/+$/, "");
-    this.logger = settings.logger ?? silentLogger;
-    this.retry = { ...RETRY_DEFAULTS, ...settings.retry };
-    this.timeoutMs = settings.timeoutMs ?? 30_000;
-    this.random = settings.random ?? Math.random;
-    // spread evenly at the limit, so a burst of 500 suspends does not spend the minute's budget
-    // in the first second and then wait
-    this.pacer = new CallPacer({ limit: settings.rpm ?? 450, maxConcurrent: settings.maxConcurrent ?? 8 });
+  constructor(settings: RestClientOptions) {
+    this.transport = new PartnerCenterTransport(settings);
   }
 
   /** stops the pacer's timer; pending calls are dropped and later ones fail at once */
   async close(): Promise<void> {
-    this.closed = true;
-    this.pacer.close();
+    this.transport.close();
   }
 
   async listCustomers(options: { pageSize?: number; continuation?: CustomerPage["continuation"] } = {}): Promise<CustomerPage> {
     const continuation = options.continuation;
-    const result = await this.send({
+    const result = await this.transport.send({
       method: "GET",
       path: continuation ? continuation.uri : `/customers?size=${options.pageSize ?? 100}`,
       headers: continuation?.headers,
@@ -122,68 +59,78 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
   }
 
   async getCustomer(tenantId: string): Promise<Customer> {
-    const result = await this.send({ method: "GET", path: `/customers/${enc(tenantId)}`, auth: "app", schema: customerSchema, context: { operation: "get customer", tenantId } });
+    const result = await this.transport.send({ method: "GET", path: customerPath(tenantId), auth: "app", schema: customerSchema, context: { operation: "get customer", tenantId } });
     return toCustomer(result.value);
   }
 
-  async listSubscriptions(tenantId: string): Promise<Subscription[]> {
-    const result = await this.send({
+  async listSubscriptions(tenantId: string): Promise<SubscriptionRecord[]> {
+    const result = await this.transport.send({
       method: "GET",
-      path: `/customers/${enc(tenantId)}/subscriptions`,
+      path: `${customerPath(tenantId)}/subscriptions`,
       auth: "app",
-      schema: collectionSchema(subscriptionSchema),
+      schema: looseCollectionSchema,
       context: { operation: "list subscriptions", tenantId },
     });
-    return this.mapped(result, () => result.value.items.map(toSubscription)).value;
+    return result.value.items.map(toSubscriptionRecord);
   }
 
-  async getSubscription(tenantId: string, subscriptionId: string): Promise<Subscription> {
-    const result = await this.send({
+  async getSubscription(tenantId: string, subscriptionId: string): Promise<SubscriptionRecord> {
+    const result = await this.transport.send({
       method: "GET",
-      path: `/customers/${enc(tenantId)}/subscriptions/${enc(subscriptionId)}`,
+      path: `${customerPath(tenantId)}/subscriptions/${enc(subscriptionId)}`,
       auth: "app",
-      schema: subscriptionSchema,
+      schema: z.unknown(),
       context: { operation: "get subscription", tenantId, subscriptionId },
     });
-    return this.mapped(result, () => toSubscription(result.value)).value;
+    return toSubscriptionRecord(result.value, 0);
   }
 
-  suspendSubscription(tenantId: string, subscription: Pick<Subscription, "id" | "etag">, options?: CallOptions): Promise<Traced<Subscription>> {
-    return this.patchSubscription(tenantId, subscription, "suspended", "suspend subscription", options);
+  async updateSubscription(tenantId: string, subscription: SubscriptionRef, change: SubscriptionChange, options: CallOptions = {}): Promise<SubscriptionUpdate> {
+    let current = subscription.resource ? toSubscriptionRecord(subscription.resource, 0) : await this.getSubscription(tenantId, subscription.id);
+    const requestId = options.requestId ?? randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      if (changeApplied(current, change)) return { value: current, requestId: null, correlationId: null, alreadyApplied: true };
+      const etag = current.etag ?? subscription.etag;
+      try {
+        const result = await this.transport.send({
+          method: "PATCH",
+          path: `${customerPath(tenantId)}/subscriptions/${enc(subscription.id)}`,
+          auth: "app",
+          headers: etag ? { "If-Match": etag } : undefined,
+          // the full resource as read, with the one field changed
+          body: { ...current.resource, ...change },
+          schema: z.unknown(),
+          context: { operation: operationOf(change), tenantId, subscriptionId: subscription.id },
+          options: { requestId: attempt === 1 ? requestId : deriveRequestId(requestId, "after-412"), correlationId: options.correlationId },
+        });
+        return { value: toSubscriptionRecord(result.value, 0), requestId: result.requestId, correlationId: result.correlationId, alreadyApplied: false };
+      } catch (error) {
+        // someone changed it since it was read: read it again and try once more
+        if (attempt > 1 || !(error instanceof PartnerCenterError && error.details.status === 412)) throw error;
+        current = await this.getSubscription(tenantId, subscription.id);
+      }
+    }
   }
 
-  reactivateSubscription(tenantId: string, subscription: Pick<Subscription, "id" | "etag">, options?: CallOptions): Promise<Traced<Subscription>> {
-    return this.patchSubscription(tenantId, subscription, "active", "reactivate subscription", options);
-  }
-
-  cancelSubscription(tenantId: string, subscription: Pick<Subscription, "id" | "etag">, options?: CallOptions): Promise<Traced<Subscription>> {
-    return this.patchSubscription(tenantId, subscription, "deleted", "cancel subscription", options);
-  }
-
-  /**
-   * Software purchases are the orders that "software" entitlements point at: entitlements say
-   * which orders are software (RI orders look alike), orders carry status and line items.
-   */
-  async listSoftwarePurchases(tenantId: string): Promise<SoftwarePurchase[]> {
-    const entitlements = await this.listEntitlements(tenantId);
-    const orderIds = new Set(
-      entitlements.filter((e) => e.entitlementType.toLowerCase() === SOFTWARE_ENTITLEMENT_TYPE && e.referenceOrder).map((e) => e.referenceOrder?.id.toLowerCase()),
-    );
-    if (orderIds.size === 0) return [];
-    const result = await this.send({
+  async listAzureSubscriptions(tenantId: string, planSubscriptionId: string): Promise<AzureSubscription[]> {
+    const result = await this.transport.send({
       method: "GET",
-      path: `/customers/${enc(tenantId)}/orders`,
+      path: `${customerPath(tenantId)}/subscriptions/${enc(planSubscriptionId)}/azureEntitlements`,
       auth: "app",
-      schema: collectionSchema(orderSchema),
-      context: { operation: "list orders", tenantId },
+      schema: collectionSchema(azureEntitlementSchema),
+      context: { operation: "list the Azure plan's Azure subscriptions", tenantId, subscriptionId: planSubscriptionId },
     });
-    return result.value.items.filter((o) => orderIds.has(o.id.toLowerCase())).map(toSoftwarePurchase);
+    return result.value.items.map((item) => toAzureSubscription(planSubscriptionId, item));
+  }
+
+  readEntitlements(tenantId: string): Promise<EntitlementHoldings> {
+    return readEntitlements(this.transport, tenantId);
   }
 
   async cancelSoftwarePurchase(tenantId: string, purchase: Pick<SoftwarePurchase, "id" | "lineItems">, options?: CallOptions): Promise<Traced<SoftwarePurchase>> {
-    const result = await this.send({
+    const result = await this.transport.send({
       method: "PATCH",
-      path: `/customers/${enc(tenantId)}/orders/${enc(purchase.id)}`,
+      path: `${customerPath(tenantId)}/orders/${enc(purchase.id)}`,
       auth: "app",
       body: { id: purchase.id, status: "cancelled", lineItems: purchase.lineItems },
       schema: orderSchema,
@@ -193,15 +140,10 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
     return { ...result, value: toSoftwarePurchase(result.value) };
   }
 
-  async listAzureReservations(tenantId: string): Promise<AzureReservation[]> {
-    const now = new Date();
-    return (await this.listEntitlements(tenantId)).filter(isReservation).map((e) => toReservation(e, now));
-  }
-
   async removeResellerRelationship(tenantId: string, options?: CallOptions): Promise<Traced<{ relationshipToPartner: "none" }>> {
-    const result = await this.send({
+    const result = await this.transport.send({
       method: "PATCH",
-      path: `/customers/${enc(tenantId)}`,
+      path: customerPath(tenantId),
       auth: "app_user",
       body: { relationshipToPartner: "none", attributes: { objectType: "Customer" } },
       schema: removalSchema,
@@ -218,7 +160,7 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
   }
 
   async getRelationshipRequestLink(): Promise<string> {
-    const result = await this.send({
+    const result = await this.transport.send({
       method: "GET",
       path: "/customers/relationshiprequests",
       auth: "app_user",
@@ -231,171 +173,12 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
   async ping(): Promise<void> {
     await this.listCustomers({ pageSize: 1 });
   }
-
-  private async listEntitlements(tenantId: string) {
-    const result = await this.send({
-      method: "GET",
-      path: `/customers/${enc(tenantId)}/entitlements`,
-      auth: "app",
-      schema: collectionSchema(entitlementSchema),
-      context: { operation: "list entitlements", tenantId },
-    });
-    return result.value.items;
-  }
-
-  private async patchSubscription(
-    tenantId: string,
-    subscription: Pick<Subscription, "id" | "etag">,
-    status: "suspended" | "active" | "deleted",
-    operation: string,
-    options: CallOptions | undefined,
-  ): Promise<Traced<Subscription>> {
-    const result = await this.send({
-      method: "PATCH",
-      path: `/customers/${enc(tenantId)}/subscriptions/${enc(subscription.id)}`,
-      auth: "app",
-      headers: subscription.etag ? { "If-Match": subscription.etag } : undefined,
-      body: { id: subscription.id, status, attributes: { etag: subscription.etag, objectType: "Subscription" } },
-      schema: subscriptionSchema,
-      context: { operation, tenantId, subscriptionId: subscription.id },
-      options,
-    });
-    return this.mapped(result, () => toSubscription(result.value));
-  }
-
-  /** runs a domain mapping, reporting values we cannot interpret as unexpected_response */
-  private mapped<T, U>(result: Traced<T>, map: () => U): Traced<U> {
-    try {
-      return { ...result, value: map() };
-    } catch (error) {
-      if (error instanceof UnexpectedValueError) {
-        throw new PartnerCenterError("unexpected_response", `Partner Center sent an unexpected response: ${error.message}`, { requestId: result.requestId, correlationId: result.correlationId });
-      }
-      throw error;
-    }
-  }
-
-  private resolve(path: string): string {
-    if (/^https?:\/\//i.test(path)) return path;
-    // continuation links come back as "/customers?…" or "/v1/customers?…"
-    const base = new URL(this.baseUrl);
-    const basePath = base.pathname.replace(/\/+$/, "");
-    const relative = basePath && path.startsWith(basePath + "/") ? path.slice(basePath.length) : path;
-    return this.baseUrl + (relative.startsWith("/") ? relative : `/${relative}`);
-  }
-
-  private async send<S extends z.ZodType>(spec: RequestSpec<S>): Promise<Traced<z.infer<S>>> {
-    const requestId = spec.options?.requestId ?? randomUUID();
-    const correlationId = spec.options?.correlationId ?? randomUUID();
-    const trace = { requestId, correlationId };
-    const url = this.resolve(spec.path);
-    const logPath = new URL(url).pathname;
-    const started = Date.now();
-    let refreshedToken = false;
-    const closedError = () => new PartnerCenterError("unavailable", `the Partner Center client is closed (${spec.context.operation})`, trace);
-
-    for (let attempt = 1; ; attempt++) {
-      // retrying a client that is shutting down only delays the shutdown
-      if (this.closed) throw closedError();
-      const token = await this.settings.tokens.getToken(spec.auth);
-      const headers: Record<string, string> = {
-        ...spec.headers,
-        Authorization: `Bearer ${token}`,
-        Accept: "application/json",
-        "MS-RequestId": requestId,
-        "MS-CorrelationId": correlationId,
-      };
-      if (spec.body !== undefined) headers["Content-Type"] = "application/json";
-      const logFields = { method: spec.method, path: logPath, requestId, correlationId, attempt };
-
-      let status: number;
-      let text: string;
-      let retryAfter: string | null = null;
-      try {
-        const response = await this.pacer.schedule(() =>
-          fetch(url, { method: spec.method, headers, body: spec.body === undefined ? undefined : JSON.stringify(spec.body), signal: AbortSignal.timeout(this.timeoutMs) }),
-        );
-        status = response.status;
-        retryAfter = response.headers.get("retry-after");
-        text = await response.text();
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        // closing dropped the call before it was sent: nothing to report, nothing to retry
-        if (this.closed) throw closedError();
-        this.logger.warn({ ...logFields, error: reason }, "Partner Center call failed before a response");
-        const delay = this.backoff(attempt, null);
-        if (this.mayRetry(attempt, started, delay)) {
-          await sleep(delay);
-          continue;
-        }
-        throw new PartnerCenterError("unavailable", `Partner Center could not be reached (${spec.context.operation}): ${reason}`, trace);
-      }
-
-      const level = status < 400 ? "info" : status === 429 || status >= 500 ? "warn" : "error";
-      this.logger[level]({ ...logFields, status, durationMs: Date.now() - started }, "Partner Center call");
-
-      if (status >= 200 && status < 300) return { value: this.parse(spec, text, status, trace), ...trace };
-
-      if (status === 401 && !refreshedToken && this.settings.tokens.invalidate) {
-        // an expired or revoked token: fetch a fresh one once, without spending a retry
-        refreshedToken = true;
-        this.settings.tokens.invalidate(spec.auth);
-        attempt--;
-        continue;
-      }
-      if (status === 429 || status >= 500) {
-        const delay = this.backoff(attempt, retryAfter);
-        if (this.mayRetry(attempt, started, delay)) {
-          await sleep(delay);
-          continue;
-        }
-      }
-      throw mapErrorResponse(status, readErrorBody(text), spec.context, trace);
-    }
-  }
-
-  private parse<S extends z.ZodType>(spec: RequestSpec<S>, text: string, status: number, trace: { requestId: string; correlationId: string }): z.infer<S> {
-    const fail = (why: string) =>
-      new PartnerCenterError("unexpected_response", `Partner Center sent an unexpected response to ${spec.context.operation} (HTTP ${status}): ${why}`, { status, ...trace });
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw fail(`not JSON: ${JSON.stringify(text.slice(0, 120))}`);
-    }
-    const parsed = spec.schema.safeParse(camelCaseKeys(json));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw fail(`${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-    }
-    return parsed.data;
-  }
-
-  private mayRetry(attempt: number, started: number, delay: number): boolean {
-    return attempt < this.retry.maxAttempts && Date.now() - started + delay <= this.retry.maxTotalMs;
-  }
-
-  /** exponential backoff with jitter, never shorter than what Retry-After asked for */
-  private backoff(attempt: number, retryAfter: string | null): number {
-    const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-    const jittered = exponential / 2 + (this.random() * exponential) / 2;
-    const asked = parseRetryAfter(retryAfter);
-    return asked === null ? jittered : asked + (this.random() * this.retry.baseDelayMs) / 4;
-  }
-}
-
-/** Retry-After is seconds, or (rarely) an HTTP date. */
-export function parseRetryAfter(value: string | null): number | null {
-  if (!value) return null;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
 
 function enc(segment: string): string {
   return encodeURIComponent(segment);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function customerPath(tenantId: string): string {
+  return `/customers/${enc(tenantId)}`;
 }

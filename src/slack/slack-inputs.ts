@@ -6,6 +6,8 @@ export const ACTIONS = {
   pickCustomer: "pick_customer",
   suspendSubscription: "suspend_subscription",
   cancelSubscription: "cancel_subscription",
+  turnOffAutoRenew: "turn_off_auto_renew",
+  suspendPlan: "suspend_plan",
   cancelSoftware: "cancel_software",
   suspendAll: "suspend_all",
   retryFailed: "retry_failed",

@@ -1,13 +1,27 @@
-import type { CustomerSnapshot } from "../domain";
-import type { PartnerCenterApi } from "../partner-center/partner-center-api";
+// Reads everything the preconditions need about one customer: the customer, its subscriptions,
+// what its entitlements hold, and the Azure subscriptions of each active Azure plan.
+import type { AzureSubscription, CustomerSnapshot } from "../domain";
+import { type PartnerCenterApi, PartnerCenterError } from "../partner-center/partner-center-api";
 
-/** Reads everything the preconditions need about one customer, in parallel. */
+/** An Azure plan whose Azure subscriptions cannot be listed still blocks; only its list is missing. */
+const LIST_UNAVAILABLE = new Set(["not_found", "invalid", "forbidden", "unexpected_response"]);
+
 export async function loadSnapshot(partnerCenter: PartnerCenterApi, tenantId: string, now: Date): Promise<CustomerSnapshot> {
-  const [customer, subscriptions, reservations, softwarePurchases] = await Promise.all([
+  const [customer, subscriptions, holdings] = await Promise.all([
     partnerCenter.getCustomer(tenantId),
     partnerCenter.listSubscriptions(tenantId),
-    partnerCenter.listAzureReservations(tenantId),
-    partnerCenter.listSoftwarePurchases(tenantId),
+    partnerCenter.readEntitlements(tenantId),
   ]);
-  return { customer, subscriptions, reservations, softwarePurchases, takenAt: now };
+  const plans = subscriptions.filter((s) => s.commerceType === "azure_plan" && s.status === "active");
+  const azureSubscriptions = (
+    await Promise.all(
+      plans.map((plan) =>
+        partnerCenter.listAzureSubscriptions(tenantId, plan.id).catch((error: unknown): AzureSubscription[] => {
+          if (error instanceof PartnerCenterError && LIST_UNAVAILABLE.has(error.kind)) return [];
+          throw error;
+        }),
+      ),
+    )
+  ).flat();
+  return { customer, subscriptions, azureSubscriptions, ...holdings, takenAt: now };
 }

@@ -3,6 +3,7 @@
 // Every entry point checks permissions and state through the domain, whichever front end called
 // it, and every state change (or refusal of one) leaves an audit event. Answers are data: a
 // front end words them.
+import type { SubscriptionAction } from "../domain";
 import type { AuditEvent, MessageRef, StoredCase } from "../store";
 import * as messages from "./case-messages";
 import * as opening from "./case-opening";
@@ -69,7 +70,7 @@ export class OffboardingWorkflow {
     return messages.placeApprovalMessage(this.ctx, caseId, posted);
   }
 
-  changeSubscription(actor: string, caseId: string, subscriptionId: string, action: "suspend" | "cancel"): Promise<Outcome<CaseView>> {
+  changeSubscription(actor: string, caseId: string, subscriptionId: string, action: SubscriptionAction): Promise<Outcome<CaseView>> {
     return changes.changeSubscription(this.ctx, actor, caseId, subscriptionId, action);
   }
 

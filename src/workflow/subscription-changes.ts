@@ -1,11 +1,13 @@
-// Clearing what blocks removal: suspending (legacy) or cancelling (NCE inside its window) one
-// subscription, cancelling a software purchase, Suspend all as a persisted job, and retrying a
+// Clearing what blocks removal: one subscription action (suspend, cancel inside the window,
+// turn off auto-renew, suspend an Azure plan), the PATCHes for it in subscription-patches.ts, cancelling a software purchase, Suspend all as a persisted job, and retrying a
 // job's failed items. Each reads the customer live before it acts (the domain decides whether
 // the item may be changed), and hands the read after the change on to the front end.
-import { checkSubscriptionAction, clearableSubscriptions } from "../domain";
+import crypto from "node:crypto";
+import { type SubscriptionAction, checkSubscriptionAction, clearableSubscriptions } from "../domain";
 import type { Job } from "../store";
 import type { CaseView } from "./ports";
 import { type Outcome, refused, success } from "./results";
+import { applySubscriptionChanges, describeChangeError } from "./subscription-patches";
 import { type WorkflowContext, describeError, requestIdOf } from "./workflow-context";
 
 export interface SuspendAllStarted {
@@ -15,8 +17,8 @@ export interface SuspendAllStarted {
   joined: boolean;
 }
 
-/** Suspends (legacy) or cancels (NCE inside its window) one subscription, after the domain agrees. */
-export async function changeSubscription(ctx: WorkflowContext, actor: string, caseId: string, subscriptionId: string, action: "suspend" | "cancel"): Promise<Outcome<CaseView>> {
+/** One subscription action (suspend, cancel, turn off auto-renew, suspend plan), after the domain agrees. */
+export async function changeSubscription(ctx: WorkflowContext, actor: string, caseId: string, subscriptionId: string, action: SubscriptionAction): Promise<Outcome<CaseView>> {
   const auditAction = `subscription.${action}`;
   const loaded = await ctx.loadOperable(actor, caseId, auditAction);
   if (!loaded.ok) return loaded;
@@ -24,12 +26,12 @@ export async function changeSubscription(ctx: WorkflowContext, actor: string, ca
   const check = checkSubscriptionAction(snapshot, subscriptionId, action, ctx.clock());
   if (!check.ok) return ctx.refuse(actor, auditAction, "not_actionable", check.reason, removalCase, { subscriptionId });
   try {
-    const call = action === "suspend" ? ctx.partnerCenter.suspendSubscription : ctx.partnerCenter.cancelSubscription;
-    const result = await call.call(ctx.partnerCenter, removalCase.tenantId, check.subscription);
-    await ctx.audit(actor, auditAction, "ok", removalCase, result.requestId, { subscriptionId, offerName: check.subscription.offerName });
+    // the subscription as just read (its full resource with it): each PATCH sends it back whole
+    const result = await applySubscriptionChanges(ctx.partnerCenter, removalCase.tenantId, check.subscription, check.changes, crypto.randomUUID());
+    await ctx.audit(actor, auditAction, "ok", removalCase, result.requestId, { subscriptionId, offerName: check.subscription.offerName, changes: check.changes });
   } catch (error) {
-    await ctx.audit(actor, auditAction, "failed", removalCase, requestIdOf(error), { subscriptionId, error: describeError(error) });
-    return refused("partner_center", `Partner Center did not ${action} ${check.subscription.offerName}: ${describeError(error)}`);
+    await ctx.audit(actor, auditAction, "failed", removalCase, requestIdOf(error), { subscriptionId, error: describeChangeError(error) });
+    return refused("partner_center", `Partner Center did not do that for ${check.subscription.offerName}: ${describeChangeError(error)}`);
   }
   return ctx.viewAfter(caseId, "subscription_changed");
 }

@@ -4,11 +4,13 @@
 // process dies is taken over when the lease runs out; items keep their MS-RequestId, so
 // nothing is applied twice.
 import crypto from "node:crypto";
-import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
+import { changesFor } from "../domain";
+import { PartnerCenterError, type PartnerCenterApi, type SubscriptionRecord } from "../partner-center/partner-center-api";
 import type { Job, JobItem, Store } from "../store";
 import { ItemRecorder } from "./item-recorder";
 import { type Logger, silentLogger } from "../logger";
 import { type CaseObserver, ignoringObserver } from "./ports";
+import { applySubscriptionChanges, describeChangeError } from "./subscription-patches";
 
 export interface RunnerOptions {
   concurrency: number;
@@ -112,10 +114,11 @@ export class SuspendAllRunner {
       const progress = await this.store.jobs.progress(job.id);
       this.logger.info({ jobId: job.id, caseId: job.caseId, pending: queue.length }, "working suspend-all job");
       const recorder = new ItemRecorder(this.store.jobs, job.id, this.logger);
+      const records = await this.readSubscriptions(tenantId);
       const worker = async () => {
         for (let item = queue.shift(); item; item = queue.shift()) {
           if (this.stopping || lost) return;
-          const state = await this.workItem(job, tenantId, item, recorder);
+          const state = await this.workItem(job, tenantId, item, recorder, records.get(item.subscriptionId.toLowerCase()));
           progress.pending -= 1;
           progress[state] += 1;
           this.observer.jobProgress(job.caseId, job.id, { ...progress });
@@ -153,33 +156,30 @@ export class SuspendAllRunner {
     }
   }
 
-  private async workItem(job: Job, tenantId: string, item: JobItem, recorder: ItemRecorder): Promise<"done" | "failed"> {
-    const target = { id: item.subscriptionId, etag: item.etag ?? undefined };
-    const call = (etag: string | undefined) =>
-      item.action === "suspend"
-        ? this.partnerCenter.suspendSubscription(tenantId, { ...target, etag }, { requestId: item.requestId })
-        : this.partnerCenter.cancelSubscription(tenantId, { ...target, etag }, { requestId: item.requestId });
+  /**
+   * One read of the customer's subscriptions when a job is taken up: each PATCH sends the full
+   * resource, and reading them one by one would double the calls Suspend all makes. A 412 on a
+   * stale one costs a read of that one (the client's retry).
+   */
+  private async readSubscriptions(tenantId: string): Promise<Map<string, SubscriptionRecord>> {
     try {
-      let result;
-      try {
-        result = await call(target.etag);
-      } catch (error) {
-        // the subscription changed since the job was made (stale etag, or someone else already
-        // suspended it): read it again, and either find it done or retry with the current etag
-        if (!(error instanceof PartnerCenterError && (error.kind === "conflict" || error.kind === "invalid"))) throw error;
-        const fresh = await this.partnerCenter.getSubscription(tenantId, item.subscriptionId);
-        const wanted = item.action === "suspend" ? "suspended" : "deleted";
-        if (fresh.status === wanted) {
-          this.finishItem(recorder, job, tenantId, item, "done", null, null);
-          return "done";
-        }
-        if (error.kind === "invalid") throw error;
-        result = await call(fresh.etag);
-      }
+      return new Map((await this.partnerCenter.listSubscriptions(tenantId)).map((s) => [s.id.toLowerCase(), s]));
+    } catch (error) {
+      this.logger.warn({ tenantId, err: describe(error) }, "could not list the subscriptions; reading each one");
+      return new Map();
+    }
+  }
+
+  private async workItem(job: Job, tenantId: string, item: JobItem, recorder: ItemRecorder, listed: SubscriptionRecord | undefined): Promise<"done" | "failed"> {
+    try {
+      const current = listed ?? (await this.partnerCenter.getSubscription(tenantId, item.subscriptionId));
+      // new commerce: auto-renew off before the suspension (see changesFor)
+      const changes = changesFor(current, item.action);
+      const result = await applySubscriptionChanges(this.partnerCenter, tenantId, current, changes, item.requestId);
       this.finishItem(recorder, job, tenantId, item, "done", null, result.requestId);
       return "done";
     } catch (error) {
-      this.finishItem(recorder, job, tenantId, item, "failed", describe(error), error instanceof PartnerCenterError ? (error.details.requestId ?? null) : null);
+      this.finishItem(recorder, job, tenantId, item, "failed", describeChangeError(error), error instanceof PartnerCenterError ? (error.details.requestId ?? null) : null);
       return "failed";
     }
   }

@@ -33,6 +33,7 @@ export interface SeenRequest {
   method: string;
   url: string;
   headers: http.IncomingHttpHeaders;
+  body: string;
 }
 
 export interface TinyServer {
@@ -45,9 +46,10 @@ export interface TinyServer {
 export async function tinyServer(answer: (req: SeenRequest, res: http.ServerResponse) => void): Promise<TinyServer> {
   const seen: SeenRequest[] = [];
   const server = http.createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const entry = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers };
+      const entry = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
       seen.push(entry);
       answer(entry, res);
     });

@@ -40,12 +40,12 @@ describe("PartnerCenterRestClient against the emulator", () => {
       seen.push(...page.customers.map((c) => c.tenantId));
       pages += 1;
     }
-    expect(pages).toBe(3);
+    expect(pages).toBe(4);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toContain(DEMO_TENANTS.bigCustomer);
     // a removed customer has left the partner's list
     expect(seen).not.toContain(DEMO_TENANTS.alreadyRemoved);
-    expect(seen.length).toBe(13);
+    expect(seen.length).toBe(Object.keys(DEMO_TENANTS).length - 1);
   });
 
   it("maps customers, subscriptions, reservations and software purchases to domain types", async () => {
@@ -58,11 +58,12 @@ describe("PartnerCenterRestClient against the emulator", () => {
     expect(subs.filter((s) => s.commerceType === "legacy" && s.status === "active").length).toBeGreaterThan(0);
     expect(subs.every((s) => typeof s.etag === "string")).toBe(true);
 
-    const reservations = await client.listAzureReservations(DEMO_TENANTS.mixed);
-    expect(reservations).toHaveLength(2);
-    expect(reservations.every((r) => r.status === "active")).toBe(true);
-
-    const software = await client.listSoftwarePurchases(DEMO_TENANTS.mixed);
+    const { reservations, softwarePurchases: software, unrecognised } = await client.readEntitlements(DEMO_TENANTS.mixed);
+    expect(reservations.map((r) => [r.name, r.reservationType, r.provisioningState])).toEqual([
+      ["VM_RI_E4s_v5_NorthEurope_3Y", "virtualmachines", "Succeeded"],
+      ["SQL_RI_BC_Gen5_4vCore", "sqldatabases", "Succeeded"],
+    ]);
+    expect(unrecognised).toEqual([]);
     expect(software).toHaveLength(1);
     expect(software[0]).toMatchObject({ status: "active", lineItems: [{ lineItemNumber: 0, offerId: expect.stringContaining(":") }] });
     expect(software[0]?.cancellableUntil?.getTime()).toBeGreaterThan(Date.now());
@@ -70,15 +71,65 @@ describe("PartnerCenterRestClient against the emulator", () => {
     expect(await client.getRelationshipRequestLink()).toMatch(/^https:\/\/admin\.microsoft\.com\/.*invType=ResellerRelationship/);
   });
 
-  it("suspends with the etag and reads the PascalCase answer", async () => {
+  it("sends the whole resource with If-Match and reads the PascalCase answer", async () => {
     const [sub] = (await client.listSubscriptions(DEMO_TENANTS.legacyOnly)).filter((s) => s.status === "active");
     if (!sub) throw new Error("seed has an active subscription");
-    const result = await client.suspendSubscription(DEMO_TENANTS.legacyOnly, sub, { requestId: "11111111-2222-4333-8444-555555555555" });
+    const result = await client.updateSubscription(DEMO_TENANTS.legacyOnly, sub, { status: "suspended" }, { requestId: "11111111-2222-4333-8444-555555555555" });
     expect(result.value).toMatchObject({ id: sub.id, status: "suspended", commerceType: "legacy" });
     expect(result.value.etag).not.toBe(sub.etag);
     expect(result.requestId).toBe("11111111-2222-4333-8444-555555555555");
-    const reactivated = await client.reactivateSubscription(DEMO_TENANTS.legacyOnly, result.value);
+    const [patch] = emulator.requests().filter((r) => r.method === "PATCH");
+    expect(patch?.ifMatch).toBe(sub.etag);
+    expect(patch?.body).toEqual({ ...sub.resource, status: "suspended" });
+    const reactivated = await client.updateSubscription(DEMO_TENANTS.legacyOnly, result.value, { status: "active" });
     expect(reactivated.value.status).toBe("active");
+  });
+
+  it("reads a subscription it was given without its resource, and on a stale etag reads it again and retries once", async () => {
+    const tenant = DEMO_TENANTS.legacyOnly;
+    const [sub] = (await client.listSubscriptions(tenant)).filter((s) => s.status === "active");
+    if (!sub) throw new Error("seed");
+    // someone else changes it after our read: its etag moves on
+    await fetch(`${emulator.origin}/_emulator/customers/${tenant}/subscriptions/${sub.id}/status`, { method: "POST", body: JSON.stringify({ status: "active" }) });
+    const result = await client.updateSubscription(tenant, sub, { status: "suspended" }, { requestId: "22222222-2222-4333-8444-555555555555" });
+    expect(result.value.status).toBe("suspended");
+    const calls = emulator.requests().filter((r) => r.path.endsWith(sub.id)).map((r) => [r.method, r.status]);
+    expect(calls).toEqual([
+      ["PATCH", 412],
+      ["GET", 200],
+      ["PATCH", 200],
+    ]);
+    // the retry is a new call: an id of its own, derived from the first, so a repeat is the same retry
+    const ids = emulator.requests().filter((r) => r.method === "PATCH").map((r) => r.requestId);
+    expect(ids[0]).toBe("22222222-2222-4333-8444-555555555555");
+    expect(ids[1]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ids[1]).not.toBe(ids[0]);
+
+    // given only an id, it reads the resource first; a change already made sends nothing
+    const again = await client.updateSubscription(tenant, { id: sub.id }, { status: "suspended" });
+    expect(again).toMatchObject({ alreadyApplied: true, requestId: null });
+    expect(emulator.requests().filter((r) => r.method === "PATCH")).toHaveLength(2);
+  });
+
+  it("turns auto-renew off with the same full-resource PATCH", async () => {
+    const [sub] = await client.listSubscriptions(DEMO_TENANTS.nceAnnualOnly);
+    if (!sub) throw new Error("seed");
+    const result = await client.updateSubscription(DEMO_TENANTS.nceAnnualOnly, sub, { autoRenewEnabled: false });
+    expect(result.value).toMatchObject({ autoRenewEnabled: false, status: "active" });
+    expect(emulator.requests().find((r) => r.method === "PATCH")?.body).toEqual({ ...sub.resource, autoRenewEnabled: false });
+  });
+
+  it("lists an Azure plan's Azure subscriptions and names 900115 for what it is", async () => {
+    const tenant = DEMO_TENANTS.azurePlan;
+    const plan = (await client.listSubscriptions(tenant)).find((s) => s.commerceType === "azure_plan");
+    if (!plan) throw new Error("seed");
+    const azure = await client.listAzureSubscriptions(tenant, plan.id);
+    expect(azure.map((a) => [a.name, a.status, a.planId])).toEqual([
+      ["GDI Production", "active", plan.id],
+      ["GDI Sandbox", "disabled", plan.id],
+    ]);
+    const refused = await caught(client.updateSubscription(tenant, plan, { status: "suspended" }));
+    expect(refused).toMatchObject({ kind: "azure_plan_active", details: { status: 403, code: 900115 } });
   });
 
   it("honours Retry-After on a 429 and reuses the MS-RequestId on the retry", async () => {
@@ -89,7 +140,7 @@ describe("PartnerCenterRestClient against the emulator", () => {
     if (!sub) throw new Error("seed has an active subscription");
 
     emulator.configure({ failNext: [{ status: 503 }, { status: 502 }] });
-    const result = await client.suspendSubscription(DEMO_TENANTS.ordinaryCoho, sub);
+    const result = await client.updateSubscription(DEMO_TENANTS.ordinaryCoho, sub, { status: "suspended" });
     expect(result.value.status).toBe("suspended");
     const patches = emulator.requests().filter((r) => r.method === "PATCH");
     expect(patches.map((r) => r.status)).toEqual([503, 502, 200]);
@@ -118,27 +169,23 @@ describe("PartnerCenterRestClient against the emulator", () => {
 
     const blocked = await caught(client.removeResellerRelationship(DEMO_TENANTS.legacyOnly));
     expect(blocked.kind).toBe("conflict");
-    expect(blocked.message).toMatch(/cannot be removed yet.*Subscription [0-9a-f-]+ \(.+\) is still active/);
+    // Partner Center's own description, whatever its code
+    expect(blocked.message).toMatch(/^Partner Center refused to remove the reseller relationship: Cannot remove the reseller relationship: Subscription [0-9a-f-]+ \(.+\) is still active/);
+    expect(blocked.details.description).toMatch(/^Cannot remove the reseller relationship/);
     expect(emulator.stats().byRoute["PATCH /customers/{id}"]).toBe(1);
 
-    const [nce] = await client.listSubscriptions(DEMO_TENANTS.nceOutsideWindow);
+    const [nce] = await client.listSubscriptions(DEMO_TENANTS.nceAnnualOnly);
     if (!nce) throw new Error("seed");
-    const outside = await caught(client.cancelSubscription(DEMO_TENANTS.nceOutsideWindow, nce));
+    const outside = await caught(client.updateSubscription(DEMO_TENANTS.nceAnnualOnly, nce, { status: "deleted" }));
     expect(outside.kind).toBe("conflict");
     expect(outside.message).toMatch(/cancellation window/);
 
-    const stale = await caught(client.suspendSubscription(DEMO_TENANTS.legacyOnly, { id: nce.id.replace(/./, "0"), etag: "x" }));
-    expect(stale.kind).toBe("not_found");
+    const missingSub = await caught(client.updateSubscription(DEMO_TENANTS.legacyOnly, { id: nce.id.replace(/./, "0"), etag: "x" }, { status: "suspended" }));
+    expect(missingSub.kind).toBe("not_found");
 
-    const [legacy] = (await client.listSubscriptions(DEMO_TENANTS.legacyOnly)).filter((s) => s.status === "active");
-    if (!legacy) throw new Error("seed");
-    const etagMismatch = await caught(client.suspendSubscription(DEMO_TENANTS.legacyOnly, { id: legacy.id, etag: "stale" }));
-    expect(etagMismatch.kind).toBe("conflict");
-    expect(etagMismatch.message).toMatch(new RegExp(`subscription ${legacy.id} changed since it was read`));
-
-    const notOurs = await caught(client.suspendSubscription(DEMO_TENANTS.alreadyRemoved, { id: legacy.id, etag: "x" }));
-    expect(notOurs.kind).toBe("forbidden");
-    expect(notOurs.message).toMatch(/not authorised for this customer/);
+    const notOurs = await caught(client.listSubscriptions(DEMO_TENANTS.alreadyRemoved));
+    expect(notOurs.kind).toBe("no_relationship");
+    expect(notOurs.message).toMatch(/no reseller relationship with this customer any more/);
     expect(emulator.stats().faults + emulator.stats().throttled).toBe(0);
   });
 
@@ -173,28 +220,42 @@ describe("PartnerCenterRestClient against the emulator", () => {
 });
 
 describe("PartnerCenterRestClient against a misbehaving server", () => {
-  it("reports an unexpected response shape clearly", async () => {
+  it("never fails a read over a value it does not know: the item comes back unrecognised", async () => {
     const server = await tinyServer((req, res) => {
-      if (req.url.includes("bad-status")) sendJson(res, 200, { totalCount: 1, items: [{ id: "s1", offerId: "x", offerName: "x", quantity: 1, status: "frozen" }] });
-      else if (req.url.includes("/subscriptions")) sendJson(res, 200, { totalCount: 1, items: [{ id: "abc", status: "active" }] });
-      else if (req.url.includes("/entitlements")) sendJson(res, 200, "<html>gateway</html>");
-      else sendJson(res, 200, { items: "none" });
+      if (req.url.includes("/subscriptions")) {
+        sendJson(res, 200, { totalCount: 3, items: [{ id: "s1", offerId: "796B6B5F-613C-4E24-A17C-EBA730D49C02", quantity: 1, status: "frozen" }, { id: "s2", status: "active" }, "not an object"] });
+      } else if (req.url.includes("/entitlements")) {
+        sendJson(res, 200, { totalCount: 2, items: [{ entitlementType: "savingsplan", productId: "DZH318Z0BVS2", skuId: "0001" }, { entitlementType: 7 }] });
+      } else sendJson(res, 200, { items: "none" });
     });
+    const odd = fastClient(server.url);
+    try {
+      const subs = await odd.listSubscriptions("t1");
+      expect(subs.map((s) => [s.id, s.status, s.statusText, s.commerceType])).toEqual([
+        ["s1", "unrecognised", "frozen", "legacy"],
+        ["s2", "active", "active", "unrecognised"],
+        ["unreadable subscription 3", "unrecognised", "unreadable", "unrecognised"],
+      ]);
+      const holdings = await odd.readEntitlements("t1");
+      expect(holdings.unrecognised.map((u) => u.what)).toEqual(['an entitlement of type "savingsplan"', "an entitlement in a form the app cannot read"]);
+      // a body that is not a collection at all is still an unexpected response, not a guess
+      const list = await caught(odd.listCustomers());
+      expect(list.kind).toBe("unexpected_response");
+      expect(list.message).toMatch(/items: /);
+    } finally {
+      await odd.close();
+      await server.close();
+    }
+  });
+
+  it("reports an answer that is not JSON clearly, without retrying", async () => {
+    const server = await tinyServer((_req, res) => sendJson(res, 200, "<html>gateway</html>"));
     const bad = fastClient(server.url);
     try {
-      const shape = await caught(bad.listSubscriptions("t1"));
-      expect(shape.kind).toBe("unexpected_response");
-      expect(shape.message).toMatch(/unexpected response to list subscriptions.*items\.0\.quantity/);
-      const html = await caught(bad.listAzureReservations("t1"));
+      const html = await caught(bad.readEntitlements("t1"));
       expect(html.kind).toBe("unexpected_response");
       expect(html.message).toMatch(/not JSON/);
-      const status = await caught(bad.listSubscriptions("bad-status"));
-      expect(status.kind).toBe("unexpected_response");
-      expect(status.message).toMatch(/unknown status "frozen"/);
-      const list = await caught(bad.listCustomers());
-      expect(list.message).toMatch(/items: /);
-      // no retries for a malformed answer
-      expect(server.seen.length).toBe(4);
+      expect(server.seen.length).toBe(1);
     } finally {
       await bad.close();
       await server.close();

@@ -1,7 +1,7 @@
 // How often one button press reads the customer from Partner Center, counted by the emulator.
 // A use case that already holds a fresh view hands it to the message update instead of having
 // it read again: the read a change needs (its live check), then one read to show the result.
-import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 

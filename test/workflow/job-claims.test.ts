@@ -85,9 +85,9 @@ describe(`job claims on ${describeDatabase()}`, () => {
         items: subscriptions.map((s) => ({ subscriptionId: s.id, label: s.offerName, action: "suspend", etag: s.etag ?? null })),
       });
       // someone works in Partner Center after the job was queued: both leave the job's etags stale
-      await api.suspendSubscription(tenant, suspendedMeanwhile);
-      const suspended = await api.suspendSubscription(tenant, touchedMeanwhile);
-      await api.reactivateSubscription(tenant, suspended.value);
+      await api.updateSubscription(tenant, suspendedMeanwhile, { status: "suspended" });
+      const suspended = await api.updateSubscription(tenant, touchedMeanwhile, { status: "suspended" });
+      await api.updateSubscription(tenant, suspended.value, { status: "active" });
       expect((await api.getSubscription(tenant, touchedMeanwhile.id)).etag).not.toBe(touchedMeanwhile.etag);
 
       await new SuspendAllRunner(store, api, { concurrency: 2, owner: "runner-etags" }).drain();

@@ -1,10 +1,10 @@
 // The case message: the customer, what still blocks removal and the buttons that clear it,
 // the consequences, and Request removal only when nothing blocks (as Partner Center does).
-import { type Blocker, GDAP_REMINDER, RELINK_NEXT_STEP, REMOVAL_CONSEQUENCES, describeState } from "../../domain";
+import { type Blocker, GDAP_REMINDER, type ItemAction, RELINK_NEXT_STEP, REMOVAL_CONSEQUENCES, clearableSubscriptions, describeState } from "../../domain";
 import type { JobProgress } from "../../store";
 import type { CaseView } from "../../workflow";
 import { ACTIONS, encodeValue } from "../slack-inputs";
-import { type Block, actions, button, confirm, context, divider, escapeText, fitBlocks, header, section } from "./block-kit";
+import { type Block, type ButtonElement, actions, button, confirm, context, divider, escapeText, fitBlocks, header, section } from "./block-kit";
 
 /** How many subscriptions get their own line and button before the rest are summarised. */
 const LISTED_SUBSCRIPTIONS = 15;
@@ -17,28 +17,48 @@ function progressBar(progress: JobProgress, width = 20): string {
   return `\`${bar}\` ${finished} / ${progress.total}${failed}`;
 }
 
-function subscriptionLine(blocker: Blocker, caseId: string): Block {
+const NCE_KINDS = new Set(["nce_subscription_in_window", "nce_subscription_past_window"]);
+
+/** The button for one action on one blocker, with the question it asks first. */
+function actionButton(blocker: Blocker, action: ItemAction, caseId: string): ButtonElement | null {
   const value = encodeValue({ c: caseId, i: blocker.itemId });
   const name = escapeText(blocker.itemName);
-  const text = `*${name}*\n${escapeText(blocker.reason)} ${escapeText(blocker.stepText)}`;
-  if (blocker.step === "suspend_subscription") {
-    return section(
-      text,
-      button(ACTIONS.suspendSubscription, "Suspend", value, {
-        confirm: confirm("Suspend subscription?", `Suspend *${name}*? The customer loses the service until it is reactivated.`, "Suspend"),
-      }),
-    );
-  }
-  if (blocker.step === "cancel_subscription") {
-    return section(
-      text,
-      button(ACTIONS.cancelSubscription, "Cancel", value, {
+  switch (action) {
+    case "suspend":
+      return button(ACTIONS.suspendSubscription, "Suspend", value, {
+        confirm: NCE_KINDS.has(blocker.kind)
+          ? confirm("Suspend subscription?", `Suspend *${name}*? Its auto-renew is turned off first. A suspended new-commerce subscription keeps billing until its term ends.`, "Suspend")
+          : confirm("Suspend subscription?", `Suspend *${name}*? The customer loses the service until it is reactivated.`, "Suspend"),
+      });
+    case "cancel":
+      return button(ACTIONS.cancelSubscription, "Cancel", value, {
         style: "danger",
         confirm: confirm("Cancel subscription?", `Cancel *${name}*? A cancelled new-commerce subscription cannot be reactivated.`, "Cancel subscription"),
-      }),
-    );
+      });
+    case "turn_off_auto_renew":
+      return button(ACTIONS.turnOffAutoRenew, "Turn off auto-renew", value, {
+        confirm: confirm("Turn off auto-renew?", `Turn off auto-renew for *${name}*? It keeps running and billing until its term ends, then stops.`, "Turn off", "primary"),
+      });
+    case "suspend_plan":
+      return button(ACTIONS.suspendPlan, "Suspend plan", value, {
+        confirm: confirm("Suspend the Azure plan?", `Suspend *${name}*? Partner Center refuses while any of its Azure subscriptions is active.`, "Suspend plan"),
+      });
+    case "cancel_software":
+      return button(ACTIONS.cancelSoftware, "Cancel", value, {
+        style: "danger",
+        confirm: confirm("Cancel software purchase?", `Cancel *${name}*? This cannot be undone.`, "Cancel purchase"),
+      });
   }
-  return section(text);
+}
+
+/** One blocker: its text, and its buttons (one as the section's accessory, several in a row below). */
+function blockerLines(blocker: Blocker, caseId: string): Block[] {
+  const details = blocker.details.length > 0 ? `\n${blocker.details.slice(0, 10).map((d) => `• ${escapeText(d)}`).join("\n")}` : "";
+  const text = `*${escapeText(blocker.itemName)}*\n${escapeText(blocker.reason)} ${escapeText(blocker.stepText)}${details}`;
+  const buttons = blocker.actions.map((a) => actionButton(blocker, a, caseId)).filter((b): b is ButtonElement => b !== null);
+  const [only] = buttons;
+  if (buttons.length === 1 && only) return [section(text, only)];
+  return buttons.length === 0 ? [section(text)] : [section(text), actions(buttons)];
 }
 
 export interface CaseMessageOptions {
@@ -68,49 +88,53 @@ export function caseMessage(view: CaseView, options: CaseMessageOptions = {}): {
 
   if (c.state === "open") {
     const blockers = view.preconditions.blockers;
-    const subs = blockers.filter((b) => b.kind.includes("subscription"));
-    const reservations = blockers.filter((b) => b.kind === "azure_reservation");
-    const software = blockers.filter((b) => b.kind.startsWith("software_purchase"));
-    const other = blockers.filter((b) => b.kind === "no_reseller_relationship");
+    const of = (...kinds: Blocker["kind"][]) => blockers.filter((b) => kinds.includes(b.kind));
+    const subs = of("active_legacy_subscription", "pending_subscription", "nce_subscription_in_window", "nce_subscription_past_window");
+    const plans = of("azure_plan");
+    const reservations = of("azure_reservation");
+    const software = of("software_purchase", "software_purchase_outside_window");
+    const unrecognised = of("unrecognised_item");
+    const other = of("no_reseller_relationship");
 
     if (subs.length > 0) {
       blocks.push(divider(), section(`*Active subscriptions (${subs.length})*`));
-      for (const blocker of subs.slice(0, LISTED_SUBSCRIPTIONS)) blocks.push(subscriptionLine(blocker, c.id));
+      for (const blocker of subs.slice(0, LISTED_SUBSCRIPTIONS)) blocks.push(...blockerLines(blocker, c.id));
       if (subs.length > LISTED_SUBSCRIPTIONS) blocks.push(context(`…and ${subs.length - LISTED_SUBSCRIPTIONS} more. *Suspend all* handles every one of them.`));
-      const clearable = subs.filter((b) => b.actionable).length;
-      if (clearable > 0) {
-        blocks.push(
-          actions([
-            button(ACTIONS.suspendAll, `Suspend all (${clearable})`, caseValue, {
-              style: "danger",
-              confirm: confirm(
-                "Suspend all subscriptions?",
-                `Suspend every legacy subscription and cancel every new-commerce subscription inside its window for *${escapeText(c.companyName)}*: ${clearable} in all. The customer loses these services.`,
-                `Suspend ${clearable}`,
-              ),
-            }),
-          ]),
-        );
-      }
+    }
+    const clearable = clearableSubscriptions(view.snapshot, view.snapshot.takenAt).length;
+    if (clearable > 0) {
+      blocks.push(
+        actions([
+          button(ACTIONS.suspendAll, `Suspend all (${clearable})`, caseValue, {
+            style: "danger",
+            confirm: confirm(
+              "Suspend all subscriptions?",
+              `For *${escapeText(c.companyName)}*: cancel every new-commerce subscription inside its cancellation window and suspend the rest (auto-renew turned off first on new-commerce ones), ${clearable} in all. The customer loses these services.`,
+              `Suspend ${clearable}`,
+            ),
+          }),
+        ]),
+      );
+    }
+    if (plans.length > 0) {
+      blocks.push(divider(), section(`*Azure plans (${plans.length})*`));
+      for (const plan of plans.slice(0, 5)) blocks.push(...blockerLines(plan, c.id));
     }
     if (reservations.length > 0) {
-      blocks.push(divider(), section(`*Azure reservations (${reservations.length})*\n${reservations.slice(0, 10).map((r) => `• *${escapeText(r.itemName)}*: ${escapeText(r.stepText)}`).join("\n")}`));
+      blocks.push(divider(), section(`*Azure reservations (${reservations.length})*\n${reservations.slice(0, 10).map((r) => `• *${escapeText(r.itemName)}*: ${escapeText(r.reason)} ${escapeText(r.stepText)}`).join("\n")}`));
     }
     if (software.length > 0) {
       blocks.push(divider(), section(`*Software purchases (${software.length})*`));
-      for (const s of software.slice(0, 10)) {
-        const text = `*${escapeText(s.itemName)}*\n${escapeText(s.reason)} ${escapeText(s.stepText)}`;
-        blocks.push(
-          s.actionable
-            ? section(text, button(ACTIONS.cancelSoftware, "Cancel", encodeValue({ c: c.id, i: s.itemId }), {
-                style: "danger",
-                confirm: confirm("Cancel software purchase?", `Cancel *${escapeText(s.itemName)}*? This cannot be undone.`, "Cancel purchase"),
-              }))
-            : section(text),
-        );
-      }
+      for (const s of software.slice(0, 10)) blocks.push(...blockerLines(s, c.id));
+    }
+    if (unrecognised.length > 0) {
+      blocks.push(divider(), section(`*Unrecognised items (${unrecognised.length})*\n${unrecognised.slice(0, 10).map((u) => `• *${escapeText(u.itemName)}*: ${escapeText(u.reason)} ${escapeText(u.stepText)}`).join("\n")}`));
     }
     for (const o of other) blocks.push(section(`*${escapeText(o.reason)}* ${escapeText(o.stepText)}`));
+    const notices = view.preconditions.notices;
+    if (notices.length > 0) {
+      blocks.push(divider(), section(`:money_with_wings: *Still billing after suspension (${notices.length})*\n${notices.slice(0, 10).map((n) => `• ${escapeText(n.text)}`).join("\n")}`));
+    }
 
     blocks.push(divider(), section(`*Removing the relationship will:*\n${REMOVAL_CONSEQUENCES.map((q) => `• ${q.text}`).join("\n")}`), context(GDAP_REMINDER));
     const buttons = [button(ACTIONS.recheck, "Re-check", caseValue)];

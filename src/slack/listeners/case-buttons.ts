@@ -19,6 +19,16 @@ export function registerCaseButtons(buttons: ButtonDispatcher, deps: ListenerDep
     if (view) updater.remember(view);
   });
 
+  buttons.on(ACTIONS.turnOffAutoRenew, itemValue, async ({ value, userId, respond }) => {
+    const view = await report(respond, await workflow.changeSubscription(userId, value.c, value.i, "turn_off_auto_renew"));
+    if (view) updater.remember(view);
+  });
+
+  buttons.on(ACTIONS.suspendPlan, itemValue, async ({ value, userId, respond }) => {
+    const view = await report(respond, await workflow.changeSubscription(userId, value.c, value.i, "suspend_plan"));
+    if (view) updater.remember(view);
+  });
+
   buttons.on(ACTIONS.cancelSoftware, itemValue, async ({ value, userId, respond }) => {
     await report(respond, await workflow.cancelSoftwarePurchase(userId, value.c, value.i));
   });

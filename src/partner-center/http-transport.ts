@@ -1,0 +1,212 @@
+// Partner Center over HTTPS: MS-RequestId/MS-CorrelationId on every call, retries with backoff
+// for 429/5xx/network failures, a client-side rate limit, and zod validation at the edge.
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { TokenKind, TokenProvider } from "./auth";
+import { CallPacer } from "./call-pacer";
+import { type ErrorContext, mapErrorResponse, readErrorBody } from "./error-mapping";
+import { type CallOptions, PartnerCenterError, type Traced } from "./partner-center-api";
+import { camelCaseKeys } from "./response-schemas";
+
+type LogFn = (obj: Record<string, unknown>, msg: string) => void;
+/** The slice of pino the client uses, so tests can pass a recorder. */
+export interface Logger {
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  debug: LogFn;
+}
+
+const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+
+export interface RetryOptions {
+  /** attempts per call, the first included (default 6) */
+  maxAttempts?: number;
+  /** give up once waiting again would pass this much time since the first attempt (default 120 s) */
+  maxTotalMs?: number;
+  /** first backoff delay; doubles per attempt (default 500 ms) */
+  baseDelayMs?: number;
+  /** cap on one backoff delay, Retry-After aside (default 30 s) */
+  maxDelayMs?: number;
+}
+
+export interface TransportOptions {
+  /** e.g. https://api.partnercenter.microsoft.com/v1 */
+  baseUrl: string;
+  tokens: TokenProvider;
+  logger?: Logger;
+  /** client-side limit; Partner Center allows 500/min per tenant on subscriptions (default 450) */
+  rpm?: number;
+  /** parallel requests in flight (default 8) */
+  maxConcurrent?: number;
+  retry?: RetryOptions;
+  /** per-attempt timeout (default 30 s) */
+  timeoutMs?: number;
+  /** for deterministic jitter in tests */
+  random?: () => number;
+}
+
+export interface RequestSpec<S extends z.ZodType> {
+  method: "GET" | "PATCH";
+  /** a path under the base URL ("/customers/…"), or an absolute URL */
+  path: string;
+  auth: TokenKind;
+  schema: S;
+  context: ErrorContext;
+  body?: unknown;
+  headers?: Record<string, string>;
+  options?: CallOptions | undefined;
+}
+
+const RETRY_DEFAULTS: Required<RetryOptions> = { maxAttempts: 6, maxTotalMs: 120_000, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+export class PartnerCenterTransport {
+  private readonly baseUrl: string;
+  private readonly pacer: CallPacer;
+  private closed = false;
+  private readonly logger: Logger;
+  private readonly retry: Required<RetryOptions>;
+  private readonly timeoutMs: number;
+  private readonly random: () => number;
+
+  constructor(private readonly settings: TransportOptions) {
+    this.baseUrl = settings.baseUrl.replace(/\/+$/, "");
+    this.logger = settings.logger ?? silentLogger;
+    this.retry = { ...RETRY_DEFAULTS, ...settings.retry };
+    this.timeoutMs = settings.timeoutMs ?? 30_000;
+    this.random = settings.random ?? Math.random;
+    // spread evenly at the limit, so a burst of 500 suspends does not spend the minute's budget
+    // in the first second and then wait
+    this.pacer = new CallPacer({ limit: settings.rpm ?? 450, maxConcurrent: settings.maxConcurrent ?? 8 });
+  }
+
+  get tokens(): TokenProvider {
+    return this.settings.tokens;
+  }
+
+  /** stops the pacer's timer; pending calls are dropped and later ones fail at once */
+  close(): void {
+    this.closed = true;
+    this.pacer.close();
+  }
+
+  private resolve(path: string): string {
+    if (/^https?:\/\//i.test(path)) return path;
+    // links come back as "/customers?…" or "/v1/customers?…"
+    const base = new URL(this.baseUrl);
+    const basePath = base.pathname.replace(/\/+$/, "");
+    const relative = basePath && path.startsWith(basePath + "/") ? path.slice(basePath.length) : path;
+    return this.baseUrl + (relative.startsWith("/") ? relative : `/${relative}`);
+  }
+
+  async send<S extends z.ZodType>(spec: RequestSpec<S>): Promise<Traced<z.infer<S>>> {
+    const requestId = spec.options?.requestId ?? randomUUID();
+    const correlationId = spec.options?.correlationId ?? randomUUID();
+    const trace = { requestId, correlationId };
+    const url = this.resolve(spec.path);
+    const logPath = new URL(url).pathname;
+    const started = Date.now();
+    let refreshedToken = false;
+    const closedError = () => new PartnerCenterError("unavailable", `the Partner Center client is closed (${spec.context.operation})`, trace);
+
+    for (let attempt = 1; ; attempt++) {
+      // retrying a client that is shutting down only delays the shutdown
+      if (this.closed) throw closedError();
+      const token = await this.settings.tokens.getToken(spec.auth);
+      const headers: Record<string, string> = {
+        ...spec.headers,
+        Authorization: `Bearer ${token}`,
+        Accept: "application/json",
+        "MS-RequestId": requestId,
+        "MS-CorrelationId": correlationId,
+      };
+      if (spec.body !== undefined) headers["Content-Type"] = "application/json";
+      const logFields = { method: spec.method, path: logPath, requestId, correlationId, attempt };
+
+      let status: number;
+      let text: string;
+      let retryAfter: string | null = null;
+      try {
+        const response = await this.pacer.schedule(() =>
+          fetch(url, { method: spec.method, headers, body: spec.body === undefined ? undefined : JSON.stringify(spec.body), signal: AbortSignal.timeout(this.timeoutMs) }),
+        );
+        status = response.status;
+        retryAfter = response.headers.get("retry-after");
+        text = await response.text();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        // closing dropped the call before it was sent: nothing to report, nothing to retry
+        if (this.closed) throw closedError();
+        this.logger.warn({ ...logFields, error: reason }, "Partner Center call failed before a response");
+        const delay = this.backoff(attempt, null);
+        if (this.mayRetry(attempt, started, delay)) {
+          await sleep(delay);
+          continue;
+        }
+        throw new PartnerCenterError("unavailable", `Partner Center could not be reached (${spec.context.operation}): ${reason}`, trace);
+      }
+
+      const level = status < 400 ? "info" : status === 429 || status >= 500 ? "warn" : "error";
+      this.logger[level]({ ...logFields, status, durationMs: Date.now() - started }, "Partner Center call");
+
+      if (status >= 200 && status < 300) return { value: this.parse(spec, text, status, trace), ...trace };
+
+      if (status === 401 && !refreshedToken && this.settings.tokens.invalidate) {
+        // an expired or revoked token: fetch a fresh one once, without spending a retry
+        refreshedToken = true;
+        this.settings.tokens.invalidate(spec.auth);
+        attempt--;
+        continue;
+      }
+      if (status === 429 || status >= 500) {
+        const delay = this.backoff(attempt, retryAfter);
+        if (this.mayRetry(attempt, started, delay)) {
+          await sleep(delay);
+          continue;
+        }
+      }
+      throw mapErrorResponse(status, readErrorBody(text), spec.context, trace);
+    }
+  }
+
+  private parse<S extends z.ZodType>(spec: RequestSpec<S>, text: string, status: number, trace: { requestId: string; correlationId: string }): z.infer<S> {
+    const fail = (why: string) =>
+      new PartnerCenterError("unexpected_response", `Partner Center sent an unexpected response to ${spec.context.operation} (HTTP ${status}): ${why}`, { status, ...trace });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw fail(`not JSON: ${JSON.stringify(text.slice(0, 120))}`);
+    }
+    const parsed = spec.schema.safeParse(camelCaseKeys(json));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw fail(`${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+    }
+    return parsed.data;
+  }
+
+  private mayRetry(attempt: number, started: number, delay: number): boolean {
+    return attempt < this.retry.maxAttempts && Date.now() - started + delay <= this.retry.maxTotalMs;
+  }
+
+  /** exponential backoff with jitter, never shorter than what Retry-After asked for */
+  private backoff(attempt: number, retryAfter: string | null): number {
+    const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    const jittered = exponential / 2 + (this.random() * exponential) / 2;
+    const asked = parseRetryAfter(retryAfter);
+    return asked === null ? jittered : asked + (this.random() * this.retry.baseDelayMs) / 4;
+  }
+}
+
+/** Retry-After is seconds, or (rarely) an HTTP date. */
+export function parseRetryAfter(value: string | null): number | null {
+  if (!value) return null;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
