@@ -75,7 +75,7 @@ function azurePlanBlocker(sub: Subscription, snapshot: Pick<CustomerSnapshot, "a
     kind: "azure_plan",
     reason:
       active.length > 0
-        ? `Azure plan is active and ${active.length} of its Azure subscription${active.length === 1 ? " is" : "s are"} still active, so Partner Center will not suspend it.`
+        ? `Azure plan is active and ${active.length} of its Azure subscriptions ${active.length === 1 ? "is" : "are"} still active, so Partner Center will not suspend it.`
         : "Azure plan is active.",
     step: "disable_azure_subscriptions_then_suspend_plan",
     stepText: AZURE_PLAN_STEPS,

@@ -108,7 +108,8 @@ export class SlackMessageUpdater implements CaseObserver {
       this.logger.debug({ caseId, change, state: c.state }, "case message updated");
     }
     if (c.approvalMessage && change !== "job_started" && change !== "subscription_changed" && change !== "rechecked") {
-      const message = approvalMessage(c, change === "reopened" ? { note: "the live re-check found items blocking removal again" } : undefined);
+      const note = change === "reopened" ? { note: "the live re-check found items blocking removal again" } : {};
+      const message = approvalMessage(c, { ...note, notices: view.preconditions.notices });
       await this.client.chat.update({ channel: c.approvalMessage.channelId, ts: c.approvalMessage.ts, text: message.text, blocks: message.blocks });
     }
   }

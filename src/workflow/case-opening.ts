@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import { type CustomerSnapshot, checkOperator, openCase } from "../domain";
 import { CaseAlreadyActiveError, type StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
+import { isRelationshipGone } from "./relationship-gone";
 import type { CaseView } from "./ports";
 import { type Outcome, success } from "./results";
 import { type WorkflowContext, describeError } from "./workflow-context";
@@ -12,19 +13,22 @@ export async function startCase(ctx: WorkflowContext, actor: string, tenantId: s
   const permission = checkOperator(await ctx.policy.current(), actor);
   if (!permission.ok) return ctx.refuse(actor, "case.open", permission.code, permission.message, { tenantId });
   const existing = await ctx.store.cases.findActiveByTenant(tenantId);
-  if (existing) return ctx.viewOf(existing);
+  if (existing) {
+    const view = await ctx.viewOf(existing);
+    // its customer turned out to be gone: the case has ended; say why
+    if (view.ok && view.value.snapshot.customer.relationshipToPartner === "none") return ctx.noRelationship(actor, "case.open", tenantId, existing);
+    return view;
+  }
   let snapshot: CustomerSnapshot;
   try {
     snapshot = await loadSnapshot(ctx.partnerCenter, tenantId, ctx.clock());
   } catch (error) {
+    // 20002: Partner Center's way of saying the relationship is gone
+    if (isRelationshipGone(error)) return ctx.noRelationship(actor, "case.open", tenantId);
     return ctx.refuse(actor, "case.open", "partner_center", `Could not read the customer from Partner Center: ${describeError(error)}`, { tenantId });
   }
   const customer = snapshot.customer;
-  if (customer.relationshipToPartner === "none") {
-    await ctx.store.directory.setRelationship(tenantId, "none");
-    const message = `${customer.companyName} has no reseller relationship with you any more.`;
-    return ctx.refuse(actor, "case.open", "no_relationship", message, { tenantId }, {}, { customer: { companyName: customer.companyName, domain: customer.domain } });
-  }
+  if (customer.relationshipToPartner === "none") return ctx.noRelationship(actor, "case.open", tenantId, customer);
   const fresh = openCase({ id: crypto.randomUUID(), tenantId, companyName: customer.companyName, domain: customer.domain, openedBy: actor, now: ctx.clock() });
   let stored: StoredCase;
   try {
@@ -43,9 +47,12 @@ export async function startCase(ctx: WorkflowContext, actor: string, tenantId: s
   return success(view);
 }
 
-export async function recheck(ctx: WorkflowContext, caseId: string): Promise<Outcome<CaseView>> {
+export async function recheck(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<CaseView>> {
   const view = await ctx.viewCase(caseId);
   // the observer gets the view just read, so it does not read Partner Center a second time
   if (view.ok) ctx.notify(caseId, "rechecked", view.value);
+  // the customer turned out to be gone (the case has ended): say so plainly
+  const c = view.ok ? view.value.removalCase : null;
+  if (c && view.ok && view.value.snapshot.customer.relationshipToPartner === "none") return ctx.noRelationship(actor, "case.recheck", c.tenantId, c);
   return view;
 }

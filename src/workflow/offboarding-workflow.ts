@@ -58,8 +58,8 @@ export class OffboardingWorkflow {
     return opening.startCase(this.ctx, actor, tenantId);
   }
 
-  recheck(_actor: string, caseId: string): Promise<Outcome<CaseView>> {
-    return opening.recheck(this.ctx, caseId);
+  recheck(actor: string, caseId: string): Promise<Outcome<CaseView>> {
+    return opening.recheck(this.ctx, actor, caseId);
   }
 
   placeCaseMessage(caseId: string, seen: MessageRef | null, posted: MessageRef): Promise<messages.CaseMessagePlacement> {

@@ -24,7 +24,8 @@ export async function requestRemoval(ctx: WorkflowContext, actor: string, caseId
   const moved = requestTransition(removalCase, actor, preconditions, ctx.clock(), policy.approvalTtlMs);
   const saved = await ctx.saveOrRefuse(actor, "removal.request", removalCase, moved);
   if (!saved.ok) return saved;
-  await ctx.audit(actor, "removal.requested", "ok", saved.value, null, { expiresAt: saved.value.expiresAt?.toISOString() });
+  // what keeps billing is part of what the approver is asked to accept
+  await ctx.audit(actor, "removal.requested", "ok", saved.value, null, { expiresAt: saved.value.expiresAt?.toISOString(), stillBilling: preconditions.notices.map((n) => n.text) });
   // the re-check just read is what the request was made on: shown as it is
   const view = await ctx.viewWith(saved.value, snapshot);
   ctx.notify(caseId, "removal_requested", view);

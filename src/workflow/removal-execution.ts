@@ -1,10 +1,13 @@
 // Removing the relationship once approved: a live re-check first (new blockers reopen the case
 // and nothing is removed), then the removal under an MS-RequestId derived from the case, so a
-// removal resumed after a crash repeats the same call rather than making a second one.
+// removal resumed after a crash repeats the same call rather than making a second one. Before a
+// failure is recorded, the customer is read back: a removal Partner Center carried out but whose
+// answer was lost or garbled completes as removed, the audit saying how that was confirmed.
 import crypto from "node:crypto";
 import { type CustomerSnapshot, beginRemoval, completeRemoval, evaluatePreconditions, failRemoval, reopen } from "../domain";
 import type { StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
+import { READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import type { CaseView } from "./ports";
 import { type WorkflowContext, describeError, requestIdOf } from "./workflow-context";
 
@@ -30,8 +33,11 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
     try {
       snapshot = await loadSnapshot(ctx.partnerCenter, current.tenantId, ctx.clock());
     } catch (error) {
+      if (isRelationshipGone(error)) return confirmedRemoved(ctx, actor, current, READ_ANSWERED_20002, null);
       return recordFailure(ctx, actor, current, `could not re-check Partner Center: ${describeError(error)}`, null);
     }
+    // gone already (an earlier call's answer was lost, or someone removed it in the portal)
+    if (snapshot.customer.relationshipToPartner === "none") return confirmedRemoved(ctx, actor, current, READ_SHOWED_NONE, null);
     const preconditions = evaluatePreconditions(snapshot, ctx.clock());
     const begun = beginRemoval(current, preconditions);
     if (!begun.ok) {
@@ -63,6 +69,9 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
     const removed = await ctx.partnerCenter.removeResellerRelationship(current.tenantId, { requestId: removalRequestId(current.id, current.version) });
     pcRequestId = removed.requestId;
   } catch (error) {
+    // the call may have been carried out although its answer says otherwise: read back first
+    const readBack = await readRelationshipBack(ctx, current.tenantId);
+    if (readBack) return confirmedRemoved(ctx, actor, current, `read back after the removal call failed (${describeError(error)}): ${readBack}`, requestIdOf(error));
     return recordFailure(ctx, actor, current, describeError(error), requestIdOf(error));
   }
   const done = completeRemoval(current, ctx.clock());
@@ -72,15 +81,35 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
   }
   const stored: StoredCase = { ...current, ...done.next };
   await ctx.store.directory.setRelationship(current.tenantId, "none");
-  await ctx.audit(actor, "relationship.removed", "ok", stored, pcRequestId);
+  await ctx.audit(actor, "relationship.removed", "ok", stored, pcRequestId, { confirmedBy: "Partner Center's answer: relationshipToPartner none" });
   ctx.notify(current.id, "removed");
-  let relinkUrl: string | null = null;
+  return { result: "removed", view: null, removalCase: stored, relinkUrl: await relinkLink(ctx, current.id) };
+}
+
+const READ_SHOWED_NONE = "a read of the customer showed relationshipToPartner none";
+
+/** How a read shows the relationship gone, or null when it does not (or cannot be read). */
+async function readRelationshipBack(ctx: WorkflowContext, tenantId: string): Promise<string | null> {
   try {
-    relinkUrl = await ctx.partnerCenter.getRelationshipRequestLink();
+    return (await ctx.partnerCenter.getCustomer(tenantId)).relationshipToPartner === "none" ? READ_SHOWED_NONE : null;
   } catch (error) {
-    ctx.logger.warn({ caseId: current.id, err: describeError(error) }, "relink link unavailable");
+    return isRelationshipGone(error) ? READ_ANSWERED_20002 : null;
   }
-  return { result: "removed", view: null, removalCase: stored, relinkUrl };
+}
+
+async function confirmedRemoved(ctx: WorkflowContext, actor: string, c: StoredCase, how: string, pcRequestId: string | null): Promise<ApprovalResult> {
+  const stored = await ctx.endCaseWithoutRelationship(actor, c, how, pcRequestId);
+  if (stored.state !== "removed") return { result: "failed", view: null, removalCase: stored, relinkUrl: null, failure: `The case is ${stored.state}.` };
+  return { result: "removed", view: null, removalCase: stored, relinkUrl: await relinkLink(ctx, c.id) };
+}
+
+async function relinkLink(ctx: WorkflowContext, caseId: string): Promise<string | null> {
+  try {
+    return await ctx.partnerCenter.getRelationshipRequestLink();
+  } catch (error) {
+    ctx.logger.warn({ caseId, err: describeError(error) }, "relink link unavailable");
+    return null;
+  }
 }
 
 async function recordFailure(ctx: WorkflowContext, actor: string, c: StoredCase, reason: string, pcRequestId: string | null): Promise<ApprovalResult> {

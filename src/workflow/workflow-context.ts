@@ -2,11 +2,12 @@
 // refusal leaves an audit event; a case is loaded only for someone allowed to work on it; a
 // transition is saved only if nobody moved the case first; a view is a live read of Partner
 // Center with the preconditions evaluated on it.
-import { type CustomerSnapshot, type PreconditionResult, type RemovalCase, type Transition, checkOperator, evaluatePreconditions, isActive } from "../domain";
+import { type CustomerSnapshot, type PreconditionResult, type RemovalCase, type Transition, cancel, checkOperator, confirmRemoval, evaluatePreconditions, isActive } from "../domain";
 import { type Logger, silentLogger } from "../logger";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
 import type { AuditOutcome, Job, Store, StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
+import { NO_RELATIONSHIP_MESSAGE, READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import { type CaseChange, type CaseObserver, type CaseView, type Clock, type FreshView, type PolicyProvider, ignoringObserver } from "./ports";
 import { type DecisionTaken, type Outcome, type RefusalDetail, type UseCaseRefusalCode, refused, success } from "./results";
 
@@ -92,6 +93,7 @@ export class WorkflowContext {
       const snapshot = await loadSnapshot(this.partnerCenter, removalCase.tenantId, this.clock());
       return success({ removalCase, snapshot, preconditions: evaluatePreconditions(snapshot, this.clock()) });
     } catch (error) {
+      if (isRelationshipGone(error)) return this.caseWithoutRelationship(actor, removalCase, READ_ANSWERED_20002);
       return refused("partner_center", `Could not read ${removalCase.companyName} from Partner Center: ${describeError(error)}`);
     }
   }
@@ -142,7 +144,11 @@ export class WorkflowContext {
       const [snapshot, job] = await Promise.all([loadSnapshot(this.partnerCenter, removalCase.tenantId, this.clock()), this.store.jobs.latestForCase(removalCase.id)]);
       return success(this.composeView(removalCase, snapshot, job ? await this.jobView(job) : null));
     } catch (error) {
-      return refused("partner_center", `Could not read ${removalCase.companyName} from Partner Center: ${describeError(error)}`);
+      if (!isRelationshipGone(error)) return refused("partner_center", `Could not read ${removalCase.companyName} from Partner Center: ${describeError(error)}`);
+      // the customer is gone: a case still active is not left open, and the view says what was read
+      const latest = isActive(removalCase.state) ? await this.endCaseWithoutRelationship("system", removalCase, READ_ANSWERED_20002) : removalCase;
+      const job = await this.store.jobs.latestForCase(latest.id);
+      return success(this.composeView(latest, this.goneSnapshot(latest), job ? await this.jobView(job) : null));
     }
   }
 
@@ -169,6 +175,50 @@ export class WorkflowContext {
     const reading = this.viewCase(caseId);
     this.notify(caseId, change, reading.then((view) => (view.ok ? view.value : null), () => null));
     return reading;
+  }
+
+  // ---- the relationship is gone ------------------------------------------------------------
+
+  /** The refusal for a customer without a relationship, with the customer for the front end's relink offer. */
+  async noRelationship<T>(actor: string, action: string, tenantId: string, known?: { companyName: string; domain: string }): Promise<Outcome<T>> {
+    await this.store.directory.setRelationship(tenantId, "none");
+    const customer = known ?? (await this.store.directory.get(tenantId)) ?? undefined;
+    const params = customer ? { customer: { companyName: customer.companyName, domain: customer.domain } } : {};
+    return this.refuse(actor, action, "no_relationship", NO_RELATIONSHIP_MESSAGE, { tenantId }, {}, params);
+  }
+
+  /**
+   * Ends an active case whose relationship a read showed gone, so none is left open: one nobody
+   * approved is closed (we removed nothing); an approved, removing or failed one is confirmed
+   * removed. `how` says what was read, for the audit.
+   */
+  async endCaseWithoutRelationship(actor: string, c: StoredCase, how: string, pcRequestId: string | null = null): Promise<StoredCase> {
+    await this.store.directory.setRelationship(c.tenantId, "none");
+    const removedByUs = c.state === "approved" || c.state === "removing" || c.state === "failed";
+    const moved = removedByUs ? confirmRemoval(c, this.clock()) : cancel(c, this.clock());
+    if (!moved.ok || !(await this.store.cases.saveTransition(moved.next))) return (await this.store.cases.get(c.id)) ?? c;
+    const stored: StoredCase = { ...c, ...moved.next };
+    await this.audit(actor, removedByUs ? "relationship.removed" : "case.closed_no_relationship", "ok", stored, pcRequestId, { confirmedBy: how });
+    this.notify(c.id, removedByUs ? "removed" : "cancelled");
+    return stored;
+  }
+
+  /** What Partner Center's 20002 says about a customer: no relationship, nothing held that we can see. */
+  goneSnapshot(c: StoredCase): CustomerSnapshot {
+    return {
+      customer: { tenantId: c.tenantId, companyName: c.companyName, domain: c.domain, relationshipToPartner: "none" },
+      subscriptions: [],
+      azureSubscriptions: [],
+      reservations: [],
+      softwarePurchases: [],
+      unrecognised: [],
+      takenAt: this.clock(),
+    };
+  }
+
+  private async caseWithoutRelationship<T>(actor: string, c: StoredCase, how: string): Promise<Outcome<T>> {
+    await this.endCaseWithoutRelationship(actor, c, how);
+    return refused("no_relationship", NO_RELATIONSHIP_MESSAGE, { customer: { companyName: c.companyName, domain: c.domain } });
   }
 
   // ---- telling -------------------------------------------------------------------------

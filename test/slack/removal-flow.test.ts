@@ -229,14 +229,17 @@ describe("the removal flow in Slack", () => {
     expect((await nextEphemeral(OPERATOR.id, before, "no match")).text).toContain("No customer matches");
   });
 
-  test("a customer whose relationship is already gone gets no case, and the relink command is offered", async () => {
+  test("a customer whose relationship is already gone (Partner Center answers 403, code 20002) gets no case, and the relink link is offered", async () => {
     // a picker shown before the relationship went: the directory no longer offers Litware
     const before = ephemeralCount(OPERATOR.id);
     const pick = { action_id: ACTIONS.pickCustomer, value: JSON.stringify({ t: DEMO_TENANTS.alreadyRemoved }) };
     await h.sender.blockAction(OPERATOR, OPS_CHANNEL, "1700000000.000100", pick, h.slack.createResponseUrl(h.slackUrl, OPS_CHANNEL, OPERATOR.id));
     const reply = await nextEphemeral(OPERATOR.id, before, "no relationship");
-    expect(reply.text).toBe("Litware Inc has no reseller relationship with you any more. Use `/offboard relink litware.onmicrosoft.com` to request a new one.");
+    expect(reply.text).toMatch(/^There is no reseller relationship with this customer any more\. To work with the customer again, send them this link to request a new reseller relationship:\nhttps:\/\/admin\.microsoft\.com\/\S+invType=ResellerRelationship/);
+    expect(reply.text).not.toMatch(/not authori[sz]ed/);
     expect(await h.app.store.cases.findActiveByTenant(DEMO_TENANTS.alreadyRemoved)).toBeNull();
+    const refusal = (await h.app.store.audit.listByTenant(DEMO_TENANTS.alreadyRemoved)).find((e) => e.action === "case.open");
+    expect(refusal).toMatchObject({ outcome: "refused", detail: expect.objectContaining({ code: "no_relationship" }) });
   });
 
   test("several matches give a picker; status lists open cases; the Home tab shows cases and approvals", async () => {

@@ -1,15 +1,24 @@
 // The approval request in the approvals channel, and its final forms once someone decides.
-import { GDAP_REMINDER, REMOVAL_CONSEQUENCES, RELINK_NEXT_STEP } from "../../domain";
+import { type BillingNotice, GDAP_REMINDER, REMOVAL_CONSEQUENCES, RELINK_NEXT_STEP } from "../../domain";
 import type { StoredCase } from "../../store";
 import { ACTIONS, encodeValue } from "../slack-inputs";
 import { type Block, actions, button, confirm, context, divider, escapeText, header, section } from "./block-kit";
 
-export function approvalMessage(c: StoredCase, extra?: { relinkUrl?: string | null; note?: string }): { text: string; blocks: Block[] } {
+/** What keeps costing money after removal: per subscription, billing until its term ends and whether it renews. */
+export function billingSection(notices: BillingNotice[]): Block[] {
+  if (notices.length === 0) return [];
+  const lines = notices.slice(0, 15).map((n) => `• ${escapeText(n.text)}`);
+  const more = notices.length > 15 ? `\n…and ${notices.length - 15} more.` : "";
+  return [section(`:money_with_wings: *Still billing after suspension (${notices.length})*\n${lines.join("\n")}${more}`)];
+}
+
+export function approvalMessage(c: StoredCase, extra?: { relinkUrl?: string | null; note?: string; notices?: BillingNotice[] }): { text: string; blocks: Block[] } {
   const value = encodeValue({ c: c.id });
   const blocks: Block[] = [
     header(`Approval needed: remove ${c.companyName}`),
     section(`<@${c.requestedBy ?? "unknown"}> asks to remove the reseller relationship with *${escapeText(c.companyName)}* (${escapeText(c.domain)}, tenant \`${c.tenantId}\`).`),
     section(`*Removing the relationship will:*\n${REMOVAL_CONSEQUENCES.map((q) => `• ${q.text}`).join("\n")}`),
+    ...billingSection(extra?.notices ?? []),
     context(GDAP_REMINDER),
     divider(),
   ];

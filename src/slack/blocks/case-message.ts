@@ -4,6 +4,7 @@ import { type Blocker, GDAP_REMINDER, type ItemAction, RELINK_NEXT_STEP, REMOVAL
 import type { JobProgress } from "../../store";
 import type { CaseView } from "../../workflow";
 import { ACTIONS, encodeValue } from "../slack-inputs";
+import { billingSection } from "./approval-message";
 import { type Block, type ButtonElement, actions, button, confirm, context, divider, escapeText, fitBlocks, header, section } from "./block-kit";
 
 /** How many subscriptions get their own line and button before the rest are summarised. */
@@ -131,10 +132,8 @@ export function caseMessage(view: CaseView, options: CaseMessageOptions = {}): {
       blocks.push(divider(), section(`*Unrecognised items (${unrecognised.length})*\n${unrecognised.slice(0, 10).map((u) => `• *${escapeText(u.itemName)}*: ${escapeText(u.reason)} ${escapeText(u.stepText)}`).join("\n")}`));
     }
     for (const o of other) blocks.push(section(`*${escapeText(o.reason)}* ${escapeText(o.stepText)}`));
-    const notices = view.preconditions.notices;
-    if (notices.length > 0) {
-      blocks.push(divider(), section(`:money_with_wings: *Still billing after suspension (${notices.length})*\n${notices.slice(0, 10).map((n) => `• ${escapeText(n.text)}`).join("\n")}`));
-    }
+    const notices = billingSection(view.preconditions.notices);
+    if (notices.length > 0) blocks.push(divider(), ...notices);
 
     blocks.push(divider(), section(`*Removing the relationship will:*\n${REMOVAL_CONSEQUENCES.map((q) => `• ${q.text}`).join("\n")}`), context(GDAP_REMINDER));
     const buttons = [button(ACTIONS.recheck, "Re-check", caseValue)];
@@ -153,6 +152,7 @@ export function caseMessage(view: CaseView, options: CaseMessageOptions = {}): {
     blocks.push(actions(buttons));
   } else {
     blocks.push(divider(), section(stateLine(view)));
+    if (c.state === "awaiting_approval") blocks.push(...billingSection(view.preconditions.notices));
     if (c.state === "awaiting_approval" || c.state === "failed") {
       blocks.push(actions([button(ACTIONS.recheck, "Re-check", caseValue)]));
     }

@@ -53,7 +53,7 @@ export function registerCaseButtons(buttons: ButtonDispatcher, deps: ListenerDep
   buttons.on(ACTIONS.requestRemoval, caseValue, async ({ value, userId, client, respond }) => {
     const view = await report(respond, await workflow.requestRemoval(userId, value.c));
     if (!view) return;
-    const message = approvalMessage(view.removalCase);
+    const message = approvalMessage(view.removalCase, { notices: view.preconditions.notices });
     const posted = await client.chat.postMessage({ channel: approvalChannelId, text: message.text, blocks: message.blocks });
     if (posted.ts && posted.channel) await workflow.placeApprovalMessage(view.removalCase.id, { channelId: posted.channel, ts: posted.ts });
     await respond(ephemeral(`Removal requested. An approver has been asked in <#${approvalChannelId}>.`));

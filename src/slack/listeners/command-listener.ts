@@ -58,6 +58,13 @@ export function registerCommand(app: App, buttons: ButtonDispatcher, deps: Liste
 
   async function openCaseFor(userId: string, channelId: string, tenantId: string, client: WebClient, respond: Reply): Promise<void> {
     const result = await workflow.startCase(userId, tenantId);
+    if (!result.ok && result.refusal.code === "no_relationship") {
+      // nothing to offboard: offer the way back instead
+      const link = await workflow.relinkUrl(userId, tenantId);
+      const company = result.refusal.customer ? `*${escapeText(result.refusal.customer.companyName)}*` : "the customer";
+      const offer = link.ok ? `To work with ${company} again, send them this link to request a new reseller relationship:\n${link.value}` : refusalText(result.refusal);
+      return void (await respond(ephemeral(`${escapeText(result.refusal.message)} ${offer}`)));
+    }
     if (!result.ok) return void (await respond(ephemeral(refusalText(result.refusal))));
     await showCase(client, channelId, result.value);
   }

@@ -76,12 +76,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const mounts: MountedRoutes[] = [...(options.mounts ?? [])];
 
   /** the Partner Center API: bearer token, latency, faults, MS-RequestId replay, then the route */
-  async function handleApi(request: EmulatorRequest): Promise<{ answer: Answer; replayed: boolean }> {
+  async function handleApi(request: EmulatorRequest, route: string): Promise<{ answer: Answer; replayed: boolean }> {
     if (!/^Bearer\s+\S+/i.test(header(request.headers, "authorization") ?? "")) {
       return { answer: { status: 401, body: partnerFd(401, "Authorization header with a bearer token is required.") }, replayed: false };
     }
     if (faults.settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.settings.latencyMs));
-    const interference = faults.interfere();
+    const interference = faults.interfere(route);
     if (interference) log.interfered(interference.kind);
     if (interference?.afterApplying) {
       answerOf(() => api.handle(request));
@@ -136,7 +136,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const request = below(1);
       const route = api.nameOf(method, request.segments);
       log.arrived(route);
-      const { answer, replayed } = await handleApi(request);
+      const { answer, replayed } = await handleApi(request, route);
       const sent = method === "GET" ? {} : { ifMatch: header(req.headers, "if-match"), body };
       log.answered({ method, path: "/" + request.segments.join("/"), route, status: answer.status, requestId, correlationId, replayed, ...sent });
       return send(answer);

@@ -26,6 +26,8 @@ export interface ForcedResponse {
    * made whose answer was lost or garbled (not remembered for replay either)
    */
   afterApplying?: boolean;
+  /** only a request on this route takes it (e.g. "PATCH /customers/{id}"); others pass as usual */
+  route?: string;
 }
 
 export type SettingsUpdate = Partial<EmulatorSettings> & { failNext?: ForcedResponse[] };
@@ -69,8 +71,9 @@ export class FaultInjector {
   }
 
   /** The answer that replaces the real one (throttled or faulted), if any, and which kind it was. */
-  interfere(): { answer: Answer; kind: "throttled" | "fault"; afterApplying?: boolean } | undefined {
-    const forced = this.failNext.shift();
+  interfere(route: string): { answer: Answer; kind: "throttled" | "fault"; afterApplying?: boolean } | undefined {
+    const index = this.failNext.findIndex((f) => f.route === undefined || f.route === route);
+    const [forced] = index >= 0 ? this.failNext.splice(index, 1) : [];
     if (forced) {
       const headers: Record<string, string> = forced.retryAfterSeconds !== undefined ? { "Retry-After": String(forced.retryAfterSeconds) } : {};
       const body = forced.body ?? (forced.status === 429 ? throttleBody(forced.retryAfterSeconds ?? 1) : partnerFd(0, `Injected failure (HTTP ${forced.status}).`));
