@@ -106,7 +106,7 @@ export async function startApplication(config: Config, options: StartOptions = {
         approvalTtlMs: config.APPROVAL_TTL_HOURS * 3600_000,
       },
     );
-    const workflow = new OffboardingWorkflow({ store, partnerCenter: partnerCenter.api, policy, logger, onJobQueued: () => runner.kick() });
+    const workflow = new OffboardingWorkflow({ store, partnerCenter: partnerCenter.api, policy, logger, onJobQueued: (queued) => runner.kick(queued) });
 
     let ready = true;
     const healthRoutes = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {

@@ -4,13 +4,17 @@
 // process dies is taken over when the lease runs out; items keep their MS-RequestId, so
 // nothing is applied twice.
 import crypto from "node:crypto";
-import { changesFor } from "../domain";
-import { PartnerCenterError, type PartnerCenterApi, type SubscriptionRecord } from "../partner-center/partner-center-api";
+import { type Subscription, changesFor } from "../domain";
+import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
 import type { Job, JobItem, Store } from "../store";
 import { ItemRecorder } from "./item-recorder";
 import { type Logger, silentLogger } from "../logger";
 import { type CaseObserver, ignoringObserver } from "./ports";
 import { applySubscriptionChanges, describeChangeError } from "./subscription-patches";
+import type { QueuedJob } from "./workflow-context";
+
+/** how long subscriptions handed over with a new job are trusted (a stale one costs a 412 and a read) */
+const HANDOVER_MS = 60_000;
 
 export interface RunnerOptions {
   concurrency: number;
@@ -27,6 +31,7 @@ export class SuspendAllRunner {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private current: Job | null = null;
+  private readonly handedOver = new Map<string, { at: number; records: Map<string, Subscription> }>();
 
   constructor(
     private readonly store: Store,
@@ -50,8 +55,15 @@ export class SuspendAllRunner {
     this.loop = this.run();
   }
 
-  /** A job was queued: look now instead of at the next poll. */
-  kick(): void {
+  /**
+   * A job was queued: look now instead of at the next poll. The subscriptions read when it was
+   * made are kept for a short while, so taking the job up costs no second read of them.
+   */
+  kick(queued?: QueuedJob): void {
+    if (queued) {
+      this.handedOver.set(queued.jobId, { at: Date.now(), records: new Map(queued.subscriptions.map((s) => [s.id.toLowerCase(), s])) });
+      for (const [jobId, entry] of this.handedOver) if (Date.now() - entry.at > HANDOVER_MS) this.handedOver.delete(jobId);
+    }
     this.wake?.();
   }
 
@@ -114,7 +126,9 @@ export class SuspendAllRunner {
       const progress = await this.store.jobs.progress(job.id);
       this.logger.info({ jobId: job.id, caseId: job.caseId, pending: queue.length }, "working suspend-all job");
       const recorder = new ItemRecorder(this.store.jobs, job.id, this.logger);
-      const records = await this.readSubscriptions(tenantId);
+      const handed = this.handedOver.get(job.id);
+      this.handedOver.delete(job.id);
+      const records = handed && Date.now() - handed.at <= HANDOVER_MS ? handed.records : await this.readSubscriptions(tenantId);
       const worker = async () => {
         for (let item = queue.shift(); item; item = queue.shift()) {
           if (this.stopping || lost) return;
@@ -157,11 +171,12 @@ export class SuspendAllRunner {
   }
 
   /**
-   * One read of the customer's subscriptions when a job is taken up: each PATCH sends the full
-   * resource, and reading them one by one would double the calls Suspend all makes. A 412 on a
-   * stale one costs a read of that one (the client's retry).
+   * One read of the customer's subscriptions when a job is taken up without the read it was made
+   * from (another instance queued it, or it is resumed): each PATCH sends the full resource, and
+   * reading them one by one would double the calls Suspend all makes. A 412 on a stale one costs
+   * a read of that one (the client's retry).
    */
-  private async readSubscriptions(tenantId: string): Promise<Map<string, SubscriptionRecord>> {
+  private async readSubscriptions(tenantId: string): Promise<Map<string, Subscription>> {
     try {
       return new Map((await this.partnerCenter.listSubscriptions(tenantId)).map((s) => [s.id.toLowerCase(), s]));
     } catch (error) {
@@ -170,7 +185,7 @@ export class SuspendAllRunner {
     }
   }
 
-  private async workItem(job: Job, tenantId: string, item: JobItem, recorder: ItemRecorder, listed: SubscriptionRecord | undefined): Promise<"done" | "failed"> {
+  private async workItem(job: Job, tenantId: string, item: JobItem, recorder: ItemRecorder, listed: Subscription | undefined): Promise<"done" | "failed"> {
     try {
       const current = listed ?? (await this.partnerCenter.getSubscription(tenantId, item.subscriptionId));
       // new commerce: auto-renew off before the suspension (see changesFor)

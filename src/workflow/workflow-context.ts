@@ -2,7 +2,7 @@
 // refusal leaves an audit event; a case is loaded only for someone allowed to work on it; a
 // transition is saved only if nobody moved the case first; a view is a live read of Partner
 // Center with the preconditions evaluated on it.
-import { type CustomerSnapshot, type PreconditionResult, type RemovalCase, type Transition, cancel, checkOperator, confirmRemoval, evaluatePreconditions, isActive } from "../domain";
+import { type CustomerSnapshot, type PreconditionResult, type RemovalCase, type Subscription, type Transition, cancel, checkOperator, confirmRemoval, evaluatePreconditions, isActive } from "../domain";
 import { type Logger, silentLogger } from "../logger";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
 import type { AuditOutcome, Job, Store, StoredCase } from "../store";
@@ -18,8 +18,17 @@ export interface WorkflowDeps {
   clock?: Clock;
   logger?: Logger;
   observer?: CaseObserver;
-  /** started by Suspend all; the runner works persisted jobs */
-  onJobQueued?: () => void;
+  /**
+   * started by Suspend all; the runner works persisted jobs. A new job comes with the
+   * subscriptions just read (full resources), so the runner need not read them again.
+   */
+  onJobQueued?: (queued?: QueuedJob) => void;
+}
+
+/** A job just queued and the customer's subscriptions as read when it was made. */
+export interface QueuedJob {
+  jobId: string;
+  subscriptions: Subscription[];
 }
 
 /** An open case, permission checked, with a live snapshot: what every operator step starts from. */
@@ -49,7 +58,7 @@ export class WorkflowContext {
   readonly policy: PolicyProvider;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly onJobQueued: () => void;
+  readonly onJobQueued: (queued?: QueuedJob) => void;
   observer: CaseObserver;
 
   constructor(deps: WorkflowDeps) {
