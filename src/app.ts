@@ -53,6 +53,8 @@ export interface StartOptions {
 }
 
 const READY_PING_MS = 3_000;
+/** the token cache's row: one Entra ID app, one cache */
+const TOKEN_CACHE_ROW = "partner-center";
 const PROCESSED_KEY_RETENTION_MS = 24 * 3600_000;
 
 /** Settles with `work`, or rejects once `ms` have passed (the work itself is left to finish). */
@@ -88,7 +90,8 @@ export async function startApplication(config: Config, options: StartOptions = {
   };
   try {
     const store = createStore(db);
-    const partnerCenter = await connectPartnerCenter(config, { logger, startLocal: options.localPartnerCenter });
+    const tokenCache = { load: () => store.tokenCache.load(TOKEN_CACHE_ROW), save: (data: string) => store.tokenCache.save(TOKEN_CACHE_ROW, data) };
+    const partnerCenter = await connectPartnerCenter(config, { logger, startLocal: options.localPartnerCenter, tokenCache });
     closers.push(() => partnerCenter.close());
 
     const leaseMs = config.JOB_LEASE_SECONDS * 1000;
@@ -106,7 +109,14 @@ export async function startApplication(config: Config, options: StartOptions = {
         approvalTtlMs: config.APPROVAL_TTL_HOURS * 3600_000,
       },
     );
-    const workflow = new OffboardingWorkflow({ store, partnerCenter: partnerCenter.api, policy, logger, onJobQueued: (queued) => runner.kick(queued) });
+    const workflow = new OffboardingWorkflow({
+      store,
+      partnerCenter: partnerCenter.api,
+      policy,
+      logger,
+      onJobQueued: (queued) => runner.kick(queued),
+      credentialWarnings: () => withinMs(READY_PING_MS, partnerCenter.credentialWarnings()).catch(() => ["the App+User token could not be checked in time"]),
+    });
 
     let ready = true;
     const healthRoutes = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
@@ -120,8 +130,10 @@ export async function startApplication(config: Config, options: StartOptions = {
         await db.pool.query("SELECT 1").then(() => (checks.database = true), () => undefined);
         // the client retries an unreachable Partner Center for many seconds; a probe wants an answer now
         checks.partnerCenter = await withinMs(READY_PING_MS, partnerCenter.api.ping()).then(() => true, () => false);
+        // warnings do not make the app unready (reads and suspensions still work), but say what will fail
+        const warnings = await withinMs(READY_PING_MS, partnerCenter.credentialWarnings()).catch(() => ["the App+User token could not be checked in time"]);
         const ok = checks.accepting && checks.database && checks.partnerCenter;
-        res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ready" : "not ready", checks }));
+        res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ready" : "not ready", checks, warnings }));
         return true;
       }
       return options.extraRoutes ? options.extraRoutes(req, res) : false;

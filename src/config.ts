@@ -30,6 +30,12 @@ export const configSchema = z.object({
   AZURE_CLIENT_ID: optionalText,
   AZURE_CLIENT_SECRET: optionalText,
   PARTNER_CENTER_REFRESH_TOKEN: optionalText,
+  /** seals MSAL's token cache in the database: 32 bytes as base64 or hex (openssl rand -base64 32) */
+  TOKEN_CACHE_KEY: z
+    .string()
+    .trim()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, "must be 32 bytes written as base64 or hex (openssl rand -base64 32)")
+    .optional(),
 
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token starting with xoxb-").optional(),

@@ -4,6 +4,7 @@ import type { Database } from "./database";
 import { DirectoryRepository } from "./directory-repository";
 import { JobRepository } from "./job-repository";
 import { ProcessedRequestRepository } from "./processed-request-repository";
+import { TokenCacheRepository } from "./token-cache-repository";
 
 export * from "./audit-repository";
 export * from "./case-repository";
@@ -11,6 +12,7 @@ export * from "./database";
 export * from "./directory-repository";
 export * from "./job-repository";
 export * from "./processed-request-repository";
+export * from "./token-cache-repository";
 
 export interface Store {
   cases: CaseRepository;
@@ -18,6 +20,7 @@ export interface Store {
   directory: DirectoryRepository;
   jobs: JobRepository;
   processed: ProcessedRequestRepository;
+  tokenCache: TokenCacheRepository;
 }
 
 export function createStore(db: Database): Store {
@@ -27,5 +30,6 @@ export function createStore(db: Database): Store {
     directory: new DirectoryRepository(db.prisma, db.pool),
     jobs: new JobRepository(db.prisma, db.pool),
     processed: new ProcessedRequestRepository(db.prisma, db.pool),
+    tokenCache: new TokenCacheRepository(db.prisma),
   };
 }

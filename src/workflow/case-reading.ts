@@ -9,6 +9,8 @@ export interface HomeSummary {
   myCases: StoredCase[];
   awaitingMe: StoredCase[];
   isApprover: boolean;
+  /** for approvers (who act as admins): what will fail, e.g. no App+User token for removals */
+  warnings: string[];
 }
 
 /** The case with a live read of Partner Center and the preconditions evaluated on it. */
@@ -32,5 +34,6 @@ export async function homeFor(ctx: WorkflowContext, userId: string): Promise<Hom
     myCases: active.filter((c) => c.openedBy === userId || c.requestedBy === userId),
     awaitingMe: isApprover ? active.filter((c) => c.state === "awaiting_approval" && c.requestedBy !== userId) : [],
     isApprover,
+    warnings: isApprover ? await ctx.credentialWarnings() : [],
   };
 }

@@ -23,6 +23,8 @@ export interface WorkflowDeps {
    * subscriptions just read (full resources), so the runner need not read them again.
    */
   onJobQueued?: (queued?: QueuedJob) => void;
+  /** what an admin must know about the Partner Center credentials (no App+User token, …) */
+  credentialWarnings?: () => Promise<string[]>;
 }
 
 /** A job just queued and the customer's subscriptions as read when it was made. */
@@ -59,6 +61,7 @@ export class WorkflowContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly onJobQueued: (queued?: QueuedJob) => void;
+  readonly credentialWarnings: () => Promise<string[]>;
   observer: CaseObserver;
 
   constructor(deps: WorkflowDeps) {
@@ -69,6 +72,7 @@ export class WorkflowContext {
     this.logger = deps.logger ?? silentLogger;
     this.observer = deps.observer ?? ignoringObserver;
     this.onJobQueued = deps.onJobQueued ?? (() => undefined);
+    this.credentialWarnings = deps.credentialWarnings ?? (async () => []);
   }
 
   // ---- loading -------------------------------------------------------------------------

@@ -44,13 +44,13 @@ describe("health, readiness and logs", () => {
     expect(await health.json()).toEqual({ status: "ok" });
     const ready = await fetch(`${h.app.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { accepting: true, database: true, partnerCenter: true } });
+    expect(await ready.json()).toEqual({ status: "ready", checks: { accepting: true, database: true, partnerCenter: true }, warnings: [] });
 
     // Partner Center goes away: not ready (answered promptly, not after the client's retries), still healthy
     await h.emulator.close();
     const notReady = await fetch(`${h.app.url}/readyz`);
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toEqual({ status: "not ready", checks: { accepting: true, database: true, partnerCenter: false } });
+    expect(await notReady.json()).toEqual({ status: "not ready", checks: { accepting: true, database: true, partnerCenter: false }, warnings: [] });
     expect((await fetch(`${h.app.url}/healthz`)).status).toBe(200);
   });
 });

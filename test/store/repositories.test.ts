@@ -23,7 +23,7 @@ describe(`store on ${describeDatabase()}`, () => {
     const rows = await db.pool.query<{ migration_name: string; finished_at: Date | null }>(
       `SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY migration_name`,
     );
-    expect(rows.rows.map((r) => r.migration_name)).toEqual(["20261124000000_init", "20261124000100_audit_append_only", "20261201000000_directory_trigram_search"]);
+    expect(rows.rows.map((r) => r.migration_name)).toEqual(["20261124000000_init", "20261124000100_audit_append_only", "20261201000000_directory_trigram_search", "20261210000000_token_cache"]);
     expect(rows.rows.every((r) => r.finished_at !== null)).toBe(true);
   });
 
@@ -120,6 +120,15 @@ describe(`store on ${describeDatabase()}`, () => {
     await store.directory.upsertMany([{ tenantId: "11111111-0000-0000-0000-000000000001", companyName: "Contoso Ltd", domain: "contoso.onmicrosoft.com", relationshipToPartner: "reseller" }], new Date(syncedAt.getTime() + 1000));
     expect(await store.directory.markMissingAsRemoved(new Date(syncedAt.getTime() + 1000))).toBe(2);
     expect((await store.directory.get("11111111-0000-0000-0000-000000000002"))?.relationshipToPartner).toBe("none");
+  });
+
+  test("the sealed token cache is kept per key and replaced on save", async () => {
+    expect(await store.tokenCache.load("partner-center")).toBeNull();
+    await store.tokenCache.save("partner-center", "v1.first");
+    await store.tokenCache.save("partner-center", "v1.second");
+    await store.tokenCache.save("other-app", "v1.other");
+    expect(await store.tokenCache.load("partner-center")).toBe("v1.second");
+    expect(await store.tokenCache.load("other-app")).toBe("v1.other");
   });
 
   test("processed request keys are seen once", async () => {

@@ -56,8 +56,9 @@ export function auditMessage(customer: Customer, events: AuditEvent[]): { text: 
   return { text: `Audit trail for ${customer.companyName}`, blocks: fitBlocks(blocks, MAX_BLOCKS) };
 }
 
-export function homeView(home: { myCases: StoredCase[]; awaitingMe: StoredCase[]; isApprover: boolean }) {
+export function homeView(home: { myCases: StoredCase[]; awaitingMe: StoredCase[]; isApprover: boolean; warnings?: string[] }) {
   const blocks: Block[] = [header("Reseller Offboarding")];
+  for (const warning of (home.warnings ?? []).slice(0, 5)) blocks.push(section(`:warning: *Partner Center credentials:* ${escapeText(warning)}`));
   blocks.push(section("*Your open cases*"));
   if (home.myCases.length === 0) blocks.push(context("None. Start one with `/offboard <customer>`."));
   for (const c of home.myCases.slice(0, 20)) blocks.push(section(`*${escapeText(c.companyName)}*: ${describeState(c.state)}`));
