@@ -103,6 +103,23 @@ test("an annual new-commerce licence past its window: Suspend all turns auto-ren
   await waitFor("removed", () => customerOf(tenant)?.relationshipToPartner === "none");
 });
 
+test("one by one: Turn off auto-renew leaves the licence running; Suspend then suspends it, and the case shows what keeps billing", async () => {
+  const tenant = DEMO_TENANTS.nceOutsideWindow;
+  const nce = () => customerOf(tenant)?.subscriptions.find((s) => s.commerceType === "nce");
+  const message = await openCase("Northwind Traders");
+  await h.press(OPERATOR, message, ACTIONS.turnOffAutoRenew);
+  await waitFor("auto-renew off", () => nce()?.autoRenewEnabled === false);
+  expect(nce()?.status).toBe("active");
+  await waitFor("the button gone", () => !hasButton(message, ACTIONS.turnOffAutoRenew));
+  expect(textOf(message.blocks)).toContain("it will not renew");
+  await h.press(OPERATOR, message, ACTIONS.suspendSubscription, nce()?.id);
+  await waitFor("suspended", () => nce()?.status === "suspended");
+  await waitFor("billing shown", () => textOf(message.blocks).includes("Still billing after suspension (1)"));
+  // inside its window the choice is Cancel (with the refund) or Suspend
+  const fabrikam = await openCase("Fabrikam Inc");
+  expect(hasButton(fabrikam, ACTIONS.cancelSubscription) && hasButton(fabrikam, ACTIONS.suspendSubscription)).toBe(true);
+});
+
 test("what the app does not recognise blocks with a plain message: an unknown entitlement type, a status of none", async () => {
   for (const company of ["Lamna Healthcare Company", "Margie's Travel"]) {
     const message = await openCase(company);
