@@ -5,6 +5,7 @@ import type http from "node:http";
 import { WebClient } from "@slack/web-api";
 import type { Config } from "./config";
 import { type Logger, createLogger } from "./logger";
+import { metrics } from "./metrics";
 import { type LocalPartnerCenterStarter, type PartnerCenterConnection, connectPartnerCenter } from "./partner-center/connect-partner-center";
 import { createSlackApp, type SlackApp } from "./slack/slack-app";
 import { SlackPolicyProvider } from "./slack/slack-policy";
@@ -101,7 +102,7 @@ export async function startApplication(config: Config, options: StartOptions = {
     const directory = new DirectorySync(store, partnerCenter.api, undefined, logger);
     // its own client: the policy is needed before the Bolt app (and its client) exist
     const policy = new SlackPolicyProvider(
-      new WebClient(slackSettings.botToken, slackSettings.apiUrl ? { slackApiUrl: slackSettings.apiUrl } : {}),
+      new WebClient(slackSettings.botToken, { fetch: metrics.slackFetch(), ...(slackSettings.apiUrl ? { slackApiUrl: slackSettings.apiUrl } : {}) }),
       {
         operators: config.OPERATOR_USER_IDS,
         approvers: config.APPROVER_USER_IDS,
@@ -136,9 +137,15 @@ export async function startApplication(config: Config, options: StartOptions = {
         res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ready" : "not ready", checks, warnings }));
         return true;
       }
+      if (req.method === "GET" && path === "/metrics") {
+        await metrics.respond(res);
+        return true;
+      }
       return options.extraRoutes ? options.extraRoutes(req, res) : false;
     };
 
+    const stopWatchingJobs = metrics.watchJobs(() => store.jobs.countByState());
+    closers.push(async () => stopWatchingJobs());
     const slack = createSlackApp({ ...slackSettings, workflow, directory, requestKeys: store.processed, logger, extraRoutes: healthRoutes });
     runner.setObserver(slack.updater);
     const port = await slack.listen(config.PORT, options.host ?? "0.0.0.0");

@@ -44,6 +44,11 @@ export interface JobProgress {
 }
 
 const JOB_STATES: readonly JobState[] = ["queued", "running", "done", "failed"];
+const JOB_KINDS = ["suspend_all"] as const;
+
+/** The states an operator watches: work waiting, in hand, failed, and given up on. */
+export type WatchedJobState = "queued" | "running" | "failed" | "dead";
+const WATCHED_STATES: readonly WatchedJobState[] = ["queued", "running", "failed", "dead"];
 
 function toJob(row: JobRow): Job {
   return {
@@ -193,6 +198,18 @@ export class JobRepository {
     const failed = count("failed");
     const pending = count("pending");
     return { total: done + failed + pending, done, failed, pending };
+  }
+
+  /** Jobs by kind and watched state, zeros included, so a gauge shows a state that empties. */
+  async countByState(): Promise<Array<{ kind: string; state: WatchedJobState; count: number }>> {
+    const { rows } = await this.pool.query<{ kind: string; state: string; count: number }>(
+      `SELECT "kind", "state", count(*)::int AS "count" FROM "Job" WHERE "state" = ANY($1::text[]) GROUP BY "kind", "state"`,
+      [WATCHED_STATES],
+    );
+    const kinds = new Set<string>([...JOB_KINDS, ...rows.map((row) => row.kind)]);
+    return [...kinds].flatMap((kind) =>
+      WATCHED_STATES.map((state) => ({ kind, state, count: rows.find((row) => row.kind === kind && row.state === state)?.count ?? 0 })),
+    );
   }
 
   /** Ends the job if this owner still holds it. */
