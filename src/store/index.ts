@@ -2,6 +2,7 @@ import { AuditRepository } from "./audit-repository";
 import { CaseRepository } from "./case-repository";
 import type { Database } from "./database";
 import { DirectoryRepository } from "./directory-repository";
+import { JobQueue } from "./job-queue";
 import { JobRepository } from "./job-repository";
 import { ProcessedRequestRepository } from "./processed-request-repository";
 import { TokenCacheRepository } from "./token-cache-repository";
@@ -10,6 +11,7 @@ export * from "./audit-repository";
 export * from "./case-repository";
 export * from "./database";
 export * from "./directory-repository";
+export * from "./job-queue";
 export * from "./job-repository";
 export * from "./processed-request-repository";
 export * from "./token-cache-repository";
@@ -19,6 +21,8 @@ export interface Store {
   audit: AuditRepository;
   directory: DirectoryRepository;
   jobs: JobRepository;
+  /** every kind of durable job: enqueue, claim, lease, retry, dead */
+  queue: JobQueue;
   processed: ProcessedRequestRepository;
   tokenCache: TokenCacheRepository;
 }
@@ -29,6 +33,7 @@ export function createStore(db: Database): Store {
     audit: new AuditRepository(db.prisma),
     directory: new DirectoryRepository(db.prisma, db.pool),
     jobs: new JobRepository(db.prisma, db.pool),
+    queue: new JobQueue(db.pool),
     processed: new ProcessedRequestRepository(db.prisma, db.pool),
     tokenCache: new TokenCacheRepository(db.prisma),
   };

@@ -1,14 +1,16 @@
-// Persisted jobs (Suspend all). A job is claimed through a lease: the owner renews it while it
-// works, and when a process dies the lease runs out and another process (or the restarted one)
-// takes the job over. Each item keeps its MS-RequestId, so a call resumed after a crash is the
-// same call to Partner Center, not a second one.
+// Suspend-all jobs and their items, on the durable job table (job-queue.ts claims, leases and
+// ends every kind of job). When a process dies its lease runs out and another process (or the
+// restarted one) takes the job over. Each item keeps its MS-RequestId, so a call resumed after a
+// crash is the same call to Partner Center, not a second one.
 import crypto from "node:crypto";
 import type pg from "pg";
 import { type AuditEventInput, auditEventsAsJson, insertAuditEventsFromJson } from "./audit-repository";
 import type { Prisma } from "./database";
 import type { Job as JobRow, JobItem as JobItemRow } from "./generated/client";
+import { JobQueue } from "./job-queue";
 
-export type JobState = "queued" | "running" | "done" | "failed";
+export type JobState = "queued" | "running" | "done" | "failed" | "dead";
+export const SUSPEND_ALL = "suspend_all";
 export type JobItemState = "pending" | "done" | "failed";
 export type JobItemAction = "suspend" | "cancel";
 
@@ -43,8 +45,9 @@ export interface JobProgress {
   pending: number;
 }
 
-const JOB_STATES: readonly JobState[] = ["queued", "running", "done", "failed"];
-const JOB_KINDS = ["suspend_all"] as const;
+const JOB_STATES: readonly JobState[] = ["queued", "running", "done", "failed", "dead"];
+/** kinds the gauges always show, zeros included */
+const JOB_KINDS = [SUSPEND_ALL, "slack_interaction"] as const;
 
 /** The states an operator watches: work waiting, in hand, failed, and given up on. */
 export type WatchedJobState = "queued" | "running" | "failed" | "dead";
@@ -53,7 +56,7 @@ const WATCHED_STATES: readonly WatchedJobState[] = ["queued", "running", "failed
 function toJob(row: JobRow): Job {
   return {
     id: row.id,
-    caseId: row.caseId,
+    caseId: row.caseId ?? "",
     kind: "suspend_all",
     state: JOB_STATES.find((s) => s === row.state) ?? "failed",
     requestedBy: row.requestedBy,
@@ -87,10 +90,14 @@ export interface ItemOutcome {
 }
 
 export class JobRepository {
+  private readonly queue: JobQueue;
+
   constructor(
     private readonly prisma: Prisma,
     private readonly pool: pg.Pool,
-  ) {}
+  ) {
+    this.queue = new JobQueue(pool);
+  }
 
   async create(input: NewJob): Promise<Job> {
     return toJob(await this.prisma.$transaction((tx) => insertJob(tx, input)));
@@ -103,7 +110,7 @@ export class JobRepository {
   async createUnlessUnfinished(input: NewJob): Promise<{ job: Job; created: boolean }> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRawUnsafe(`SELECT 1 FROM "RemovalCase" WHERE "id" = $1 FOR UPDATE`, input.caseId);
-      const running = await tx.job.findFirst({ where: { caseId: input.caseId, state: { in: ["queued", "running"] } }, orderBy: { createdAt: "desc" } });
+      const running = await tx.job.findFirst({ where: { caseId: input.caseId, kind: SUSPEND_ALL, state: { in: ["queued", "running"] } }, orderBy: { createdAt: "desc" } });
       if (running) return { job: toJob(running), created: false };
       return { job: toJob(await insertJob(tx, input)), created: true };
     });
@@ -116,43 +123,24 @@ export class JobRepository {
 
   /** The case's unfinished job, if any: a second Suspend all joins it instead of starting another. */
   async findUnfinishedForCase(caseId: string): Promise<Job | null> {
-    const row = await this.prisma.job.findFirst({ where: { caseId, state: { in: ["queued", "running"] } }, orderBy: { createdAt: "desc" } });
+    const row = await this.prisma.job.findFirst({ where: { caseId, kind: SUSPEND_ALL, state: { in: ["queued", "running"] } }, orderBy: { createdAt: "desc" } });
     return row ? toJob(row) : null;
   }
 
   async latestForCase(caseId: string): Promise<Job | null> {
-    const row = await this.prisma.job.findFirst({ where: { caseId }, orderBy: { createdAt: "desc" } });
+    const row = await this.prisma.job.findFirst({ where: { caseId, kind: SUSPEND_ALL }, orderBy: { createdAt: "desc" } });
     return row ? toJob(row) : null;
   }
 
-  /**
-   * Claims one job nobody holds (never leased, or its lease ran out). SKIP LOCKED lets several
-   * instances claim at once without waiting on each other.
-   */
+  /** Claims one Suspend-all job nobody holds (never leased, or its lease ran out); the claim counts as an attempt. */
   async claimNext(owner: string, leaseMs: number, now = new Date()): Promise<Job | null> {
-    const expires = new Date(now.getTime() + leaseMs);
-    const rows = await this.prisma.$queryRawUnsafe<JobRow[]>(
-      `UPDATE "Job" SET "leaseOwner" = $1, "leaseExpiresAt" = $2, "state" = 'running', "updatedAt" = $3
-       WHERE "id" = (
-         SELECT "id" FROM "Job"
-         WHERE "state" IN ('queued', 'running') AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < $3)
-         ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-      owner,
-      expires,
-      now,
-    );
-    const row = rows[0];
-    return row ? toJob(row) : null;
+    const claimed = await this.queue.claim([SUSPEND_ALL], owner, leaseMs, now);
+    return claimed ? this.get(claimed.id) : null;
   }
 
   /** Extends the lease; false means another process has taken the job and this one must stop. */
-  async renewLease(jobId: string, owner: string, leaseMs: number, now = new Date()): Promise<boolean> {
-    const result = await this.prisma.job.updateMany({
-      where: { id: jobId, leaseOwner: owner, state: "running" },
-      data: { leaseExpiresAt: new Date(now.getTime() + leaseMs) },
-    });
-    return result.count === 1;
+  renewLease(jobId: string, owner: string, leaseMs: number, now = new Date()): Promise<boolean> {
+    return this.queue.renewLease(jobId, owner, leaseMs, now);
   }
 
   async pendingItems(jobId: string): Promise<JobItem[]> {
@@ -213,17 +201,13 @@ export class JobRepository {
   }
 
   /** Ends the job if this owner still holds it. */
-  async finish(jobId: string, owner: string, state: "done" | "failed", now = new Date()): Promise<boolean> {
-    const result = await this.prisma.job.updateMany({
-      where: { id: jobId, leaseOwner: owner },
-      data: { state, finishedAt: now, leaseOwner: null, leaseExpiresAt: null },
-    });
-    return result.count === 1;
+  finish(jobId: string, owner: string, state: "done" | "failed", now = new Date()): Promise<boolean> {
+    return this.queue.finish(jobId, owner, state, now);
   }
 
   /** Gives the job back (graceful shutdown): another process may claim it at once. */
-  async release(jobId: string, owner: string): Promise<void> {
-    await this.prisma.job.updateMany({ where: { id: jobId, leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } });
+  release(jobId: string, owner: string): Promise<void> {
+    return this.queue.release(jobId, owner);
   }
 
   /** Puts failed items back in the queue with fresh request ids; a failed item is a new attempt. */
@@ -255,7 +239,7 @@ export interface NewJob {
 async function insertJob(tx: Transaction, input: NewJob): Promise<JobRow> {
   const id = crypto.randomUUID();
   const job = await tx.job.create({
-    data: { id, caseId: input.caseId, kind: "suspend_all", state: "queued", requestedBy: input.requestedBy, total: input.items.length },
+    data: { id, caseId: input.caseId, kind: SUSPEND_ALL, state: "queued", requestedBy: input.requestedBy, total: input.items.length },
   });
   // one statement for all items: for 500 rows createMany took ~245 ms against ~55 ms for this,
   // and the operator is waiting for the job to start

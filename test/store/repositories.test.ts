@@ -23,7 +23,13 @@ describe(`store on ${describeDatabase()}`, () => {
     const rows = await db.pool.query<{ migration_name: string; finished_at: Date | null }>(
       `SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY migration_name`,
     );
-    expect(rows.rows.map((r) => r.migration_name)).toEqual(["20261124000000_init", "20261124000100_audit_append_only", "20261201000000_directory_trigram_search", "20261210000000_token_cache"]);
+    expect(rows.rows.map((r) => r.migration_name)).toEqual([
+      "20261124000000_init",
+      "20261124000100_audit_append_only",
+      "20261201000000_directory_trigram_search",
+      "20261210000000_token_cache",
+      "20261211000000_durable_jobs",
+    ]);
     expect(rows.rows.every((r) => r.finished_at !== null)).toBe(true);
   });
 
