@@ -10,7 +10,8 @@ import { type LocalPartnerCenterStarter, type PartnerCenterConnection, connectPa
 import { createSlackApp, type SlackApp } from "./slack/slack-app";
 import { SlackPolicyProvider } from "./slack/slack-policy";
 import { type Database, type Store, createStore, openDatabase } from "./store";
-import { DirectorySync, OffboardingWorkflow, SuspendAllRunner } from "./workflow";
+import { INTERACTION_ATTEMPTS, INTERACTION_JOB, type Interaction } from "./slack/interaction-jobs";
+import { DirectorySync, JobRunner, OffboardingWorkflow, SUSPEND_ALL_JOB, SuspendAllJob } from "./workflow";
 
 export interface SlackSettings {
   /** HTTP mode; unused in Socket Mode */
@@ -30,7 +31,8 @@ export interface Application {
   partnerCenter: PartnerCenterConnection;
   workflow: OffboardingWorkflow;
   directory: DirectorySync;
-  runner: SuspendAllRunner;
+  /** works every durable job: acknowledged Slack requests and Suspend all */
+  runner: JobRunner;
   slack: SlackApp;
   port: number;
   url: string;
@@ -57,6 +59,8 @@ const READY_PING_MS = 3_000;
 /** the token cache's row: one Entra ID app, one cache */
 const TOKEN_CACHE_ROW = "partner-center";
 const PROCESSED_KEY_RETENTION_MS = 24 * 3600_000;
+/** how long shutdown waits for the jobs in hand, within a typical 30 s termination grace */
+const SHUTDOWN_GRACE_MS = 20_000;
 
 /** Settles with `work`, or rejects once `ms` have passed (the work itself is left to finish). */
 function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
@@ -97,8 +101,9 @@ export async function startApplication(config: Config, options: StartOptions = {
 
     const leaseMs = config.JOB_LEASE_SECONDS * 1000;
     // poll at least twice per lease, so a job whose owner died is picked up soon after its lease ends
-    const runnerOptions = { concurrency: config.SUSPEND_CONCURRENCY, leaseMs, pollMs: Math.min(2_000, Math.ceil(leaseMs / 2)), owner: `${process.pid}-${crypto.randomUUID().slice(0, 8)}` };
-    const runner = new SuspendAllRunner(store, partnerCenter.api, runnerOptions, undefined, logger);
+    const runner = new JobRunner(store, { leaseMs, pollMs: Math.min(2_000, Math.ceil(leaseMs / 2)), owner: `${process.pid}-${crypto.randomUUID().slice(0, 8)}` }, logger);
+    const suspendAll = new SuspendAllJob(store, partnerCenter.api, config.SUSPEND_CONCURRENCY, undefined, logger);
+    runner.register(suspendAll);
     const directory = new DirectorySync(store, partnerCenter.api, undefined, logger);
     // its own client: the policy is needed before the Bolt app (and its client) exist
     const policy = new SlackPolicyProvider(
@@ -115,7 +120,10 @@ export async function startApplication(config: Config, options: StartOptions = {
       partnerCenter: partnerCenter.api,
       policy,
       logger,
-      onJobQueued: (queued) => runner.kick(queued),
+      onJobQueued: (queued) => {
+        if (queued) suspendAll.handOver(queued);
+        runner.kick(SUSPEND_ALL_JOB);
+      },
       credentialWarnings: () => withinMs(READY_PING_MS, partnerCenter.credentialWarnings()).catch(() => ["the App+User token could not be checked in time"]),
     });
 
@@ -146,14 +154,24 @@ export async function startApplication(config: Config, options: StartOptions = {
 
     const stopWatchingJobs = metrics.watchJobs(() => store.jobs.countByState());
     closers.push(async () => stopWatchingJobs());
-    const slack = createSlackApp({ ...slackSettings, workflow, directory, requestKeys: store.processed, logger, extraRoutes: healthRoutes });
-    runner.setObserver(slack.updater);
+    // an acknowledged Slack request is one insert keyed by its own id, worked by the runner
+    const interactionStore = {
+      accept: async (key: string, interaction: Interaction) =>
+        (await store.queue.enqueue({ kind: INTERACTION_JOB, key, payload: interaction, requestedBy: interaction.userId, maxAttempts: INTERACTION_ATTEMPTS })).created,
+      kick: () => runner.kick(INTERACTION_JOB),
+      settle: () => runner.settle([INTERACTION_JOB]),
+    };
+    const slack = createSlackApp({ ...slackSettings, workflow, directory, requestKeys: store.processed, interactionStore, logger, extraRoutes: healthRoutes });
+    suspendAll.setObserver(slack.updater);
+    runner.register(slack.interactions);
+    // acknowledged requests are worked even when the other background work is off (tests drive that by hand)
+    runner.start([INTERACTION_JOB]);
     const port = await slack.listen(config.PORT, options.host ?? "0.0.0.0");
     closers.push(() => slack.close());
 
     const timers: NodeJS.Timeout[] = [];
     if (options.background !== false) {
-      runner.start();
+      runner.start([SUSPEND_ALL_JOB]);
       directory.startPeriodic(config.DIRECTORY_SYNC_MINUTES * 60_000);
       void directory.sync().catch((error: unknown) => logger.warn({ err: String(error) }, "first directory sync failed"));
       void workflow.resumeInterruptedRemovals().catch((error: unknown) => logger.error({ err: String(error) }, "could not resume removals"));
@@ -170,7 +188,9 @@ export async function startApplication(config: Config, options: StartOptions = {
       ready = false;
       for (const timer of timers) clearInterval(timer);
       directory.stopPeriodic();
-      await runner.stop();
+      const unfinished = await runner.stop(SHUTDOWN_GRACE_MS);
+      // not lost: their leases run out and the next process (or another instance) takes them over
+      if (unfinished > 0) logger.warn({ unfinished }, "shutting down with jobs still being worked");
     });
 
     logger.info({ port, database: db.embedded ? "embedded PGlite" : "PostgreSQL", partnerCenter: partnerCenter.description }, "reseller offboarding is running");

@@ -6,8 +6,9 @@
 import type { WebClient } from "@slack/web-api";
 import type { JobProgress } from "../store";
 import type { Logger } from "../logger";
-import type { CaseChange, CaseObserver, CaseView, FreshView, OffboardingWorkflow } from "../workflow";
+import type { CaseChange, CaseObserver, CaseView, FreshView, GaveUpNotice, OffboardingWorkflow } from "../workflow";
 import { approvalMessage } from "./blocks/approval-message";
+import { escapeText } from "./blocks/block-kit";
 import { caseMessage } from "./blocks/case-message";
 
 export class SlackMessageUpdater implements CaseObserver {
@@ -41,6 +42,12 @@ export class SlackMessageUpdater implements CaseObserver {
       // latest change's number: it never makes a refresh that is still reading look stale
       this.track(this.pushProgress(caseId, entry.progress, this.sequenceOf(caseId).given));
     }, wait);
+  }
+
+  /** Tells the person who asked, by direct message: nothing acknowledged ends in silence. */
+  workGaveUp(notice: GaveUpNotice): void {
+    const text = `:warning: ${escapeText(notice.what)} stopped after repeated failures and will not be tried again on its own: ${escapeText(notice.error)}. The case message shows where things stand.`;
+    this.track(this.client.chat.postMessage({ channel: notice.userId, text }));
   }
 
   /** Remembers the view a listener just rendered, so progress updates need no Partner Center read. */

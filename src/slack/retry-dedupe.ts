@@ -16,7 +16,7 @@ const keyedBody = z.object({
 });
 
 /** The key that identifies one request from Slack across its retries, or null when it has none. */
-function slackRequestKey(body: unknown): string | null {
+export function slackRequestKey(body: unknown): string | null {
   const parsed = keyedBody.safeParse(body);
   if (!parsed.success) return null;
   if (parsed.data.event_id) return `slack:event:${parsed.data.event_id}`;

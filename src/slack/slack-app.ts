@@ -5,16 +5,12 @@ import type { AddressInfo } from "node:net";
 import { App, type Authorize, HTTPReceiver, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import type { Logger } from "../logger";
+import { metrics } from "../metrics";
 import type { DirectorySync, OffboardingWorkflow } from "../workflow";
+import { InteractionJobs, type InteractionStore } from "./interaction-jobs";
 import { registerListeners } from "./listeners";
 import { SlackMessageUpdater } from "./message-updater";
-import { PostAckQueue } from "./post-ack-queue";
 import type { RequestKeys } from "./retry-dedupe";
-
-/** acknowledged requests worked at once: enough to overlap Partner Center round trips */
-const WORK_CONCURRENCY = 4;
-/** how long shutdown waits for acknowledged requests, within a typical 30 s termination grace */
-const DRAIN_TIMEOUT_MS = 20_000;
 
 export interface SlackAppOptions {
   signingSecret: string;
@@ -27,6 +23,8 @@ export interface SlackAppOptions {
   directory: DirectorySync;
   /** the keys of Slack requests already handled, so a retry of one is dropped */
   requestKeys: RequestKeys;
+  /** where acknowledged requests are kept as durable jobs until worked */
+  interactionStore: InteractionStore;
   logger: Logger;
   /** more routes on the same port: health checks, the local console */
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
@@ -36,9 +34,11 @@ export interface SlackApp {
   app: App;
   client: WebClient;
   updater: SlackMessageUpdater;
+  /** the handler of acknowledged requests' jobs, for the job runner */
+  interactions: InteractionJobs;
   server: http.Server;
   listen(port: number, host?: string): Promise<number>;
-  /** Waits until the requests acknowledged so far are worked and the message updates they caused have gone out. */
+  /** Waits until the requests acknowledged so far are worked (by any instance) and the message updates they caused here have gone out. */
   settle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -86,6 +86,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger,
     timeout: 10_000,
     retryConfig: { retries: 4, factor: 2, minTimeout: 1_000, maxTimeout: 30_000 },
+    // counts failed Web API calls by method and Slack's error for /metrics, for every client built from these options
+    fetch: metrics.slackFetch(),
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
   };
   // the bot token's client, for messages sent outside a request (progress, approvals); listeners get Bolt's client for the same token
@@ -108,9 +110,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     : new App({ ...common, appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } });
   const updater = new SlackMessageUpdater(client, options.workflow, options.logger);
   options.workflow.setObserver(updater);
-  const queue = new PostAckQueue(WORK_CONCURRENCY);
+  const interactions = new InteractionJobs(options.interactionStore, client, options.logger);
   registerListeners(app, {
-    queue,
+    interactions,
+    client,
     workflow: options.workflow,
     directory: options.directory,
     requestKeys: options.requestKeys,
@@ -134,6 +137,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     app,
     client,
     updater,
+    interactions,
     server,
     listen: async (port, host) => {
       const bound = await new Promise<number>((resolve, reject) => {
@@ -145,15 +149,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       return bound;
     },
     settle: async () => {
-      await queue.idle();
+      await interactions.settle();
       await updater.settle();
     },
     close: async () => {
       if (!receiver) await app.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      const undone = await queue.drain(DRAIN_TIMEOUT_MS);
-      if (undone > 0) options.logger.warn({ undone }, "shutting down with acknowledged Slack requests not yet worked");
+      // acknowledged requests wait in the job table: the job runner (stopped by the app) or the next process works them
       await updater.settle();
     },
   };

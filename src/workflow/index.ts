@@ -1,5 +1,6 @@
 export * from "./offboarding-workflow";
 export * from "./directory-sync";
-export * from "./suspend-all-runner";
+export * from "./job-runner";
+export * from "./suspend-all-job";
 export * from "./ports";
 export * from "./results";

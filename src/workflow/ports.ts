@@ -40,11 +40,23 @@ export interface CaseView {
  */
 export type FreshView = CaseView | Promise<CaseView | null>;
 
+/** Work that will not be tried again (out of attempts), for the person who asked for it. */
+export interface GaveUpNotice {
+  caseId: string;
+  userId: string;
+  /** what was asked for, in a few words ("Suspend all") */
+  what: string;
+  /** the last attempt's error */
+  error: string;
+}
+
 /** Told when a case changes, so front ends can update what people see. Must not throw. */
 export interface CaseObserver {
   /** `view`, when given, is the case as it was just read, fresh enough to show */
   caseChanged(caseId: string, change: CaseChange, view?: FreshView): void;
   jobProgress(caseId: string, jobId: string, progress: JobProgress): void;
+  /** tell the person who asked for it that the work has stopped for good */
+  workGaveUp(notice: GaveUpNotice): void;
 }
 
-export const ignoringObserver: CaseObserver = { caseChanged: () => undefined, jobProgress: () => undefined };
+export const ignoringObserver: CaseObserver = { caseChanged: () => undefined, jobProgress: () => undefined, workGaveUp: () => undefined };

@@ -7,7 +7,8 @@ import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-
 import { StaticTokenProvider } from "../../src/partner-center/auth";
 import { PartnerCenterRestClient } from "../../src/partner-center/rest-client";
 import { type Database, type Store, createStore } from "../../src/store";
-import { SuspendAllRunner } from "../../src/workflow";
+import type { PartnerCenterApi } from "../../src/partner-center/partner-center-api";
+import { JobRunner, SUSPEND_ALL_JOB, SuspendAllJob } from "../../src/workflow";
 import { appliedChanges, subscriptionPatches } from "../support/suspension-counts";
 import { describeDatabase, openTestDatabase } from "../support/test-database";
 
@@ -24,6 +25,13 @@ afterAll(async () => {
   await db.close();
   await emulator.close();
 });
+
+/** one process's job runner, working only Suspend all, as an instance would */
+function runnerFor(api: PartnerCenterApi, owner: string, concurrency: number, leaseMs = 30_000): { drain(): Promise<void> } {
+  const runner = new JobRunner(store, { leaseMs, pollMs: 1_000, owner });
+  runner.register(new SuspendAllJob(store, api, concurrency));
+  return { drain: () => runner.drain(SUSPEND_ALL_JOB) };
+}
 
 async function newCase(tenantId: string) {
   return store.cases.create(openCase({ id: crypto.randomUUID(), tenantId, companyName: "Woodgrove Bank", domain: "woodgrovebank.onmicrosoft.com", openedBy: "U1", now: new Date() }));
@@ -54,7 +62,7 @@ describe(`job claims on ${describeDatabase()}`, () => {
         const slice = subscriptions.slice(i * 50, i * 50 + 50);
         await store.jobs.create({ caseId: c.id, requestedBy: "U1", items: slice.map((s) => ({ subscriptionId: s.id, label: s.offerName, action: "suspend", etag: s.etag ?? null })) });
       }
-      const runners = ["runner-a", "runner-b"].map((owner) => new SuspendAllRunner(store, api, { concurrency: 4, owner, leaseMs: 60_000 }));
+      const runners = ["runner-a", "runner-b"].map((owner) => runnerFor(api, owner, 4, 60_000));
       await Promise.all(runners.map((r) => r.drain()));
 
       const applied = appliedChanges(emulator, tenant);
@@ -90,7 +98,7 @@ describe(`job claims on ${describeDatabase()}`, () => {
       await api.updateSubscription(tenant, suspended.value, { status: "active" });
       expect((await api.getSubscription(tenant, touchedMeanwhile.id)).etag).not.toBe(touchedMeanwhile.etag);
 
-      await new SuspendAllRunner(store, api, { concurrency: 2, owner: "runner-etags" }).drain();
+      await runnerFor(api, "runner-etags", 2).drain();
 
       const after = await Promise.all(subscriptions.map((s) => api.getSubscription(tenant, s.id)));
       expect(after.map((s) => s.status)).toEqual(["suspended", "suspended", "suspended"]);

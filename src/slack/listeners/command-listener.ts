@@ -1,19 +1,22 @@
 // /offboard: help, status, audit, relink, and opening a customer's case, with the picker's
 // button for when several customers match. The case message is posted where the operator works.
+import { performance } from "node:perf_hooks";
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Customer } from "../../domain";
+import { metrics } from "../../metrics";
 import type { CaseView } from "../../workflow";
 import { escapeText } from "../blocks/block-kit";
 import { caseMessage } from "../blocks/case-message";
 import { auditMessage, helpMessage, pickerMessage, statusMessage } from "../blocks/info-messages";
+import { interactionKey } from "../interaction-jobs";
 import { ACTIONS, customerValue, parseOffboardCommand } from "../slack-inputs";
 import type { ButtonDispatcher } from "./button-dispatcher";
-import { RESTARTING, type Reply, ephemeral, refusalText } from "./replies";
+import { NOT_TAKEN, type Reply, ephemeral, refusalText } from "./replies";
 import type { ListenerDeps } from "./listener-deps";
 
 export function registerCommand(app: App, buttons: ButtonDispatcher, deps: ListenerDeps): void {
-  const { workflow, directory, updater, queue, logger } = deps;
+  const { workflow, directory, updater, interactions, client } = deps;
 
   /** Posts (or refreshes) the case message in the channel the operator is working in. */
   async function showCase(client: WebClient, channelId: string, view: CaseView): Promise<void> {
@@ -69,48 +72,48 @@ export function registerCommand(app: App, buttons: ButtonDispatcher, deps: Liste
     await showCase(client, channelId, result.value);
   }
 
-  async function handleCommand(command: { text?: string; user_id: string; channel_id: string }, respond: Reply, client: WebClient): Promise<void> {
-    const parsed = parseOffboardCommand(command.text ?? "");
-    try {
-      switch (parsed.kind) {
-        case "help":
-          return void (await respond({ response_type: "ephemeral", ...helpMessage() }));
-        case "invalid":
-          return void (await respond({ response_type: "ephemeral", ...helpMessage(parsed.problem) }));
-        case "status":
-          return void (await respond({ response_type: "ephemeral", ...statusMessage(await workflow.listOpenCases()) }));
-        case "audit": {
-          const customer = await resolveCustomer(parsed.query, respond);
-          if (customer) await respond({ response_type: "ephemeral", ...auditMessage(customer, await workflow.auditTrail(customer.tenantId)) });
-          return;
-        }
-        case "relink": {
-          const customer = await resolveCustomer(parsed.query, respond);
-          if (!customer) return;
-          const link = await workflow.relinkUrl(command.user_id, customer.tenantId);
-          return void (await respond(
-            ephemeral(link.ok ? `Send this link to *${escapeText(customer.companyName)}* to request (re-establish) a reseller relationship:\n${link.value}` : refusalText(link.refusal)),
-          ));
-        }
-        case "find": {
-          const customer = await resolveCustomer(parsed.query, respond);
-          if (customer) await openCaseFor(command.user_id, command.channel_id, customer.tenantId, client, respond);
-          return;
-        }
+  // a failure here fails the job's attempt: it is tried again, and the user told if it never works
+  async function handleCommand(command: { text: string; userId: string; channelId: string }, respond: Reply): Promise<void> {
+    const parsed = parseOffboardCommand(command.text);
+    switch (parsed.kind) {
+      case "help":
+        return void (await respond({ response_type: "ephemeral", ...helpMessage() }));
+      case "invalid":
+        return void (await respond({ response_type: "ephemeral", ...helpMessage(parsed.problem) }));
+      case "status":
+        return void (await respond({ response_type: "ephemeral", ...statusMessage(await workflow.listOpenCases()) }));
+      case "audit": {
+        const customer = await resolveCustomer(parsed.query, respond);
+        if (customer) await respond({ response_type: "ephemeral", ...auditMessage(customer, await workflow.auditTrail(customer.tenantId)) });
+        return;
       }
-    } catch (error) {
-      logger.error({ err: String(error), command: "/offboard" }, "command failed");
-      await respond(ephemeral("Something went wrong on our side; nothing was changed. Please try again in a minute."));
+      case "relink": {
+        const customer = await resolveCustomer(parsed.query, respond);
+        if (!customer) return;
+        const link = await workflow.relinkUrl(command.userId, customer.tenantId);
+        return void (await respond(
+          ephemeral(link.ok ? `Send this link to *${escapeText(customer.companyName)}* to request (re-establish) a reseller relationship:\n${link.value}` : refusalText(link.refusal)),
+        ));
+      }
+      case "find": {
+        const customer = await resolveCustomer(parsed.query, respond);
+        if (customer) await openCaseFor(command.userId, command.channelId, customer.tenantId, client, respond);
+        return;
+      }
     }
   }
 
-  app.command("/offboard", async ({ command, ack, respond, client }) => {
+  interactions.on("command", (command, reply) => handleCommand(command, reply));
+  app.command("/offboard", async ({ command, body, ack, respond }) => {
+    const started = performance.now();
+    const accepted = await interactions.accept(interactionKey(body), { type: "command", text: command.text ?? "", userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url });
     await ack();
-    await queue.run(() => handleCommand(command, respond, client), () => respond(ephemeral(RESTARTING)));
+    metrics.ack("command", performance.now() - started);
+    if (!accepted) await respond(ephemeral(NOT_TAKEN));
   });
 
   // the picker's answer to a command that matched several customers
-  buttons.on(ACTIONS.pickCustomer, customerValue, async ({ value, userId, channelId, client, respond }) => {
+  buttons.on(ACTIONS.pickCustomer, customerValue, async ({ value, userId, channelId, respond }) => {
     await openCaseFor(userId, channelId, value.t, client, respond);
   });
 }

@@ -15,7 +15,7 @@ export type { ListenerDeps } from "./listener-deps";
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   app.use(dropHandledRetries(deps.requestKeys, deps.logger));
-  const buttons = new ButtonDispatcher(deps.queue, deps.logger);
+  const buttons = new ButtonDispatcher(deps.interactions, deps.client, deps.logger);
   registerCommand(app, buttons, deps);
   registerCaseButtons(buttons, deps);
   registerApprovalButtons(buttons, deps);

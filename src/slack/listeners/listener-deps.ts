@@ -1,7 +1,8 @@
 import type { Logger } from "../../logger";
 import type { DirectorySync, OffboardingWorkflow } from "../../workflow";
 import type { SlackMessageUpdater } from "../message-updater";
-import type { PostAckQueue } from "../post-ack-queue";
+import type { WebClient } from "@slack/web-api";
+import type { InteractionJobs } from "../interaction-jobs";
 import type { RequestKeys } from "../retry-dedupe";
 
 /** What the listeners work with. No store: what they need written, the workflow writes. */
@@ -11,8 +12,10 @@ export interface ListenerDeps {
   updater: SlackMessageUpdater;
   approvalChannelId: string;
   logger: Logger;
-  /** where acknowledged requests wait to be worked */
-  queue: PostAckQueue;
+  /** acknowledged requests become durable jobs, worked here by the job runner */
+  interactions: InteractionJobs;
+  /** the bot token's client, for work done after the ack (in whichever process works the job) */
+  client: WebClient;
   /** the keys of Slack requests already handled, so a retry of one is dropped */
   requestKeys: RequestKeys;
 }

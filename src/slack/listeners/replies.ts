@@ -9,7 +9,8 @@ export type Reply = (message: string | RespondArguments) => Promise<unknown>;
 
 export const ephemeral = (text: string) => ({ response_type: "ephemeral" as const, replace_original: false, text });
 
-export const RESTARTING = "The app is restarting, so this was not done. Please try again in a minute.";
+/** the request could not be stored, so it was not taken: said at once, nothing half done */
+export const NOT_TAKEN = "Sorry, the app could not take that request just now, so nothing was done. Please try again in a minute.";
 export const HAND_MADE = "That button's data is not valid, so nothing was done. Use the buttons on the latest message.";
 
 /** A refusal in Slack's words; outside text in it (company names, reasons, errors) is escaped. */

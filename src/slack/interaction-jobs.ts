@@ -1,0 +1,132 @@
+// Every Slack request the app acknowledges is first a durable job: in the request's turn the
+// listener verifies and parses it, persists it keyed by the request's own id, and acks; the job
+// runner (workflow/job-runner.ts) works it here, on this or any other instance, after a crash or
+// a deploy as well. Work that fails is tried again after a backoff; when it is out of attempts
+// the person who pressed or typed is told what happened.
+import crypto from "node:crypto";
+import type { RespondArguments } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import { z } from "zod";
+import type { Logger } from "../logger";
+import type { ClaimedJob } from "../store";
+import type { JobEnd, JobHandler } from "../workflow";
+import { escapeText } from "./blocks/block-kit";
+import type { Reply } from "./listeners/replies";
+import { slackRequestKey } from "./retry-dedupe";
+
+export const INTERACTION_JOB = "slack_interaction";
+/** tries per interaction: a Partner Center or Slack hiccup is outlasted, a lasting fault is told */
+export const INTERACTION_ATTEMPTS = 3;
+
+const interaction = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("button"), actionId: z.string(), value: z.string(), userId: z.string(), channelId: z.string(), responseUrl: z.string().nullable(), triggerId: z.string() }),
+  z.object({ type: z.literal("command"), text: z.string(), userId: z.string(), channelId: z.string(), responseUrl: z.string() }),
+  z.object({ type: z.literal("reject"), caseId: z.string(), reason: z.string(), userId: z.string() }),
+  z.object({ type: z.literal("home"), userId: z.string() }),
+]);
+export type Interaction = z.infer<typeof interaction>;
+
+/** The key of a request across Slack's retries (trigger_id, event_id), or a fresh one when it has none. */
+export function interactionKey(body: unknown): string {
+  return slackRequestKey(body) ?? `slack:once:${crypto.randomUUID()}`;
+}
+type InteractionOf<T extends Interaction["type"]> = Extract<Interaction, { type: T }>;
+
+/** Where acknowledged interactions are kept until worked (the job table, through the composition root). */
+export interface InteractionStore {
+  /** persists it as a job keyed by `key`; false when a job with that key exists (a second delivery) */
+  accept(key: string, interaction: Interaction): Promise<boolean>;
+  /** one was accepted: work it now rather than at the next poll */
+  kick(): void;
+  /** resolves once every accepted interaction has been worked (tests) */
+  settle(): Promise<void>;
+}
+
+type Worker<T extends Interaction["type"]> = (interaction: InteractionOf<T>, reply: Reply) => Promise<void>;
+type Workers = { [T in Interaction["type"]]?: Worker<T> };
+
+const WHAT: Record<Interaction["type"], string> = { button: "Your button press", command: "Your /offboard command", reject: "Your rejection", home: "Your Home tab" };
+
+export class InteractionJobs implements JobHandler {
+  readonly kind = INTERACTION_JOB;
+  /** interactions worked at once: enough to overlap Partner Center round trips */
+  readonly concurrency = 4;
+  private readonly workers: Workers = {};
+
+  constructor(
+    private readonly store: InteractionStore,
+    private readonly client: WebClient,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Who works interactions of a type (each type once). */
+  on<T extends Interaction["type"]>(type: T, worker: Workers[T]): void {
+    if (this.workers[type]) throw new Error(`${type} interactions have two workers`);
+    this.workers[type] = worker;
+  }
+
+  /** In the request's turn, before its ack: persist it. False if it could not be (the caller tells the user). */
+  async accept(key: string, request: Interaction): Promise<boolean> {
+    try {
+      if (await this.store.accept(key, request)) this.store.kick();
+      return true;
+    } catch (error) {
+      this.logger.error({ key, type: request.type, err: String(error) }, "could not persist a Slack request");
+      return false;
+    }
+  }
+
+  settle(): Promise<void> {
+    return this.store.settle();
+  }
+
+  async work(job: ClaimedJob): Promise<JobEnd> {
+    const parsed = interaction.safeParse(job.payload);
+    // fail closed: a job this version cannot read is not guessed at; its attempts run out and it is dead
+    if (!parsed.success) throw new Error("the stored request is not one this app can work");
+    const request = parsed.data;
+    const reply = this.replyTo(request);
+    switch (request.type) {
+      case "button":
+        return this.run(this.workers.button, request, reply);
+      case "command":
+        return this.run(this.workers.command, request, reply);
+      case "reject":
+        return this.run(this.workers.reject, request, reply);
+      case "home":
+        return this.run(this.workers.home, request, reply);
+    }
+  }
+
+  private async run<T extends Interaction["type"]>(worker: Worker<T> | undefined, request: InteractionOf<T>, reply: Reply): Promise<JobEnd> {
+    if (!worker) throw new Error(`no worker for ${request.type} interactions`);
+    await worker(request, reply);
+    return "done";
+  }
+
+  async gaveUp(job: ClaimedJob, error: string): Promise<void> {
+    const parsed = interaction.safeParse(job.payload);
+    if (!parsed.success) return void this.logger.error({ jobId: job.id }, "a dead Slack job whose requester cannot be read");
+    const text = `${WHAT[parsed.data.type]} could not be carried out after ${job.attempts} tries, so nothing more will be tried: ${escapeText(error)}. Press Re-check on the case to see where things stand.`;
+    // the DM, not response_url: that one may be the thing that kept failing
+    await this.client.chat.postMessage({ channel: parsed.data.userId, text });
+  }
+
+  /** Answers the person privately: through response_url where Slack gave one, else by direct message. */
+  replyTo(request: Interaction): Reply {
+    const responseUrl = "responseUrl" in request ? request.responseUrl : null;
+    if (responseUrl) return (message) => postToResponseUrl(responseUrl, message);
+    return async (message) => {
+      const text = typeof message === "string" ? message : (message.text ?? "");
+      await this.client.chat.postMessage({ channel: request.userId, text });
+    };
+  }
+}
+
+async function postToResponseUrl(url: string, message: string | RespondArguments): Promise<void> {
+  const body = typeof message === "string" ? { text: message } : message;
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  // Slack answers "ok"; anything else means the person did not get it, so the attempt failed
+  if (!response.ok) throw new Error(`Slack did not take the reply (HTTP ${response.status})`);
+}
+
