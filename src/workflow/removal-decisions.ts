@@ -59,6 +59,15 @@ export async function approve(ctx: WorkflowContext, actor: string, caseId: strin
   const loaded = await loadForApprover(ctx, actor, caseId, "removal.approve");
   if (!loaded.ok) return loaded;
   const removalCase = loaded.value;
+  // this approver's own approval already stands: the press's job tried again after a crash (or
+  // pressed twice) carries on from where the approval got to instead of being refused
+  if (removalCase.decidedBy === actor && (removalCase.state === "approved" || removalCase.state === "removing")) {
+    return success(await executeRemoval(ctx, actor, removalCase));
+  }
+  if (removalCase.decidedBy === actor && removalCase.state === "removed") {
+    const relinkUrl = await ctx.partnerCenter.getRelationshipRequestLink().catch(() => null);
+    return success({ result: "removed", view: null, removalCase, relinkUrl });
+  }
   const moved = approveTransition(removalCase, actor, ctx.clock());
   if (!moved.ok && moved.refusal.code === "expired") await expireCase(ctx, removalCase);
   const saved = await ctx.saveOrRefuse(actor, "removal.approve", removalCase, moved, {
