@@ -211,8 +211,14 @@ export class JobRepository {
   }
 
   /** Puts failed items back in the queue with fresh request ids; a failed item is a new attempt. */
+  /**
+   * Puts failed items back in the queue with fresh request ids (a failed item is a new attempt);
+   * a dead job (out of attempts) is resumed with its pending items and a fresh count of attempts.
+   * Returns how many items will be worked.
+   */
   async retryFailed(jobId: string): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
+      const job = await tx.job.findUnique({ where: { id: jobId }, select: { state: true } });
       const failed = await tx.jobItem.findMany({ where: { jobId, state: "failed" }, select: { subscriptionId: true } });
       for (const item of failed) {
         await tx.jobItem.update({
@@ -220,10 +226,14 @@ export class JobRepository {
           data: { state: "pending", requestId: crypto.randomUUID(), lastError: null },
         });
       }
-      if (failed.length > 0) {
-        await tx.job.update({ where: { id: jobId }, data: { state: "queued", finishedAt: null, leaseOwner: null, leaseExpiresAt: null } });
+      const pending = job?.state === "dead" ? await tx.jobItem.count({ where: { jobId, state: "pending" } }) : failed.length;
+      if (pending > 0) {
+        await tx.job.update({
+          where: { id: jobId },
+          data: { state: "queued", finishedAt: null, leaseOwner: null, leaseExpiresAt: null, attempts: 0, runAfter: new Date(), lastError: null },
+        });
       }
-      return failed.length;
+      return pending;
     });
   }
 }

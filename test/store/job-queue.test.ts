@@ -1,6 +1,7 @@
 // The durable job table for every kind of job: one job per idempotency key, one owner at a time,
 // retries after a backoff, dead once out of attempts, taken over when a lease runs out.
 import crypto from "node:crypto";
+import { openCase } from "../../src/domain";
 import { type Database, JobQueue, backoffMs, createStore } from "../../src/store";
 import { describeDatabase, openTestDatabase } from "../support/test-database";
 
@@ -72,6 +73,19 @@ describe(`durable jobs on ${describeDatabase()}`, () => {
     expect(await queue.claim([KIND], "b", 60_000, t0)).toMatchObject({ id, attempts: 1 });
     expect(await queue.bury(id ?? "", "b", "gave up")).toBe(true);
     expect(await queue.unfinished([KIND])).toBe(0);
+  });
+
+  test("a dead Suspend all is resumed by Retry with its pending items and fresh attempts", async () => {
+    const store = createStore(db);
+    const c = await store.cases.create(openCase({ id: crypto.randomUUID(), tenantId: crypto.randomUUID(), companyName: "Contoso", domain: "contoso.example", openedBy: "U1", now: new Date() }));
+    const job = await store.jobs.create({ caseId: c.id, requestedBy: "U1", items: ["s1", "s2"].map((s) => ({ subscriptionId: s, label: s, action: "suspend" as const })) });
+    const claimed = await store.jobs.claimNext("a", 30_000, after(new Date(), 1));
+    expect(claimed?.id).toBe(job.id);
+    expect(await queue.bury(job.id, "a", "the app stopped while working on it 10 times")).toBe(true);
+    expect((await store.jobs.get(job.id))?.state).toBe("dead");
+    expect(await store.jobs.retryFailed(job.id)).toBe(2);
+    expect(await queue.state(job.id)).toEqual({ state: "queued", attempts: 0, lastError: null });
+    expect((await store.jobs.claimNext("b", 30_000, after(new Date(), 1)))?.id).toBe(job.id);
   });
 
   test("backoff doubles from 1 s up to a minute, half of it random", () => {

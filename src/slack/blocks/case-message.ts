@@ -79,7 +79,11 @@ export function caseMessage(view: CaseView, options: CaseMessageOptions = {}): {
   const progress = options.progress ?? job?.progress;
   if (job && progress) {
     const running = job.job.state === "queued" || job.job.state === "running";
-    blocks.push(section(`*Suspend all* ${running ? "in progress" : "finished"}\n${progressBar(progress)}`));
+    const dead = job.job.state === "dead";
+    blocks.push(section(`*Suspend all* ${running ? "in progress" : dead ? "stopped after repeated failures" : "finished"}\n${progressBar(progress)}`));
+    if (dead && progress.pending > 0 && job.failed.length === 0) {
+      blocks.push(actions([button(ACTIONS.retryFailed, `Resume (${progress.pending} left)`, encodeValue({ c: c.id, j: job.job.id }), { style: "primary" })]));
+    }
     if (!running && job.failed.length > 0) {
       const lines = job.failed.slice(0, 10).map((f) => `• ${escapeText(f.label)}: ${escapeText(f.lastError ?? "failed")}`);
       blocks.push(section(`*Failed (${progress.failed})*\n${lines.join("\n")}`));
