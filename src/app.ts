@@ -59,6 +59,8 @@ const READY_PING_MS = 3_000;
 /** the token cache's row: one Entra ID app, one cache */
 const TOKEN_CACHE_ROW = "partner-center";
 const PROCESSED_KEY_RETENTION_MS = 24 * 3600_000;
+/** an approved case not removed by then is resumed by the sweep: past every attempt of its Approve job */
+const STUCK_APPROVAL_MS = 5 * 60_000;
 /** how long shutdown waits for the jobs in hand, within a typical 30 s termination grace */
 const SHUTDOWN_GRACE_MS = 20_000;
 
@@ -177,6 +179,8 @@ export async function startApplication(config: Config, options: StartOptions = {
       void workflow.resumeInterruptedRemovals().catch((error: unknown) => logger.error({ err: String(error) }, "could not resume removals"));
       const sweep = async () => {
         await workflow.expireDue();
+        // an approved case whose Approve gave up (Partner Center down for its every attempt) moves on here
+        await workflow.resumeInterruptedRemovals(STUCK_APPROVAL_MS);
         // Slack retries arrive within minutes; a day of remembered request keys is plenty
         await store.processed.forgetOlderThan(new Date(Date.now() - PROCESSED_KEY_RETENTION_MS));
       };

@@ -118,8 +118,9 @@ export class OffboardingWorkflow {
     return decisions.expireDue(this.ctx);
   }
 
-  resumeInterruptedRemovals(): Promise<number> {
-    return resumeInterruptedRemovals(this.ctx);
+  /** every approved or removing case (after a crash), or those approved at least `stuckForMs` ago (the sweep) */
+  resumeInterruptedRemovals(stuckForMs = 0): Promise<number> {
+    return resumeInterruptedRemovals(this.ctx, stuckForMs);
   }
 
   // ---- afterwards ------------------------------------------------------------------------

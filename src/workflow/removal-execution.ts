@@ -34,7 +34,14 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
       snapshot = await loadSnapshot(ctx.partnerCenter, current.tenantId, ctx.clock());
     } catch (error) {
       if (isRelationshipGone(error)) return confirmedRemoved(ctx, actor, current, READ_ANSWERED_20002, null);
-      return recordFailure(ctx, actor, current, `could not re-check Partner Center: ${describeError(error)}`, null);
+      const reason = `could not re-check Partner Center: ${describeError(error)}`;
+      // an approved case has no failed state to fall back on, and left as it is every button would
+      // refuse it: the attempt fails, so the Approve's job tries again (and the sweep resumes it)
+      if (current.state === "approved") {
+        await ctx.audit(actor, "relationship.remove", "failed", current, requestIdOf(error), { reason });
+        throw new Error(reason);
+      }
+      return recordFailure(ctx, actor, current, reason, null);
     }
     // gone already (an earlier call's answer was lost, or someone removed it in the portal)
     if (snapshot.customer.relationshipToPartner === "none") return confirmedRemoved(ctx, actor, current, READ_SHOWED_NONE, null);
@@ -123,14 +130,24 @@ async function recordFailure(ctx: WorkflowContext, actor: string, c: StoredCase,
   return { result: "failed", view: null, removalCase: latest, relinkUrl: null, failure: reason };
 }
 
-/** After a crash: finishes removals that were approved or under way when the process died. */
-export async function resumeInterruptedRemovals(ctx: WorkflowContext): Promise<number> {
+/**
+ * Finishes removals left approved or under way: after a crash (every such case), and from the
+ * periodic sweep for those approved at least `stuckForMs` ago, whose Approve gave up.
+ */
+export async function resumeInterruptedRemovals(ctx: WorkflowContext, stuckForMs = 0): Promise<number> {
   const active = await ctx.store.cases.listActive(500);
+  const before = ctx.clock().getTime() - stuckForMs;
   let resumed = 0;
   for (const c of active) {
     if (c.state !== "approved" && c.state !== "removing") continue;
+    if (stuckForMs > 0 && (c.decidedAt?.getTime() ?? 0) > before) continue;
     resumed += 1;
-    await executeRemoval(ctx, "system", c);
+    try {
+      await executeRemoval(ctx, "system", c);
+    } catch (error) {
+      // still unreachable: the next sweep tries again
+      ctx.logger.warn({ caseId: c.id, err: describeError(error) }, "could not resume a removal");
+    }
   }
   return resumed;
 }
