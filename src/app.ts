@@ -163,7 +163,7 @@ export async function startApplication(config: Config, options: StartOptions = {
       kick: () => runner.kick(INTERACTION_JOB),
       settle: () => runner.settle([INTERACTION_JOB]),
     };
-    const slack = createSlackApp({ ...slackSettings, workflow, directory, requestKeys: store.processed, interactionStore, logger, extraRoutes: healthRoutes });
+    const slack = createSlackApp({ ...slackSettings, workflow, directory, interactionStore, logger, extraRoutes: healthRoutes });
     suspendAll.setObserver(slack.updater);
     runner.register(slack.interactions);
     // acknowledged requests are worked even when the other background work is off (tests drive that by hand)
@@ -181,8 +181,9 @@ export async function startApplication(config: Config, options: StartOptions = {
         await workflow.expireDue();
         // an approved case whose Approve gave up (Partner Center down for its every attempt) moves on here
         await workflow.resumeInterruptedRemovals(STUCK_APPROVAL_MS);
-        // Slack retries arrive within minutes; a day of remembered request keys is plenty
-        await store.processed.forgetOlderThan(new Date(Date.now() - PROCESSED_KEY_RETENTION_MS));
+        // Slack retries arrive within minutes: a day of finished requests (their keys) is plenty;
+        // dead ones stay for whoever looks into them
+        await store.queue.forgetDone([INTERACTION_JOB], new Date(Date.now() - PROCESSED_KEY_RETENTION_MS));
       };
       const expiry = setInterval(() => void sweep().catch((error: unknown) => logger.warn({ err: String(error) }, "expiry sweep failed")), config.EXPIRY_SWEEP_SECONDS * 1000);
       expiry.unref();

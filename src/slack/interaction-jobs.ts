@@ -12,7 +12,6 @@ import type { ClaimedJob } from "../store";
 import type { JobEnd, JobHandler } from "../workflow";
 import { escapeText } from "./blocks/block-kit";
 import type { Reply } from "./listeners/replies";
-import { slackRequestKey } from "./retry-dedupe";
 
 export const INTERACTION_JOB = "slack_interaction";
 /** tries per interaction: a Partner Center or Slack hiccup is outlasted, a lasting fault is told */
@@ -26,9 +25,21 @@ const interaction = z.discriminatedUnion("type", [
 ]);
 export type Interaction = z.infer<typeof interaction>;
 
-/** The key of a request across Slack's retries (trigger_id, event_id), or a fresh one when it has none. */
+const keyedBody = z.object({
+  event_id: z.string().min(1).optional(),
+  trigger_id: z.string().min(1).optional(),
+});
+
+/**
+ * The key of one request across Slack's retries (X-Slack-Retry-Num re-sends it with the same
+ * event_id or trigger_id): its job's key, so a retry of a request already taken, by this
+ * instance or another, makes no second job. A fresh key when it has none.
+ */
 export function interactionKey(body: unknown): string {
-  return slackRequestKey(body) ?? `slack:once:${crypto.randomUUID()}`;
+  const parsed = keyedBody.safeParse(body);
+  if (parsed.success && parsed.data.event_id) return `slack:event:${parsed.data.event_id}`;
+  if (parsed.success && parsed.data.trigger_id) return `slack:trigger:${parsed.data.trigger_id}`;
+  return `slack:once:${crypto.randomUUID()}`;
 }
 type InteractionOf<T extends Interaction["type"]> = Extract<Interaction, { type: T }>;
 
@@ -69,6 +80,7 @@ export class InteractionJobs implements JobHandler {
   async accept(key: string, request: Interaction): Promise<boolean> {
     try {
       if (await this.store.accept(key, request)) this.store.kick();
+      else this.logger.info({ key, type: request.type }, "dropped a Slack retry (or second delivery) of a request already taken");
       return true;
     } catch (error) {
       this.logger.error({ key, type: request.type, err: String(error) }, "could not persist a Slack request");

@@ -10,7 +10,6 @@ import type { DirectorySync, OffboardingWorkflow } from "../workflow";
 import { InteractionJobs, type InteractionStore } from "./interaction-jobs";
 import { registerListeners } from "./listeners";
 import { SlackMessageUpdater } from "./message-updater";
-import type { RequestKeys } from "./retry-dedupe";
 
 export interface SlackAppOptions {
   signingSecret: string;
@@ -21,8 +20,6 @@ export interface SlackAppOptions {
   approvalChannelId: string;
   workflow: OffboardingWorkflow;
   directory: DirectorySync;
-  /** the keys of Slack requests already handled, so a retry of one is dropped */
-  requestKeys: RequestKeys;
   /** where acknowledged requests are kept as durable jobs until worked */
   interactionStore: InteractionStore;
   logger: Logger;
@@ -116,7 +113,6 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     client,
     workflow: options.workflow,
     directory: options.directory,
-    requestKeys: options.requestKeys,
     updater,
     approvalChannelId: options.approvalChannelId,
     logger: options.logger,

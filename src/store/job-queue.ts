@@ -173,6 +173,12 @@ export class JobQueue {
     return result.rowCount === 1;
   }
 
+  /** Deletes jobs of these kinds done before `cutoff` (their keys with them); returns how many. */
+  async forgetDone(kinds: readonly string[], cutoff: Date): Promise<number> {
+    const result = await this.pool.query(`DELETE FROM "Job" WHERE "kind" = ANY($1::text[]) AND "state" = 'done' AND "finishedAt" < $2::timestamp(3)`, [kinds, at(cutoff)]);
+    return result.rowCount ?? 0;
+  }
+
   /** Jobs of these kinds not yet finished (queued, running, or waiting out a backoff). */
   async unfinished(kinds: readonly string[]): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Job" WHERE "kind" = ANY($1::text[]) AND "state" IN ('queued', 'running')`, [kinds]);

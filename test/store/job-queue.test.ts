@@ -75,6 +75,21 @@ describe(`durable jobs on ${describeDatabase()}`, () => {
     expect(await queue.unfinished([KIND])).toBe(0);
   });
 
+  test("done requests are forgotten after a while (their keys with them); dead ones are kept", async () => {
+    const job = newJob();
+    const { id } = await queue.enqueue(job);
+    const t0 = after(new Date(), 1);
+    await queue.claim([KIND], "a", 60_000, t0);
+    expect(await queue.finish(id ?? "", "a", "done")).toBe(true);
+    expect(await queue.forgetDone([KIND], new Date(Date.now() - 60_000))).toBe(0);
+    expect(await queue.forgetDone([KIND], after(new Date(), 60_000))).toBeGreaterThanOrEqual(1);
+    expect(await queue.state(id ?? "")).toBeNull();
+    const dead = await queue.state((await db.pool.query<{ id: string }>(`SELECT "id" FROM "Job" WHERE "state" = 'dead' LIMIT 1`)).rows[0]?.id ?? "");
+    expect(dead?.state).toBe("dead");
+    // and once forgotten, the same key could make a job again (Slack stops retrying within minutes)
+    expect((await queue.enqueue(job)).created).toBe(true);
+  });
+
   test("a dead Suspend all is resumed by Retry with its pending items and fresh attempts", async () => {
     const store = createStore(db);
     const c = await store.cases.create(openCase({ id: crypto.randomUUID(), tenantId: crypto.randomUUID(), companyName: "Contoso", domain: "contoso.example", openedBy: "U1", now: new Date() }));

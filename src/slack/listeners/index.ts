@@ -2,7 +2,6 @@
 // case and render. Nothing here decides what is allowed (the workflow and the domain do) or
 // writes the store (the workflow does).
 import type { App } from "@slack/bolt";
-import { dropHandledRetries } from "../retry-dedupe";
 import { registerApprovalButtons } from "./approval-buttons";
 import { ButtonDispatcher } from "./button-dispatcher";
 import { registerCaseButtons } from "./case-buttons";
@@ -14,7 +13,6 @@ import { registerRejectModal } from "./reject-modal";
 export type { ListenerDeps } from "./listener-deps";
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  app.use(dropHandledRetries(deps.requestKeys, deps.logger));
   const buttons = new ButtonDispatcher(deps.interactions, deps.client, deps.logger);
   registerCommand(app, buttons, deps);
   registerCaseButtons(buttons, deps);

@@ -3,7 +3,6 @@ import type { DirectorySync, OffboardingWorkflow } from "../../workflow";
 import type { SlackMessageUpdater } from "../message-updater";
 import type { WebClient } from "@slack/web-api";
 import type { InteractionJobs } from "../interaction-jobs";
-import type { RequestKeys } from "../retry-dedupe";
 
 /** What the listeners work with. No store: what they need written, the workflow writes. */
 export interface ListenerDeps {
@@ -16,6 +15,4 @@ export interface ListenerDeps {
   interactions: InteractionJobs;
   /** the bot token's client, for work done after the ack (in whichever process works the job) */
   client: WebClient;
-  /** the keys of Slack requests already handled, so a retry of one is dropped */
-  requestKeys: RequestKeys;
 }
