@@ -6,8 +6,8 @@ import { type Application, startApplication } from "../src/app";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "../src/stand-ins/partner-center";
-import { LocalSlackApi, serveLocalSlackApi } from "../src/slack/local-slack/local-slack-api";
-import type { SlackUser } from "../src/slack/local-slack/slack-request-signer";
+import { LocalSlackApi, serveLocalSlackApi } from "../src/stand-ins/slack/local-slack-api";
+import type { SlackUser } from "../src/stand-ins/slack/slack-request-signer";
 
 export const OPERATOR: SlackUser = { id: "U0OPERATOR", name: "olivia" };
 export const APPROVER: SlackUser = { id: "U0APPROVER", name: "alex" };

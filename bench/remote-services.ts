@@ -6,7 +6,7 @@ import { fork } from "node:child_process";
 import crypto from "node:crypto";
 import { z } from "zod";
 import { startEmulator } from "../src/stand-ins/partner-center";
-import { LocalSlackApi, serveLocalSlackApi } from "../src/slack/local-slack/local-slack-api";
+import { LocalSlackApi, serveLocalSlackApi } from "../src/stand-ins/slack/local-slack-api";
 
 export interface RemoteServices {
   /** SLACK_API_URL for the app */

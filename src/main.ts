@@ -2,7 +2,7 @@
 // when no Slack credentials are set), and shut down gracefully on SIGTERM / SIGINT.
 import { ConfigError, loadConfig } from "./config";
 import { slackSettingsFrom, startApplication } from "./app";
-import { startLocalConsole } from "./console/local-console";
+import { startLocalConsole } from "./stand-ins/console/local-console";
 import { createLogger } from "./logger";
 import { startLocalPartnerCenter } from "./stand-ins/partner-center";
 

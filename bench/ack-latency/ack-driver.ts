@@ -1,7 +1,7 @@
 // The second process of the ack-latency bench: sends a fixed mix of signed requests at each rate
 // for a bounded time (open loop: a slow answer does not slow the sending) and reports latencies.
 import { performance } from "node:perf_hooks";
-import { SlackRequestSender } from "../../src/slack/local-slack/slack-request-signer";
+import { SlackRequestSender } from "../../src/stand-ins/slack/slack-request-signer";
 import { percentile } from "../bench-results";
 import { type DriverRequest, type DriverResult, isDriverRequest, RATES, SECONDS_PER_RATE, WARM_UP } from "./ack-driver-protocol";
 

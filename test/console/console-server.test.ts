@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Application } from "../../src/app";
 import { loadConfig } from "../../src/config";
-import { startLocalConsole } from "../../src/console/local-console";
+import { startLocalConsole } from "../../src/stand-ins/console/local-console";
 import { createLogger } from "../../src/logger";
 
 jest.setTimeout(60_000);

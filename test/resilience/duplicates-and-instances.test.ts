@@ -3,7 +3,7 @@
 // on PGlite both instances share the one embedded database.
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import type { Application } from "../../src/app";
-import type { SlackRequestSender } from "../../src/slack/local-slack/slack-request-signer";
+import type { SlackRequestSender } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, buttonsOf, startHarness, startSecondInstance, waitFor } from "../support/app-harness";
 import { describeDatabase } from "../support/test-database";

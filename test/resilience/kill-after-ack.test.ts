@@ -4,7 +4,7 @@
 // result. A Suspend press, Request removal and Approve, one after the other on the same database.
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
-import type { SlackUser } from "../../src/slack/local-slack/slack-request-signer";
+import type { SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, OPERATOR, OPS_CHANNEL, buttonsOf, textOf, waitFor } from "../support/app-harness";
 import { type AppProcess, type ProcessWorld, createProcessWorld, withLogsOnFailure } from "../support/app-process";

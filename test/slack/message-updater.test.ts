@@ -6,7 +6,7 @@ import { WebClient } from "@slack/web-api";
 import { evaluatePreconditions, type CaseState } from "../../src/domain";
 import { caseMessage } from "../../src/slack/blocks/case-message";
 import { SlackMessageUpdater } from "../../src/slack/message-updater";
-import { LocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
+import { LocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
 import type { StoredCase } from "../../src/store";
 import { silentLogger } from "../../src/logger";
 import type { CaseView, Outcome } from "../../src/workflow";

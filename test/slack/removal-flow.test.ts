@@ -1,7 +1,7 @@
 // The Slack front end driven as Slack drives it: signed requests into the real Bolt receiver,
 // the app's Web API calls answered by a local stand-in, Partner Center played by the emulator.
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
-import { signSlackRequest } from "../../src/slack/local-slack/slack-request-signer";
+import { signSlackRequest } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, BYSTANDER, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 

@@ -8,7 +8,7 @@ import { type Application, startApplication } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
 import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
-import { LocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
+import { LocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
 import { OPERATOR, OPS_CHANNEL, waitFor } from "../support/app-harness";
 
 let app: Application;

@@ -9,8 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { type Database, openDatabase } from "../../src/store";
-import { LocalSlackApi, serveLocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
-import { SlackRequestSender } from "../../src/slack/local-slack/slack-request-signer";
+import { LocalSlackApi, serveLocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
+import { SlackRequestSender } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, OPERATOR, SECOND_APPROVER, buttonsOf, waitFor } from "./app-harness";
 

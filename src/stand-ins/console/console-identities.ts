@@ -1,6 +1,6 @@
 // Who you can be in the local console, and where things happen. Fixed IDs keep screenshots and
 // tests stable; roles come from the config the console passes to the app, not from here.
-import type { SlackUser } from "../slack/local-slack/slack-request-signer";
+import type { SlackUser } from "../slack/slack-request-signer";
 
 export interface ConsoleUser extends SlackUser {
   realName: string;

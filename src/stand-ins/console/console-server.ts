@@ -6,9 +6,9 @@ import fs from "node:fs/promises";
 import type http from "node:http";
 import path from "node:path";
 import type { z } from "zod";
-import type { Logger } from "../logger";
-import type { LocalSlackApi, PostedMessage } from "../slack/local-slack/local-slack-api";
-import type { SlackRequestSender } from "../slack/local-slack/slack-request-signer";
+import type { Logger } from "../../logger";
+import type { LocalSlackApi, PostedMessage } from "../slack/local-slack-api";
+import type { SlackRequestSender } from "../slack/slack-request-signer";
 import { BOT_NAME, CONSOLE_CHANNELS, CONSOLE_USERS, type ConsoleUser, consoleUser } from "./console-identities";
 import {
   actionRequest,

@@ -3,13 +3,13 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { type Application, startApplication } from "../app";
-import type { Config } from "../config";
-import { type Logger, createLogger } from "../logger";
-import { projectRoot } from "../project-root";
-import { LocalSlackApi, serveLocalSlackApi } from "../slack/local-slack/local-slack-api";
-import { SlackRequestSender } from "../slack/local-slack/slack-request-signer";
-import { startLocalPartnerCenter } from "../stand-ins/partner-center";
+import { type Application, startApplication } from "../../app";
+import type { Config } from "../../config";
+import { type Logger, createLogger } from "../../logger";
+import { projectRoot } from "../../project-root";
+import { LocalSlackApi, serveLocalSlackApi } from "../slack/local-slack-api";
+import { SlackRequestSender } from "../slack/slack-request-signer";
+import { startLocalPartnerCenter } from "../partner-center";
 import { ALEX, APPROVAL_CHANNEL, OLIVIA } from "./console-identities";
 import { ConsoleServer } from "./console-server";
 
@@ -23,7 +23,7 @@ const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
 
 /** The page ships as files next to this module's source, found the same way from src/ and dist/. */
 export function consolePageDir(): string {
-  return path.join(projectRoot(), "src", "console", "page");
+  return path.join(projectRoot(), "src", "stand-ins", "console", "page");
 }
 
 export async function startLocalConsole(config: Config, options: LocalConsoleOptions = {}): Promise<Application & { consoleUrl: string }> {
