@@ -14,8 +14,18 @@ const postgresUrl = z
 const port = z.coerce.number({ error: "must be a port number from 0 to 65535" }).int("must be a port number from 0 to 65535").min(0, "must be a port number from 0 to 65535").max(65535, "must be a port number from 0 to 65535");
 const optionalText = z.string().trim().min(1).optional();
 
+/**
+ * DATA_DIR's value for "keep nothing on disk" (PGlite's own in-memory URL). Every spelling that
+ * starts with `memory:` is read as this one, here, so no code path takes it for a folder name.
+ */
+export const IN_MEMORY_DATA_DIR = "memory://";
+
 export const configSchema = z.object({
-  DATA_DIR: z.string().min(1).default("./data"),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default("./data")
+    .transform((dir) => (/^memory:/i.test(dir) ? IN_MEMORY_DATA_DIR : dir)),
   DATABASE_URL: postgresUrl.optional(),
   /** PostgreSQL schema the app works in; lets several deployments (or test runs) share a database */
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case PostgreSQL identifier").default("public"),
@@ -56,6 +66,11 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The folder the app and its local stand-ins may write to; undefined when DATA_DIR is in memory. */
+export function dataDirOnDisk(config: Pick<Config, "DATA_DIR">): string | undefined {
+  return config.DATA_DIR === IN_MEMORY_DATA_DIR ? undefined : config.DATA_DIR;
+}
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../src/config";
+import { ConfigError, IN_MEMORY_DATA_DIR, dataDirOnDisk, loadConfig } from "../src/config";
 
 /** Runs loadConfig and returns the ConfigError it must throw. */
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -101,6 +101,16 @@ describe("loadConfig", () => {
     expect(config.EMULATOR_PORT).toBe(4010);
     expect(config.SLACK_SIGNING_SECRET).toBeUndefined();
     expect(config.APPROVAL_TTL_HOURS).toBe(24);
+  });
+
+  test("DATA_DIR in memory is read once, whatever its spelling, so nothing takes it for a folder", () => {
+    for (const spelling of ["memory://", "memory:", "MEMORY:", "memory://anything"]) {
+      const config = loadConfig({ DATA_DIR: spelling });
+      expect(config.DATA_DIR).toBe(IN_MEMORY_DATA_DIR);
+      expect(dataDirOnDisk(config)).toBeUndefined();
+    }
+    expect(dataDirOnDisk(loadConfig({ DATA_DIR: "./memory-dump" }))).toBe("./memory-dump");
+    expect(dataDirOnDisk(loadConfig({}))).toBe("./data");
   });
 
   test("comma lists of user ids are split and trimmed, dropping empty entries", () => {
