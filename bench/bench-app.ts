@@ -1,83 +1,65 @@
 // Starts the whole app the way a new user runs it (embedded PGlite in memory, the Partner Center
-// emulator over HTTP) with a local Slack Web API stand-in, for the benchmarks. test/ is not part
-// of the build, so this mirrors test/support/app-harness.ts instead of importing it.
-import crypto from "node:crypto";
-import { type Application, startApplication } from "../src/app";
-import { loadConfig } from "../src/config";
+// emulator over HTTP) in its local world (src/stand-ins/local-world.ts), for the benchmarks.
+import type { Application } from "../src/app";
+import { IN_MEMORY_DATA_DIR } from "../src/config";
 import { createLogger } from "../src/logger";
-import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "../src/stand-ins/partner-center";
-import { LocalSlackApi, serveLocalSlackApi } from "../src/stand-ins/slack/local-slack-api";
-import type { SlackUser } from "../src/stand-ins/slack/slack-request-signer";
+import type { EmulatorHandle } from "../src/stand-ins/partner-center";
+import { OFFBOARD_CHANNEL, OLIVIA } from "../src/stand-ins/console/console-identities";
+import { type EmulatorBehaviour, type Env, LOCAL_PEOPLE, type LocalWorld, createLocalWorld, startLocalApp } from "../src/stand-ins/local-world";
 
-export const OPERATOR: SlackUser = { id: "U0OPERATOR", name: "olivia" };
-export const APPROVER: SlackUser = { id: "U0APPROVER", name: "alex" };
-export const OPS_CHANNEL = "C0OFFBOARD";
-export const APPROVAL_CHANNEL = "C0APPROVALS";
+/** The local world's operator (the console's Olivia) and the channel she works in. */
+export const OPERATOR = OLIVIA;
+export const OPS_CHANNEL = OFFBOARD_CHANNEL.id;
 
 export interface BenchApp {
+  world: LocalWorld;
   app: Application;
-  slack: LocalSlackApi;
-  slackUrl: string;
   emulator: EmulatorHandle;
-  signingSecret: string;
   close(): Promise<void>;
 }
 
 export interface BenchAppOptions {
   env?: Record<string, string>;
-  emulator?: EmulatorOptions;
+  emulator?: EmulatorBehaviour;
   background?: boolean;
   /** where the embedded database lives; in memory unless given */
   dataDir?: string;
 }
 
-/** Where the app finds Slack and Partner Center, and the secrets it shares with them. */
-export interface AppServices {
-  slackApiUrl: string;
-  botToken: string;
-  signingSecret: string;
-  partnerCenterUrl: string;
+/** The app's environment in the benches: free loopback ports, the local world's people, a quiet log. */
+function benchEnv(options: BenchAppOptions): Env {
+  return { DATA_DIR: options.dataDir ?? IN_MEMORY_DATA_DIR, PORT: "0", EMULATOR_PORT: "0", LOG_LEVEL: "warn", ...LOCAL_PEOPLE, ...options.env };
 }
 
-/** The app as `npm start` runs it, pointed at the given Slack and Partner Center. */
-export async function startAppAgainst(services: AppServices, options: Omit<BenchAppOptions, "emulator"> = {}): Promise<Application> {
-  const config = loadConfig({
-    DATA_DIR: options.dataDir ?? "memory://",
-    PORT: "0",
-    LOG_LEVEL: "warn",
-    PARTNER_CENTER_URL: services.partnerCenterUrl,
-    PARTNER_CENTER_TOKEN: "emulator-token",
-    SLACK_SIGNING_SECRET: services.signingSecret,
-    SLACK_BOT_TOKEN: services.botToken,
-    SLACK_API_URL: services.slackApiUrl,
-    APPROVAL_CHANNEL_ID: APPROVAL_CHANNEL,
-    APPROVER_USER_IDS: APPROVER.id,
-    OPERATOR_USER_IDS: `${OPERATOR.id},${APPROVER.id}`,
-    ...options.env,
-  });
-  // warnings and errors still reach stderr, so a failing run says why
-  return startApplication(config, { logger: createLogger("warn", process.stderr), host: "127.0.0.1", background: options.background ?? true });
+/** Warnings and errors still reach stderr, so a failing run says why. */
+function appOptions(options: BenchAppOptions) {
+  return { logger: createLogger("warn", process.stderr), background: options.background ?? true };
+}
+
+/** The app as `npm start` runs it, pointed at stand-ins elsewhere (`settings`: a LocalWorld's, sent from another process). */
+export function startAppAgainst(settings: Record<string, string>, options: Omit<BenchAppOptions, "emulator"> = {}): Promise<Application> {
+  return startLocalApp({ ...benchEnv(options), ...settings }, appOptions(options));
 }
 
 /** The app with the Slack stand-in and the emulator in this process, where a bench inspects them. */
 export async function startBenchApp(options: BenchAppOptions = {}): Promise<BenchApp> {
-  const signingSecret = crypto.randomBytes(16).toString("hex");
-  const botToken = `xoxb-bench-${crypto.randomBytes(8).toString("hex")}`;
-  const slack = new LocalSlackApi(botToken, {});
-  const slackServer = await serveLocalSlackApi(slack);
-  const slackUrl = slackServer.url;
-  const emulator = await startEmulator({ port: 0, host: "127.0.0.1", ...options.emulator });
-  const app = await startAppAgainst({ slackApiUrl: `${slackUrl}/api/`, botToken, signingSecret, partnerCenterUrl: emulator.url }, options);
+  const world = await createLocalWorld({ env: benchEnv(options), emulator: options.emulator ?? {} });
+  const emulator = world.emulator;
+  if (!emulator) throw new Error("the bench world has no emulator");
+  let app: Application;
+  try {
+    app = await world.startApp(appOptions(options));
+  } catch (error) {
+    await world.close();
+    throw error;
+  }
   return {
+    world,
     app,
-    slack,
-    slackUrl,
     emulator,
-    signingSecret,
     close: async () => {
       await app.close();
-      await emulator.close();
-      await slackServer.close();
+      await world.close();
     },
   };
 }

@@ -3,17 +3,13 @@
 // event loop, must hold only the app (and its embedded database); serving Slack's and Partner
 // Center's side of every call on the same thread would count their work as the app's.
 import { fork } from "node:child_process";
-import crypto from "node:crypto";
 import { z } from "zod";
-import { startEmulator } from "../src/stand-ins/partner-center";
-import { LocalSlackApi, serveLocalSlackApi } from "../src/stand-ins/slack/local-slack-api";
+import { IN_MEMORY_DATA_DIR } from "../src/config";
+import { createLocalWorld } from "../src/stand-ins/local-world";
 
 export interface RemoteServices {
-  /** SLACK_API_URL for the app */
-  slackApiUrl: string;
-  botToken: string;
-  /** PARTNER_CENTER_URL for the app */
-  partnerCenterUrl: string;
+  /** what points the app at them (a LocalWorld's settings: URLs, secrets) */
+  settings: Record<string, string>;
   /** response_urls Slack would hand out, for the given channel and user */
   responseUrls: string[];
   close(): Promise<void>;
@@ -21,7 +17,7 @@ export interface RemoteServices {
 
 const servicesRequest = z.object({ channel: z.string(), user: z.string(), responseUrls: z.number().int().min(1) });
 type ServicesRequest = z.infer<typeof servicesRequest>;
-const servicesReady = z.object({ slackApiUrl: z.string(), botToken: z.string(), partnerCenterUrl: z.string(), responseUrls: z.array(z.string()) });
+const servicesReady = z.object({ settings: z.record(z.string(), z.string()), responseUrls: z.array(z.string()) });
 
 /** Starts the stand-ins in a child process; close() stops it. */
 export async function startRemoteServices(request: ServicesRequest): Promise<RemoteServices> {
@@ -48,21 +44,15 @@ export async function startRemoteServices(request: ServicesRequest): Promise<Rem
 }
 
 async function serve(request: ServicesRequest): Promise<void> {
-  const botToken = `xoxb-bench-${crypto.randomBytes(8).toString("hex")}`;
-  const slack = new LocalSlackApi(botToken, {});
-  const server = await serveLocalSlackApi(slack);
-  const slackUrl = server.url;
-  const emulator = await startEmulator({ port: 0, host: "127.0.0.1" });
+  const world = await createLocalWorld({ env: { DATA_DIR: IN_MEMORY_DATA_DIR, EMULATOR_PORT: "0" } });
   const ready: z.infer<typeof servicesReady> = {
-    slackApiUrl: `${slackUrl}/api/`,
-    botToken,
-    partnerCenterUrl: emulator.url,
-    responseUrls: Array.from({ length: request.responseUrls }, () => slack.createResponseUrl(slackUrl, request.channel, request.user)),
+    settings: world.settings,
+    responseUrls: Array.from({ length: request.responseUrls }, () => world.responseUrl(request.channel, request.user)),
   };
   process.send?.(ready);
   // the parent going away (close() or a crash) is the signal to stop
   process.once("disconnect", () => {
-    void Promise.all([emulator.close(), server.close()]).then(() => process.exit(0));
+    void world.close().then(() => process.exit(0));
   });
 }
 

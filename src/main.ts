@@ -1,8 +1,8 @@
-// Entry point: validate the environment, start the app (with Slack, or with the local console
-// when no Slack credentials are set), and shut down gracefully on SIGTERM / SIGINT.
+// Entry point: validate the environment, start the app (with Slack, or in its local world with the
+// local console when no Slack credentials are set), and shut down gracefully on SIGTERM / SIGINT.
 import { ConfigError, loadConfig } from "./config";
 import { slackSettingsFrom, startApplication } from "./app";
-import { startLocalConsole } from "./stand-ins/console/local-console";
+import { startLocalConsole } from "./stand-ins/local-world";
 import { createLogger } from "./logger";
 import { startLocalPartnerCenter } from "./stand-ins/partner-center";
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const running = slackSettingsFrom(config)
     ? await startApplication(config, { logger, localPartnerCenter: startLocalPartnerCenter })
-    : await startLocalConsole(config, { logger });
+    : await startLocalConsole(process.env, { logger });
   if ("consoleUrl" in running) {
     process.stdout.write(`\nReseller Offboarding is running without Slack credentials.\nOpen the local console: ${running.consoleUrl}\n\n`);
   }

@@ -5,7 +5,6 @@
 // uncounted warm-up (WARM_UP in ack-driver-protocol.ts), so the figures are the steady state.
 import { fork } from "node:child_process";
 import path from "node:path";
-import crypto from "node:crypto";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center";
 import { OPERATOR, OPS_CHANNEL, startAppAgainst } from "../bench-app";
 import { type BenchRow, finishBench, ms } from "../bench-results";
@@ -14,8 +13,9 @@ import { type DriverRequest, type DriverResult, isDriverResult, RATES } from "./
 
 async function main(): Promise<void> {
   const services = await startRemoteServices({ channel: OPS_CHANNEL, user: OPERATOR.id, responseUrls: 4 });
-  const signingSecret = crypto.randomBytes(16).toString("hex");
-  const app = await startAppAgainst({ ...services, signingSecret }, { env: { PARTNER_CENTER_RPM: "6000", DIRECTORY_SYNC_MINUTES: "600" } });
+  const signingSecret = services.settings.SLACK_SIGNING_SECRET;
+  if (!signingSecret) throw new Error("the remote services sent no signing secret");
+  const app = await startAppAgainst(services.settings, { env: { PARTNER_CENTER_RPM: "6000", DIRECTORY_SYNC_MINUTES: "600" } });
   try {
     await app.directory.sync();
     // a real case, so Re-check presses do real work

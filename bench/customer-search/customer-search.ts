@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { openDatabase } from "../../src/store";
 import type { Customer } from "../../src/domain";
 import { stableGuid } from "../../src/stand-ins/partner-center";
+import { seededRandom } from "../../src/stand-ins/seeded-random";
 import { startBenchApp } from "../bench-app";
 import { type BenchRow, finishBench, ms, peakRssMb, percentile } from "../bench-results";
 
@@ -33,20 +34,9 @@ function customerAt(i: number): Customer {
   return { tenantId: stableGuid(`bench-${i}`), companyName, domain, relationshipToPartner: i % 50 === 0 ? "none" : "reseller" };
 }
 
-/** Seeded so every run asks the same questions. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** What people type into a picker: the start of a name (most), a piece of a word, a domain part, a miss. */
 function typeaheadQueries(count: number): string[] {
+  // seeded so every run asks the same questions
   const random = seededRandom(7);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const queries: string[] = [];

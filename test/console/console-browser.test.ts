@@ -6,9 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import type { Application } from "../../src/app";
-import { loadConfig } from "../../src/config";
 import { APPROVAL_CHANNEL, OFFBOARD_CHANNEL } from "../../src/stand-ins/console/console-identities";
-import { startLocalConsole } from "../../src/stand-ins/console/local-console";
+import { startLocalConsole } from "../../src/stand-ins/local-world";
 import { createLogger } from "../../src/logger";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { projectRoot } from "../../src/project-root";
@@ -30,8 +29,7 @@ describe("local console in a real browser", () => {
   beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "console-browser-"));
-    const config = loadConfig({ PORT: "0", EMULATOR_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "silent" });
-    app = await startLocalConsole(config, { logger: createLogger("silent") });
+    app = await startLocalConsole({ PORT: "0", EMULATOR_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "silent" }, { logger: createLogger("silent") });
     // the first directory sync runs in the background at start; the commands need it done
     const started = app;
     await waitUntil("the directory sync", async () => (await started.directory.search("Contoso Ltd", 5)).length === 1);

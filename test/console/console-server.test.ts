@@ -5,8 +5,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { Application } from "../../src/app";
-import { loadConfig } from "../../src/config";
-import { startLocalConsole } from "../../src/stand-ins/console/local-console";
+import { startLocalConsole } from "../../src/stand-ins/local-world";
 import { createLogger } from "../../src/logger";
 
 jest.setTimeout(60_000);
@@ -17,7 +16,7 @@ describe("local console endpoints", () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "console-server-"));
-    app = await startLocalConsole(loadConfig({ PORT: "0", EMULATOR_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "silent" }), { logger: createLogger("silent") });
+    app = await startLocalConsole({ PORT: "0", EMULATOR_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "silent" }, { logger: createLogger("silent") });
   });
 
   afterAll(async () => {

@@ -37,7 +37,7 @@ async function caseMessage(app: AppProcess, companyName: string): Promise<Messag
     async () => {
       const found = world.slack.messages.find((m) => m.channel === OPS_CHANNEL && m.text.includes(companyName));
       if (found) return found;
-      await app.sender.slashCommand(OPERATOR, OPS_CHANNEL, companyName, world.slack.createResponseUrl(world.slackUrl, OPS_CHANNEL, OPERATOR.id));
+      await app.sender.slashCommand(OPERATOR, OPS_CHANNEL, companyName, world.responseUrl(OPS_CHANNEL, OPERATOR.id));
       await new Promise((resolve) => setTimeout(resolve, 300));
       return undefined;
     },
@@ -52,7 +52,7 @@ async function pressThenKill(app: AppProcess, user: SlackUser, message: Message,
   const value = buttons(message, actionId)[0]?.value;
   if (!value) throw new Error(`no ${actionId} button`);
   emulator.configure({ latencyMs: SLOW_MS });
-  const pressed = await app.sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value }, world.slack.createResponseUrl(world.slackUrl, message.channel, user.id));
+  const pressed = await app.sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value }, world.responseUrl(message.channel, user.id));
   expect(pressed.status).toBe(200);
   expect((await app.stop("SIGKILL")).signal).toBe("SIGKILL");
   emulator.configure({ latencyMs: 0 });

@@ -1,29 +1,26 @@
 // With SLACK_APP_TOKEN the app takes Slack's requests over a Socket Mode WebSocket instead of
 // HTTP. A local WebSocket server plays Slack: it hands out envelopes and expects acks.
 import crypto from "node:crypto";
-import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
-import { type Application, startApplication } from "../../src/app";
-import { loadConfig } from "../../src/config";
+import type { Application } from "../../src/app";
+import { IN_MEMORY_DATA_DIR } from "../../src/config";
 import { createLogger } from "../../src/logger";
-import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
-import { LocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
+import { type LocalWorld, createLocalWorld } from "../../src/stand-ins/local-world";
 import { OPERATOR, OPS_CHANNEL, waitFor } from "../support/app-harness";
+import { testDatabaseSettings } from "../support/test-database";
 
 let app: Application;
-let emulator: EmulatorHandle;
-let slackServer: http.Server;
+let world: LocalWorld;
 let wss: WebSocketServer;
-const botToken = `xoxb-${crypto.randomBytes(6).toString("hex")}`;
-const slack = new LocalSlackApi(botToken);
+const database = testDatabaseSettings();
 const received: unknown[] = [];
 let socket: WebSocket | null = null;
 
 beforeAll(async () => {
-  slackServer = http.createServer((req, res) => void slack.handle(req, res).then((handled) => handled || res.writeHead(404).end()));
-  await new Promise<void>((resolve) => slackServer.listen(0, "127.0.0.1", resolve));
-  const slackUrl = `http://127.0.0.1:${(slackServer.address() as AddressInfo).port}`;
+  world = await createLocalWorld({
+    env: { DATA_DIR: IN_MEMORY_DATA_DIR, ...database.env, PORT: "0", EMULATOR_PORT: "0", APPROVAL_CHANNEL_ID: "C0APPROVALS", OPERATOR_USER_IDS: OPERATOR.id },
+  });
   wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
   await new Promise<void>((resolve) => wss.once("listening", () => resolve()));
   wss.on("connection", (ws) => {
@@ -31,36 +28,23 @@ beforeAll(async () => {
     ws.on("message", (data) => received.push(JSON.parse(String(data))));
     ws.send(JSON.stringify({ type: "hello", num_connections: 1, connection_info: { app_id: "ALOCAL" }, debug_info: { host: "local" } }));
   });
-  slack.appToken = `xapp-1-${crypto.randomBytes(6).toString("hex")}`;
-  slack.socketModeUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
-  emulator = await startEmulator({ port: 0 });
-  const schema = process.env.DATABASE_URL ? `test_${crypto.randomBytes(6).toString("hex")}` : undefined;
-  const config = loadConfig({
-    DATA_DIR: "memory://",
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: schema } : {}),
-    PORT: "0",
-    PARTNER_CENTER_URL: emulator.url,
-    PARTNER_CENTER_TOKEN: "emulator-token",
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_APP_TOKEN: slack.appToken,
-    SLACK_API_URL: `${slackUrl}/api/`,
-    APPROVAL_CHANNEL_ID: "C0APPROVALS",
-    OPERATOR_USER_IDS: OPERATOR.id,
-  });
+  const appToken = `xapp-1-${crypto.randomBytes(6).toString("hex")}`;
+  world.slack.appToken = appToken;
+  world.slack.socketModeUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
   // no signing secret: Socket Mode needs none, and the settings come from the environment as in production
-  app = await startApplication(config, { logger: createLogger("silent"), host: "127.0.0.1", background: false });
+  app = await world.startApp({ env: { SLACK_APP_TOKEN: appToken, SLACK_SIGNING_SECRET: "" }, logger: createLogger("silent"), background: false });
 });
 
 afterAll(async () => {
   await app.close();
-  await emulator.close();
+  await database.drop();
+  await world.close();
   await new Promise<void>((resolve) => wss.close(() => resolve()));
-  await new Promise<void>((resolve) => slackServer.close(() => resolve()));
 });
 
 test("a slash command arrives over the WebSocket, is acknowledged by envelope id, and answered", async () => {
   const ws = await waitFor("the app's WebSocket", () => socket ?? undefined);
-  const responseUrl = slack.createResponseUrl(`http://127.0.0.1:${(slackServer.address() as AddressInfo).port}`, OPS_CHANNEL, OPERATOR.id);
+  const responseUrl = world.responseUrl(OPS_CHANNEL, OPERATOR.id);
   ws.send(
     JSON.stringify({
       envelope_id: "env-1",
@@ -70,7 +54,7 @@ test("a slash command arrives over the WebSocket, is acknowledged by envelope id
     }),
   );
   await waitFor("ack of env-1", () => received.find((m) => (m as { envelope_id?: string }).envelope_id === "env-1"));
-  const help = await waitFor("help answer", () => slack.ephemerals.find((e) => e.user === OPERATOR.id));
+  const help = await waitFor("help answer", () => world.slack.ephemerals.find((e) => e.user === OPERATOR.id));
   expect(JSON.stringify(help.blocks)).toContain("/offboard status");
   // no HTTP receiver in Socket Mode, but health routes stay
   expect((await fetch(`${app.url}/healthz`)).status).toBe(200);

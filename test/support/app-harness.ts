@@ -1,15 +1,15 @@
 // Runs the whole app the way production does — real Bolt HTTP receiver, real database, the
-// Partner Center emulator over HTTP — with a local stand-in for the Slack Web API, and drives it
-// with signed requests as Slack would.
-import crypto from "node:crypto";
+// Partner Center emulator over HTTP — in its local world (src/stand-ins/local-world.ts), and
+// drives it with signed requests as Slack would.
 import { Writable } from "node:stream";
-import pg from "pg";
-import { type Application, startApplication } from "../../src/app";
-import { loadConfig } from "../../src/config";
-import { createLogger } from "../../src/logger";
-import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
-import { LocalSlackApi, serveLocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
-import { SlackRequestSender, type SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
+import type { Application } from "../../src/app";
+import { IN_MEMORY_DATA_DIR } from "../../src/config";
+import { type Logger, createLogger } from "../../src/logger";
+import type { EmulatorHandle } from "../../src/stand-ins/partner-center";
+import { type EmulatorBehaviour, type Env, type LocalWorld, createLocalWorld } from "../../src/stand-ins/local-world";
+import type { LocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
+import type { SlackRequestSender, SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
+import { testDatabaseSettings } from "./test-database";
 
 export const OPERATOR: SlackUser = { id: "U0OPERATOR", name: "olivia" };
 export const SECOND_OPERATOR: SlackUser = { id: "U0OPERATR2", name: "oscar" };
@@ -20,6 +20,7 @@ export const OPS_CHANNEL = "C0OFFBOARD";
 export const APPROVAL_CHANNEL = "C0APPROVALS";
 
 export interface Harness {
+  world: LocalWorld;
   app: Application;
   slack: LocalSlackApi;
   slackUrl: string;
@@ -41,6 +42,14 @@ export interface Harness {
  * schema, as a second process would; on PGlite it shares the first instance's database.
  */
 export async function startSecondInstance(h: Harness): Promise<{ app: Application; sender: SlackRequestSender; logs: string[] }> {
+  const { logger, logs } = collectingLogger();
+  const shared = process.env.DATABASE_URL ? {} : { database: h.app.db };
+  const app = await h.world.startApp({ logger, ...shared });
+  return { app, sender: h.world.senderFor(app.url), logs };
+}
+
+/** A debug logger whose lines the test can read. */
+function collectingLogger(): { logger: Logger; logs: string[] } {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -48,9 +57,21 @@ export async function startSecondInstance(h: Harness): Promise<{ app: Applicatio
       done();
     },
   });
-  const shared = process.env.DATABASE_URL ? {} : { database: h.app.db };
-  const app = await startApplication(h.app.config, { logger: createLogger("debug", sink), host: "127.0.0.1", ...shared });
-  return { app, sender: new SlackRequestSender(app.url, h.signingSecret), logs };
+  return { logger: createLogger("debug", sink), logs };
+}
+
+/** The app's environment in the tests: free loopback ports, the test people, Partner Center unthrottled. */
+export function testAppEnv(env: Env = {}): Env {
+  return {
+    PORT: "0",
+    EMULATOR_PORT: "0",
+    PARTNER_CENTER_RPM: "6000",
+    SUSPEND_CONCURRENCY: "8",
+    APPROVAL_CHANNEL_ID: APPROVAL_CHANNEL,
+    APPROVER_USER_IDS: `${APPROVER.id},${SECOND_APPROVER.id}`,
+    OPERATOR_USER_IDS: `${OPERATOR.id},${SECOND_OPERATOR.id},${APPROVER.id}`,
+    ...env,
+  };
 }
 
 /** Waits until `check` returns a value (not undefined/false), or fails after `ms`. */
@@ -83,67 +104,46 @@ export function textOf(blocks: unknown[]): string {
   return JSON.stringify(blocks);
 }
 
-export async function startHarness(options: { env?: Record<string, string>; usergroups?: Record<string, string[]>; emulatorOptions?: Parameters<typeof startEmulator>[0] } = {}): Promise<Harness> {
-  const signingSecret = crypto.randomBytes(16).toString("hex");
-  const botToken = `xoxb-test-${crypto.randomBytes(8).toString("hex")}`;
-  const slack = new LocalSlackApi(botToken, options.usergroups ?? {});
-  const slackServer = await serveLocalSlackApi(slack);
-  const slackUrl = slackServer.url;
-  const emulator = await startEmulator({ port: 0, ...(options.emulatorOptions ?? {}) });
-
-  const schema = process.env.DATABASE_URL ? `test_${crypto.randomBytes(6).toString("hex")}` : undefined;
-  const config = loadConfig({
-    DATA_DIR: "memory://",
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL, DATABASE_SCHEMA: schema } : {}),
-    PORT: "0",
-    LOG_LEVEL: "debug",
-    PARTNER_CENTER_URL: emulator.url,
-    PARTNER_CENTER_TOKEN: "emulator-token",
-    PARTNER_CENTER_RPM: "6000",
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_API_URL: `${slackUrl}/api/`,
-    APPROVAL_CHANNEL_ID: APPROVAL_CHANNEL,
-    APPROVER_USER_IDS: `${APPROVER.id},${SECOND_APPROVER.id}`,
-    OPERATOR_USER_IDS: `${OPERATOR.id},${SECOND_OPERATOR.id},${APPROVER.id}`,
-    SUSPEND_CONCURRENCY: "8",
-    ...(options.env ?? {}),
+export async function startHarness(options: { env?: Record<string, string>; usergroups?: Record<string, string[]>; emulatorOptions?: EmulatorBehaviour } = {}): Promise<Harness> {
+  const database = testDatabaseSettings();
+  const world = await createLocalWorld({
+    env: testAppEnv({ DATA_DIR: IN_MEMORY_DATA_DIR, LOG_LEVEL: "debug", ...database.env, ...options.env }),
+    usergroups: options.usergroups,
+    emulator: options.emulatorOptions ?? {},
   });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(chunk.toString("utf8"));
-      done();
-    },
-  });
-  const app = await startApplication(config, { logger: createLogger("debug", sink), host: "127.0.0.1" });
-  const sender = new SlackRequestSender(app.url, signingSecret);
+  const emulator: EmulatorHandle | undefined = world.emulator;
+  if (!emulator) throw new Error("the test world has no emulator");
+  const { logger, logs } = collectingLogger();
+  let app: Application;
+  try {
+    app = await world.startApp({ logger });
+  } catch (error) {
+    await world.close();
+    throw error;
+  }
+  const sender = world.senderFor(app.url);
 
   return {
+    world,
     app,
-    slack,
-    slackUrl,
+    slack: world.slack,
+    slackUrl: world.slackUrl,
     emulator,
     sender,
-    signingSecret,
-    botToken,
+    signingSecret: world.signingSecret,
+    botToken: world.botToken,
     logs,
-    command: (user, text) => sender.slashCommand(user, OPS_CHANNEL, text, slack.createResponseUrl(slackUrl, OPS_CHANNEL, user.id)),
+    command: (user, text) => sender.slashCommand(user, OPS_CHANNEL, text, world.responseUrl(OPS_CHANNEL, user.id)),
     press: (user, message, actionId, valueIncludes) => {
-      const posted = slack.messages.find((m) => m.channel === message.channel && m.ts === message.ts);
+      const posted = world.slack.messages.find((m) => m.channel === message.channel && m.ts === message.ts);
       const button = buttonsOf(posted?.blocks ?? []).find((b) => b.action_id === actionId && (!valueIncludes || (b.value ?? "").includes(valueIncludes)));
       if (!button?.value) throw new Error(`no ${actionId} button on message ${message.ts}`);
-      return sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value: button.value }, slack.createResponseUrl(slackUrl, message.channel, user.id));
+      return sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value: button.value }, world.responseUrl(message.channel, user.id));
     },
     close: async () => {
       await app.close();
-      if (schema) {
-        const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await pool.end();
-      }
-      await emulator.close();
-      await slackServer.close();
+      await database.drop();
+      await world.close();
     },
   };
 }

@@ -3,16 +3,16 @@
 // Partner Center (the emulator); the app's database is a PGlite folder on disk, or a fresh schema
 // on the PostgreSQL named by DATABASE_URL.
 import { type ChildProcess, spawn } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { type Database, openDatabase } from "../../src/store";
-import { LocalSlackApi, serveLocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
-import { SlackRequestSender } from "../../src/stand-ins/slack/slack-request-signer";
+import { type LocalWorld, createLocalWorld, emulatorSettings } from "../../src/stand-ins/local-world";
+import type { LocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
+import type { SlackRequestSender } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
-import { APPROVAL_CHANNEL, APPROVER, OPERATOR, SECOND_APPROVER, buttonsOf, waitFor } from "./app-harness";
+import { OPERATOR, buttonsOf, testAppEnv, waitFor } from "./app-harness";
+import { testDatabaseSettings } from "./test-database";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -29,9 +29,8 @@ export interface AppProcess {
 /** What several app processes in one test share: the database, Slack, the secrets. */
 export interface ProcessWorld {
   slack: LocalSlackApi;
-  slackUrl: string;
-  signingSecret: string;
-  botToken: string;
+  /** a response_url for a command or a button press by `user` in `channel` */
+  responseUrl: LocalWorld["responseUrl"];
   dataDir: string;
   schema: string | null;
   start(partnerCenterUrl: string, env?: Record<string, string>): Promise<AppProcess>;
@@ -41,36 +40,14 @@ export interface ProcessWorld {
 }
 
 export async function createProcessWorld(): Promise<ProcessWorld> {
-  const signingSecret = crypto.randomBytes(16).toString("hex");
-  const botToken = `xoxb-proc-${crypto.randomBytes(8).toString("hex")}`;
-  const slack = new LocalSlackApi(botToken, {});
-  const slackServer = await serveLocalSlackApi(slack);
-  const slackUrl = slackServer.url;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "offboarding-proc-"));
-  const databaseUrl = process.env.DATABASE_URL;
-  const schema = databaseUrl ? `test_${crypto.randomBytes(6).toString("hex")}` : null;
+  const database = testDatabaseSettings();
+  // each test points its processes at a Partner Center of its own (an emulator it inspects)
+  const world = await createLocalWorld({ env: testAppEnv({ DATA_DIR: dataDir, LOG_LEVEL: "info", OPERATOR_USER_IDS: OPERATOR.id, ...database.env }), emulator: false });
   const running = new Set<AppProcess>();
 
   const start = async (partnerCenterUrl: string, env: Record<string, string> = {}): Promise<AppProcess> => {
-    const childEnv: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATA_DIR: dataDir,
-      ...(databaseUrl && schema ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : {}),
-      PORT: "0",
-      LOG_LEVEL: "info",
-      PARTNER_CENTER_URL: partnerCenterUrl,
-      PARTNER_CENTER_TOKEN: "emulator-token",
-      PARTNER_CENTER_RPM: "6000",
-      SLACK_SIGNING_SECRET: signingSecret,
-      SLACK_BOT_TOKEN: botToken,
-      SLACK_API_URL: `${slackUrl}/api/`,
-      APPROVAL_CHANNEL_ID: APPROVAL_CHANNEL,
-      APPROVER_USER_IDS: `${APPROVER.id},${SECOND_APPROVER.id}`,
-      OPERATOR_USER_IDS: OPERATOR.id,
-      SUSPEND_CONCURRENCY: "8",
-      ...env,
-    };
+    const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...world.appEnv({ ...emulatorSettings(partnerCenterUrl), ...env }) };
     // `node --import tsx`, not the tsx CLI: the CLI runs the app in a grandchild that a SIGKILL would orphan
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
     const logs: string[] = [];
@@ -102,7 +79,7 @@ export async function createProcessWorld(): Promise<ProcessWorld> {
     const handle: AppProcess = {
       child,
       url,
-      sender: new SlackRequestSender(url, signingSecret),
+      sender: world.senderFor(url),
       logs,
       exit,
       stop: async (signal) => {
@@ -117,24 +94,20 @@ export async function createProcessWorld(): Promise<ProcessWorld> {
   };
 
   return {
-    slack,
-    slackUrl,
-    signingSecret,
-    botToken,
+    slack: world.slack,
+    responseUrl: world.responseUrl,
     dataDir,
-    schema,
+    schema: database.schema,
     start,
-    openDatabase: () =>
-      databaseUrl && schema ? openDatabase({ databaseUrl, dataDir: "unused", schema }) : openDatabase({ dataDir }),
+    openDatabase: () => {
+      const settings = database.env;
+      return settings.DATABASE_URL ? openDatabase({ databaseUrl: settings.DATABASE_URL, dataDir: "unused", schema: settings.DATABASE_SCHEMA }) : openDatabase({ dataDir });
+    },
     close: async () => {
       for (const app of [...running]) await app.stop("SIGKILL");
-      if (databaseUrl && schema) {
-        const pool = new pg.Pool({ connectionString: databaseUrl });
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await pool.end();
-      }
+      await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
-      await slackServer.close();
+      await world.close();
     },
   };
 }
@@ -161,7 +134,7 @@ export async function pressSuspendAll(world: ProcessWorld, app: AppProcess, comp
     async () => {
       const found = world.slack.messages.find((m) => m.channel === channel && m.text.includes(companyName));
       if (found) return found;
-      await app.sender.slashCommand(OPERATOR, channel, companyName, world.slack.createResponseUrl(world.slackUrl, channel, OPERATOR.id));
+      await app.sender.slashCommand(OPERATOR, channel, companyName, world.responseUrl(channel, OPERATOR.id));
       await new Promise((resolve) => setTimeout(resolve, 200));
       return undefined;
     },
@@ -169,7 +142,7 @@ export async function pressSuspendAll(world: ProcessWorld, app: AppProcess, comp
   );
   const button = buttonsOf(message.blocks).find((b) => b.action_id === ACTIONS.suspendAll);
   if (!button?.value) throw new Error("no Suspend all button on the case message");
-  const pressed = await app.sender.blockAction(OPERATOR, channel, message.ts, { action_id: ACTIONS.suspendAll, value: button.value }, world.slack.createResponseUrl(world.slackUrl, channel, OPERATOR.id));
+  const pressed = await app.sender.blockAction(OPERATOR, channel, message.ts, { action_id: ACTIONS.suspendAll, value: button.value }, world.responseUrl(channel, OPERATOR.id));
   if (pressed.status !== 200) throw new Error(`Suspend all was answered ${pressed.status}`);
   return message;
 }

@@ -9,6 +9,8 @@ import type { z } from "zod";
 import type { Logger } from "../../logger";
 import type { LocalSlackApi, PostedMessage } from "../slack/local-slack-api";
 import type { SlackRequestSender } from "../slack/slack-request-signer";
+import { BadRequest, SECURITY_HEADERS, pageAssets, parse, readJson, safeJson, sendJson } from "./console-http";
+import type { Block, ConsoleState, ModalView } from "./console-state";
 import { BOT_NAME, CONSOLE_CHANNELS, CONSOLE_USERS, type ConsoleUser, consoleUser } from "./console-identities";
 import {
   actionRequest,
@@ -25,30 +27,7 @@ import {
   viewSubmissionRequest,
 } from "./console-requests";
 
-const MAX_BODY_BYTES = 64 * 1024;
 const LONG_POLL_MS = 20_000;
-
-const ASSETS: Record<string, { file: string; type: string }> = {
-  "/": { file: "index.html", type: "text/html; charset=utf-8" },
-  "/console/console.js": { file: "console.js", type: "text/javascript; charset=utf-8" },
-  "/console/console.css": { file: "console.css", type: "text/css; charset=utf-8" },
-};
-
-// the page loads nothing from elsewhere and runs no inline script
-const SECURITY_HEADERS = {
-  "content-security-policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  "x-content-type-options": "nosniff",
-  "cache-control": "no-store",
-};
-
-class BadRequest extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 export interface ConsoleServerOptions {
   slack: LocalSlackApi;
@@ -75,8 +54,10 @@ export class ConsoleServer {
   /** keyed by position in LocalSlackApi.openModals ("M<index>") */
   private readonly modals = new Map<string, TrackedModal>();
   private readonly stopListening: () => void;
+  private readonly assets: Map<string, { file: string; type: string }>;
 
   constructor(private readonly options: ConsoleServerOptions) {
+    this.assets = pageAssets(options.pageDir);
     this.stopListening = options.slack.onChange(() => this.bump());
   }
 
@@ -94,7 +75,7 @@ export class ConsoleServer {
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? "/", "http://console");
-    const asset = req.method === "GET" ? ASSETS[url.pathname] : undefined;
+    const asset = req.method === "GET" ? this.assets.get(url.pathname) : undefined;
     const isApi = url.pathname.startsWith("/console/api/");
     if (!asset && !isApi) return false;
     try {
@@ -105,12 +86,12 @@ export class ConsoleServer {
         return true;
       }
       const answer = await this.api(req, url);
-      this.json(res, 200, answer);
+      sendJson(res, 200, answer);
     } catch (error) {
-      if (error instanceof BadRequest) this.json(res, error.status, { ok: false, error: error.message });
+      if (error instanceof BadRequest) sendJson(res, error.status, { ok: false, error: error.message });
       else {
         this.options.logger.error({ err: String(error), path: url.pathname }, "console request failed");
-        this.json(res, 500, { ok: false, error: "The console could not do that; see the app's log." });
+        sendJson(res, 500, { ok: false, error: "The console could not do that; see the app's log." });
       }
     }
     return true;
@@ -203,15 +184,15 @@ export class ConsoleServer {
     return { ok: true };
   }
 
-  private state(userId: string): unknown {
+  private state(userId: string): ConsoleState {
     const slack = this.options.slack;
-    const visible = (m: PostedMessage) => ({ ts: m.ts, seq: m.seq, text: m.text, blocks: m.blocks, edited: m.updates > 0 });
+    const visible = (m: PostedMessage) => ({ ts: m.ts, seq: m.seq, text: m.text, blocks: drawn(m.blocks), edited: m.updates > 0 });
     const channels = CONSOLE_CHANNELS.map((channel) => {
       const all = slack.channelMessages(channel.id);
       return {
         ...channel,
         messages: all.filter((m) => !m.threadTs).map((m) => ({ ...visible(m), replies: all.filter((r) => r.threadTs === m.ts).map(visible) })),
-        ephemerals: slack.ephemerals.filter((e) => e.channel === channel.id && e.user === userId).map((e) => ({ id: e.id, seq: e.seq, text: e.text, blocks: e.blocks })),
+        ephemerals: slack.ephemerals.filter((e) => e.channel === channel.id && e.user === userId).map((e) => ({ id: e.id, seq: e.seq, text: e.text, blocks: drawn(e.blocks) })),
       };
     });
     const home = this.homeBlocks(userId);
@@ -222,8 +203,8 @@ export class ConsoleServer {
       users: CONSOLE_USERS,
       bot: { id: slack.botUserId, name: BOT_NAME },
       channels,
-      home: home ? { blocks: home } : null,
-      modal,
+      home: home ? { blocks: drawn(home) } : null,
+      modal: modal ? { id: modal.id, view: modal.view as unknown as ModalView } : null,
     };
   }
 
@@ -310,18 +291,14 @@ export class ConsoleServer {
     const host = (req.headers.host ?? "").replace(/:\d+$/, "");
     if (allowed.length > 0 && !allowed.includes(host)) throw new BadRequest("unexpected Host header", 421);
   }
-
-  private json(res: http.ServerResponse, status: number, body: unknown): void {
-    if (res.headersSent) return;
-    res.writeHead(status, { "content-type": "application/json", ...SECURITY_HEADERS }).end(JSON.stringify(body));
-  }
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what = "request"): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new BadRequest(`invalid ${what}: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+/**
+ * The app's blocks (and modal views) as the page reads them: passed on as the app wrote them;
+ * the page draws the kinds it knows and shows any other as a block it does not draw.
+ */
+function drawn(blocks: unknown[]): Block[] {
+  return blocks as Block[];
 }
 
 function userOf(id: string): ConsoleUser {
@@ -343,23 +320,3 @@ function requireButton(blocks: unknown[], pressed: { action_id: string; value: s
   throw new BadRequest("that button is not on that message (any more)", 409);
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
-
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BadRequest("request too large", 413);
-    chunks.push(chunk as Buffer);
-  }
-  const parsed = safeJson(Buffer.concat(chunks).toString("utf8"));
-  if (parsed === null) throw new BadRequest("the body is not JSON");
-  return parsed;
-}

@@ -1,0 +1,102 @@
+// What the console's server sends its page (GET /console/api/state), and the parts of Block Kit
+// the page draws. The server builds it in TypeScript; the page, checked JavaScript, reads it
+// through JSDoc imports of these types, so the two cannot drift apart unnoticed.
+import type { z } from "zod";
+import type { ConsoleUser } from "./console-identities";
+import type { surface } from "./console-requests";
+
+export interface TextObject {
+  type: "plain_text" | "mrkdwn";
+  text: string;
+}
+
+export interface ConfirmDialog {
+  title: TextObject;
+  text: TextObject;
+  confirm?: TextObject;
+  deny?: TextObject;
+  style?: "primary" | "danger";
+}
+
+export interface ButtonElement {
+  type: "button";
+  action_id: string;
+  text: TextObject;
+  value?: string;
+  url?: string;
+  style?: "primary" | "danger";
+  confirm?: ConfirmDialog;
+}
+
+export interface InputElement {
+  type: string;
+  action_id: string;
+  multiline?: boolean;
+  placeholder?: TextObject;
+  min_length?: number;
+  max_length?: number;
+}
+
+/** An element the page does not draw as such (an image in a context block, a select). */
+export interface OtherElement {
+  type: string;
+  text?: string;
+}
+
+/** A block as the page reads it: every field it may look at, each one optional but the type. */
+export interface Block {
+  type: string;
+  block_id?: string;
+  text?: TextObject;
+  fields?: TextObject[];
+  accessory?: ButtonElement | OtherElement;
+  elements?: Array<ButtonElement | TextObject | OtherElement>;
+  label?: TextObject;
+  element?: InputElement;
+  optional?: boolean;
+}
+
+export interface ModalView {
+  title: TextObject;
+  blocks?: Block[];
+  submit?: TextObject;
+  close?: TextObject;
+}
+
+export interface ConsoleMessage {
+  ts: string;
+  seq: number;
+  text: string;
+  blocks: Block[];
+  edited: boolean;
+  /** thread replies, for a channel's top-level messages */
+  replies?: ConsoleMessage[];
+}
+
+export interface ConsoleEphemeral {
+  id: string;
+  seq: number;
+  text: string;
+  blocks: Block[];
+}
+
+export interface ConsoleChannel {
+  id: string;
+  name: string;
+  messages: ConsoleMessage[];
+  ephemerals: ConsoleEphemeral[];
+}
+
+export interface ConsoleState {
+  /** bumped on every change; the page long-polls with the last one it saw */
+  version: number;
+  me: string;
+  users: readonly ConsoleUser[];
+  bot: { id: string; name: string };
+  channels: ConsoleChannel[];
+  home: { blocks: Block[] } | null;
+  modal: { id: string; view: ModalView } | null;
+}
+
+/** Where a pressed button is: a channel message, an ephemeral message, or the Home tab. */
+export type Surface = z.infer<typeof surface>;
