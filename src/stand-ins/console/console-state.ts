@@ -2,31 +2,12 @@
 // the page draws. The server builds it in TypeScript; the page, checked JavaScript, reads it
 // through JSDoc imports of these types, so the two cannot drift apart unnoticed.
 import type { z } from "zod";
+import type { ButtonElement, TextObject } from "../../slack/blocks/block-kit";
 import type { ConsoleUser } from "./console-identities";
 import type { surface } from "./console-requests";
 
-export interface TextObject {
-  type: "plain_text" | "mrkdwn";
-  text: string;
-}
-
-export interface ConfirmDialog {
-  title: TextObject;
-  text: TextObject;
-  confirm?: TextObject;
-  deny?: TextObject;
-  style?: "primary" | "danger";
-}
-
-export interface ButtonElement {
-  type: "button";
-  action_id: string;
-  text: TextObject;
-  value?: string;
-  url?: string;
-  style?: "primary" | "danger";
-  confirm?: ConfirmDialog;
-}
+// the text objects and buttons the app builds are the ones the page draws
+export type { ButtonElement, ConfirmDialog, TextObject } from "../../slack/blocks/block-kit";
 
 export interface InputElement {
   type: string;
@@ -43,7 +24,10 @@ export interface OtherElement {
   text?: string;
 }
 
-/** A block as the page reads it: every field it may look at, each one optional but the type. */
+/**
+ * A block as the page reads it: every field it may look at, each one optional but the type, so
+ * a kind of block it does not know is still drawn (as such) rather than taken for another.
+ */
 export interface Block {
   type: string;
   block_id?: string;
