@@ -1,7 +1,7 @@
 // Picks the Partner Center the app talks to: the real one when PARTNER_CENTER_URL is set, else a
 // local stand-in that the composition root passes in (the production client never imports one),
 // reached with a static token.
-import type { Config } from "../config";
+import { type Config, dataDirOnDisk } from "../config";
 import { StaticTokenProvider, type TokenProvider, tokenProblem, tokenProviderFromConfig } from "./auth";
 import type { PartnerCenterApi } from "./partner-center-api";
 import { PartnerCenterRestClient, type Logger } from "./rest-client";
@@ -75,7 +75,7 @@ export async function connectPartnerCenter(config: ConnectConfig, options: Conne
   }
   if (!options.startLocal) throw new Error("PARTNER_CENTER_URL is not set and no local Partner Center was provided");
   // an in-memory database gets an in-memory emulator: nothing is written to disk
-  const dataDir = config.DATA_DIR.startsWith("memory://") ? undefined : config.DATA_DIR;
+  const dataDir = dataDirOnDisk(config);
   const local = await options.startLocal({ port: config.EMULATOR_PORT, dataDir });
   const tokens = new StaticTokenProvider(config.PARTNER_CENTER_TOKEN ?? "emulator");
   const client = new PartnerCenterRestClient({ baseUrl: local.url, tokens, ...common });

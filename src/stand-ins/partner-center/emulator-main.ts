@@ -1,10 +1,10 @@
 // `npm run emulator`: the Partner Center emulator on its own, state under DATA_DIR.
-import { loadConfig } from "../../config";
+import { dataDirOnDisk, loadConfig } from "../../config";
 import { startEmulator } from "./emulator-server";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const emulator = await startEmulator({ port: config.EMULATOR_PORT, host: "127.0.0.1", dataDir: config.DATA_DIR });
+  const emulator = await startEmulator({ port: config.EMULATOR_PORT, host: "127.0.0.1", dataDir: dataDirOnDisk(config) });
   process.stdout.write(`Partner Center emulator listening: PARTNER_CENTER_URL=${emulator.url} (controls at ${emulator.origin}/_emulator)\n`);
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
