@@ -39,6 +39,8 @@ export interface ProcessWorld {
   close(): Promise<void>;
 }
 
+const START_WAIT_MS = 120_000;
+
 export async function createProcessWorld(): Promise<ProcessWorld> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "offboarding-proc-"));
   const database = testDatabaseSettings();
@@ -73,7 +75,8 @@ export async function createProcessWorld(): Promise<ProcessWorld> {
         }
         return undefined;
       },
-      30_000,
+      // tsx compiles the whole app at start: on a loaded 2-core machine that alone took over 30 s
+      START_WAIT_MS,
     );
     const url = `http://127.0.0.1:${port}`;
     const handle: AppProcess = {
