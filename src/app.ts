@@ -98,7 +98,7 @@ export async function startApplication(config: Config, options: StartOptions = {
   try {
     const store = createStore(db);
     const tokenCache = { load: () => store.tokenCache.load(TOKEN_CACHE_ROW), save: (data: string) => store.tokenCache.save(TOKEN_CACHE_ROW, data) };
-    const partnerCenter = await connectPartnerCenter(config, { logger, startLocal: options.localPartnerCenter, tokenCache });
+    const partnerCenter = await connectPartnerCenter(config, { logger, metrics, startLocal: options.localPartnerCenter, tokenCache });
     closers.push(() => partnerCenter.close());
 
     const leaseMs = config.JOB_LEASE_SECONDS * 1000;

@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 import { WebClient } from "@slack/web-api";
 import { openCase } from "../src/domain";
 import { Metrics } from "../src/metrics";
+import { StaticTokenProvider } from "../src/partner-center/auth";
+import { PartnerCenterRestClient } from "../src/partner-center/rest-client";
 import { type Database, createStore } from "../src/store";
 import { type Harness, startHarness } from "./support/app-harness";
 import { openTestDatabase } from "./support/test-database";
@@ -132,5 +134,39 @@ describe("metrics", () => {
       // and the process' own figures come along
       expect(text).toContain("# TYPE offboarding_process_resident_memory_bytes gauge");
     });
+
+    test("the app's Partner Center calls are counted by operation and status, a 429 as throttled", async () => {
+      const scrape = async () => (await fetch(`${h.app.url}/metrics`)).text();
+      const calls = (text: string, status: string) => sampleValue(text, `offboarding_partner_center_calls_total{operation="list customers",status="${status}"}`) ?? 0;
+      const throttled = (text: string) => sampleValue(text, 'offboarding_partner_center_throttled_total{operation="list customers"}') ?? 0;
+      const before = await scrape();
+      // Partner Center throttles the first try; the client waits Retry-After and tries again
+      h.emulator.configure({ failNext: [{ status: 429, retryAfterSeconds: 0, route: "GET /customers" }] });
+      await h.app.partnerCenter.api.ping();
+      const after = await scrape();
+      expectExpositionFormat(after);
+      expect(calls(after, "429") - calls(before, "429")).toBe(1);
+      expect(calls(after, "200") - calls(before, "200")).toBe(1);
+      expect(throttled(after) - throttled(before)).toBe(1);
+      expect(sampleValue(after, 'offboarding_partner_center_call_duration_seconds_count{operation="list customers"}')).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  test("a Partner Center that cannot be reached is counted as unreachable, each attempt", async () => {
+    // a port that was free a moment ago: nothing answers there
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const m = new Metrics();
+    const client = new PartnerCenterRestClient({ baseUrl: `http://127.0.0.1:${port}/v1`, tokens: new StaticTokenProvider("t"), metrics: m, retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    try {
+      await expect(client.ping()).rejects.toThrow(/could not be reached/);
+    } finally {
+      client.close();
+    }
+    const text = await m.registry.metrics();
+    expect(sampleValue(text, 'offboarding_partner_center_calls_total{operation="list customers",status="unreachable"}')).toBe(2);
+    expect(text).not.toContain('status="200"');
   });
 });

@@ -4,6 +4,7 @@
 import { type Config, dataDirOnDisk } from "../config";
 import { StaticTokenProvider, type TokenProvider, tokenProblem, tokenProviderFromConfig } from "./auth";
 import type { PartnerCenterApi } from "./partner-center-api";
+import type { CallMetrics } from "./http-transport";
 import { PartnerCenterRestClient, type Logger } from "./rest-client";
 import type { TokenCacheStore } from "./token-cache-plugin";
 
@@ -36,6 +37,8 @@ type ConnectConfig = Pick<Config, "PARTNER_CENTER_URL" | "EMULATOR_PORT" | "PART
 
 export interface ConnectOptions {
   logger?: Logger;
+  /** where each Partner Center call is counted (the app's /metrics) */
+  metrics?: CallMetrics;
   /** used when PARTNER_CENTER_URL is unset; without it, an unset URL is an error */
   startLocal?: LocalPartnerCenterStarter;
   /** where MSAL's token cache is kept (sealed with TOKEN_CACHE_KEY) */
@@ -54,7 +57,7 @@ function credentialWarnings(tokens: TokenProvider, staticWarnings: string[]): ()
 }
 
 export async function connectPartnerCenter(config: ConnectConfig, options: ConnectOptions = {}): Promise<PartnerCenterConnection> {
-  const common = { logger: options.logger, rpm: config.PARTNER_CENTER_RPM, maxConcurrent: Math.max(1, config.SUSPEND_CONCURRENCY) };
+  const common = { logger: options.logger, metrics: options.metrics, rpm: config.PARTNER_CENTER_RPM, maxConcurrent: Math.max(1, config.SUSPEND_CONCURRENCY) };
   if (config.PARTNER_CENTER_URL) {
     const problems: string[] = [];
     const cache = options.tokenCache

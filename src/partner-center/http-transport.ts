@@ -19,6 +19,16 @@ export interface Logger {
 
 const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 
+/**
+ * Where each call's outcome is counted (the app passes its /metrics; tests a recorder): one
+ * entry per attempt, with its HTTP status or "unreachable" when no answer came, and its latency.
+ */
+export interface CallMetrics {
+  partnerCenterCall(operation: string, status: number | "unreachable", ms: number): void;
+}
+
+const noMetrics: CallMetrics = { partnerCenterCall: () => {} };
+
 export interface RetryOptions {
   /** attempts per call, the first included (default 6) */
   maxAttempts?: number;
@@ -35,6 +45,8 @@ export interface TransportOptions {
   baseUrl: string;
   tokens: TokenProvider;
   logger?: Logger;
+  /** counts each call by operation and status; nothing counted unless given */
+  metrics?: CallMetrics;
   /** client-side limit; Partner Center allows 500/min per tenant on subscriptions (default 450) */
   rpm?: number;
   /** parallel requests in flight (default 8) */
@@ -65,6 +77,7 @@ export class PartnerCenterTransport {
   private readonly pacer: CallPacer;
   private closed = false;
   private readonly logger: Logger;
+  private readonly metrics: CallMetrics;
   private readonly retry: Required<RetryOptions>;
   private readonly timeoutMs: number;
   private readonly random: () => number;
@@ -72,6 +85,7 @@ export class PartnerCenterTransport {
   constructor(private readonly settings: TransportOptions) {
     this.baseUrl = settings.baseUrl.replace(/\/+$/, "");
     this.logger = settings.logger ?? silentLogger;
+    this.metrics = settings.metrics ?? noMetrics;
     this.retry = { ...RETRY_DEFAULTS, ...settings.retry };
     this.timeoutMs = settings.timeoutMs ?? 30_000;
     this.random = settings.random ?? Math.random;
@@ -126,6 +140,8 @@ export class PartnerCenterTransport {
       let status: number;
       let text: string;
       let retryAfter: string | null = null;
+      // each attempt is one call to Partner Center: its own latency, not the retries' total
+      const sent = Date.now();
       try {
         const response = await this.pacer.schedule(() =>
           fetch(url, { method: spec.method, headers, body: spec.body === undefined ? undefined : JSON.stringify(spec.body), signal: AbortSignal.timeout(this.timeoutMs) }),
@@ -138,6 +154,7 @@ export class PartnerCenterTransport {
         // closing dropped the call before it was sent: nothing to report, nothing to retry
         if (this.closed) throw closedError();
         this.logger.warn({ ...logFields, error: reason }, "Partner Center call failed before a response");
+        this.metrics.partnerCenterCall(spec.context.operation, "unreachable", Date.now() - sent);
         const delay = this.backoff(attempt, null);
         if (this.mayRetry(attempt, started, delay)) {
           await sleep(delay);
@@ -148,6 +165,7 @@ export class PartnerCenterTransport {
 
       const level = status < 400 ? "info" : status === 429 || status >= 500 ? "warn" : "error";
       this.logger[level]({ ...logFields, status, durationMs: Date.now() - started }, "Partner Center call");
+      this.metrics.partnerCenterCall(spec.context.operation, status, Date.now() - sent);
 
       if (status >= 200 && status < 300) return { value: this.parse(spec, text, status, trace), ...trace };
 
