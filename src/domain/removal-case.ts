@@ -201,3 +201,49 @@ export function failRemoval(c: RemovalCase, reason: string): Transition {
   if (wrong) return { ok: false, refusal: wrong };
   return move(c, { state: "failed", failureReason: reason.trim() || "Partner Center gave no reason." });
 }
+
+// ---- ways forward ------------------------------------------------------------------------
+
+/**
+ * What moves a case on from each state that is not final, and who does it while the app runs:
+ * a person (a button), the durable job of a press (retried after a backoff), or the periodic
+ * sweep (any instance). No state may depend on a restart; the sweep reads this map for what it
+ * does, and test/domain/ways-forward.test.ts holds every non-final state to having a way on.
+ */
+export type WayForwardMove = "request" | "decide" | "close" | "expire" | "resume" | "retry";
+export type Mover = "person" | "job" | "sweep";
+
+export interface WayForward {
+  move: WayForwardMove;
+  by: Mover;
+  /** the states this move can lead to */
+  to: readonly CaseState[];
+  why: string;
+}
+
+export const WAYS_FORWARD: { readonly [S in CaseState]: readonly WayForward[] } = {
+  open: [
+    { move: "request", by: "person", to: ["awaiting_approval"], why: "an operator requests removal once nothing blocks" },
+    { move: "close", by: "person", to: ["cancelled"], why: "an operator cancels the case" },
+  ],
+  awaiting_approval: [
+    { move: "decide", by: "person", to: ["approved", "rejected"], why: "an approver approves or rejects" },
+    { move: "close", by: "person", to: ["cancelled"], why: "an operator cancels the request" },
+    { move: "expire", by: "sweep", to: ["expired"], why: "nobody decided within the approval window" },
+  ],
+  approved: [
+    { move: "resume", by: "job", to: ["removing", "removed", "open"], why: "the Approve press's job re-checks and removes; a failed attempt is tried again" },
+    { move: "resume", by: "sweep", to: ["removing", "removed", "open"], why: "an Approve whose job gave up is taken up again" },
+  ],
+  removing: [{ move: "resume", by: "sweep", to: ["removed", "failed"], why: "a removal cut short (a crash, a deploy) is finished; Partner Center is read first" }],
+  failed: [{ move: "retry", by: "person", to: ["removing", "removed"], why: "the case shows why it failed and offers Retry" }],
+  removed: [],
+  rejected: [],
+  cancelled: [],
+  expired: [],
+};
+
+/** The states the sweep moves on with this move (e.g. every state it resumes). */
+export function statesMovedBy(by: Mover, move: WayForwardMove): CaseState[] {
+  return CASE_STATES.filter((state) => WAYS_FORWARD[state].some((way) => way.by === by && way.move === move));
+}

@@ -4,7 +4,7 @@
 // failure is recorded, the customer is read back: a removal Partner Center carried out but whose
 // answer was lost or garbled completes as removed, the audit saying how that was confirmed.
 import crypto from "node:crypto";
-import { type CustomerSnapshot, beginRemoval, completeRemoval, evaluatePreconditions, failRemoval, reopen } from "../domain";
+import { type CustomerSnapshot, beginRemoval, statesMovedBy, completeRemoval, evaluatePreconditions, failRemoval, reopen } from "../domain";
 import type { StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
 import { READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
@@ -134,12 +134,15 @@ async function recordFailure(ctx: WorkflowContext, actor: string, c: StoredCase,
  * Finishes removals left approved or under way: after a crash (every such case), and from the
  * periodic sweep for those approved at least `stuckForMs` ago, whose Approve gave up.
  */
+/** the states the sweep resumes, as the domain's map of ways forward names them (approved, removing) */
+const RESUMED = new Set(statesMovedBy("sweep", "resume"));
+
 export async function resumeInterruptedRemovals(ctx: WorkflowContext, stuckForMs = 0): Promise<number> {
   const active = await ctx.store.cases.listActive(500);
   const before = ctx.clock().getTime() - stuckForMs;
   let resumed = 0;
   for (const c of active) {
-    if (c.state !== "approved" && c.state !== "removing") continue;
+    if (!RESUMED.has(c.state)) continue;
     if (stuckForMs > 0 && (c.decidedAt?.getTime() ?? 0) > before) continue;
     resumed += 1;
     try {
