@@ -11,7 +11,7 @@ import { createSlackApp, type SlackApp } from "./slack/slack-app";
 import { SlackPolicyProvider } from "./slack/slack-policy";
 import { type Database, type Store, createStore, openDatabase } from "./store";
 import { INTERACTION_ATTEMPTS, INTERACTION_JOB, type Interaction } from "./slack/interaction-jobs";
-import { DirectorySync, JobRunner, OffboardingWorkflow, SUSPEND_ALL_JOB, SuspendAllJob } from "./workflow";
+import { DirectorySync, JobRunner, OffboardingWorkflow, SUSPEND_ALL_JOB, SuspendAllJob, notePartnerCenterRequest } from "./workflow";
 
 export interface SlackSettings {
   /** HTTP mode; unused in Socket Mode */
@@ -98,7 +98,14 @@ export async function startApplication(config: Config, options: StartOptions = {
   try {
     const store = createStore(db);
     const tokenCache = { load: () => store.tokenCache.load(TOKEN_CACHE_ROW), save: (data: string) => store.tokenCache.save(TOKEN_CACHE_ROW, data) };
-    const partnerCenter = await connectPartnerCenter(config, { logger, metrics, startLocal: options.localPartnerCenter, tokenCache });
+    // each Partner Center call is counted in /metrics and named (its MS-RequestId) in the log line of the job that made it
+    const calls = {
+      partnerCenterCall: (operation: string, status: number | "unreachable", ms: number, requestId: string) => {
+        metrics.partnerCenterCall(operation, status, ms);
+        notePartnerCenterRequest(requestId);
+      },
+    };
+    const partnerCenter = await connectPartnerCenter(config, { logger, metrics: calls, startLocal: options.localPartnerCenter, tokenCache });
     closers.push(() => partnerCenter.close());
 
     const leaseMs = config.JOB_LEASE_SECONDS * 1000;

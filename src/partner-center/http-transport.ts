@@ -20,11 +20,12 @@ export interface Logger {
 const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 
 /**
- * Where each call's outcome is counted (the app passes its /metrics; tests a recorder): one
- * entry per attempt, with its HTTP status or "unreachable" when no answer came, and its latency.
+ * Where each call's outcome is counted (the app passes its /metrics and the job trace; tests a
+ * recorder): one entry per attempt, with its HTTP status or "unreachable" when no answer came,
+ * its latency and the MS-RequestId it was sent with.
  */
 export interface CallMetrics {
-  partnerCenterCall(operation: string, status: number | "unreachable", ms: number): void;
+  partnerCenterCall(operation: string, status: number | "unreachable", ms: number, requestId: string): void;
 }
 
 const noMetrics: CallMetrics = { partnerCenterCall: () => {} };
@@ -154,7 +155,7 @@ export class PartnerCenterTransport {
         // closing dropped the call before it was sent: nothing to report, nothing to retry
         if (this.closed) throw closedError();
         this.logger.warn({ ...logFields, error: reason }, "Partner Center call failed before a response");
-        this.metrics.partnerCenterCall(spec.context.operation, "unreachable", Date.now() - sent);
+        this.metrics.partnerCenterCall(spec.context.operation, "unreachable", Date.now() - sent, requestId);
         const delay = this.backoff(attempt, null);
         if (this.mayRetry(attempt, started, delay)) {
           await sleep(delay);
@@ -165,7 +166,7 @@ export class PartnerCenterTransport {
 
       const level = status < 400 ? "info" : status === 429 || status >= 500 ? "warn" : "error";
       this.logger[level]({ ...logFields, status, durationMs: Date.now() - started }, "Partner Center call");
-      this.metrics.partnerCenterCall(spec.context.operation, status, Date.now() - sent);
+      this.metrics.partnerCenterCall(spec.context.operation, status, Date.now() - sent, requestId);
 
       if (status >= 200 && status < 300) return { value: this.parse(spec, text, status, trace), ...trace };
 

@@ -9,7 +9,7 @@ import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import type { Logger } from "../logger";
 import type { ClaimedJob } from "../store";
-import type { JobEnd, JobHandler } from "../workflow";
+import { type JobEnd, type JobHandler, noteCase } from "../workflow";
 import { escapeText } from "./blocks/block-kit";
 import type { Reply } from "./listeners/replies";
 
@@ -97,6 +97,8 @@ export class InteractionJobs implements JobHandler {
     // fail closed: a job this version cannot read is not guessed at; its attempts run out and it is dead
     if (!parsed.success) throw new Error("the stored request is not one this app can work");
     const request = parsed.data;
+    const caseId = caseOf(request);
+    if (caseId) noteCase(caseId);
     const reply = this.replyTo(request);
     switch (request.type) {
       case "button":
@@ -132,6 +134,20 @@ export class InteractionJobs implements JobHandler {
       const text = typeof message === "string" ? message : (message.text ?? "");
       await this.client.chat.postMessage({ channel: request.userId, text });
     };
+  }
+}
+
+const caseInValue = z.object({ c: z.string() });
+
+/** The case a request is about, where it names one (a case button's value, a rejection), for the job's log line. */
+function caseOf(request: Interaction): string | null {
+  if (request.type === "reject") return request.caseId;
+  if (request.type !== "button") return null;
+  try {
+    const value = caseInValue.safeParse(JSON.parse(request.value));
+    return value.success ? value.data.c : null;
+  } catch {
+    return null;
   }
 }
 

@@ -1,6 +1,7 @@
 export * from "./offboarding-workflow";
 export * from "./directory-sync";
 export * from "./job-runner";
+export { noteCase, notePartnerCenterRequest } from "./job-trace";
 export * from "./suspend-all-job";
 export * from "./ports";
 export * from "./results";

@@ -7,6 +7,7 @@
 import type { ClaimedJob, Store } from "../store";
 import { type Logger, silentLogger } from "../logger";
 import { metrics } from "../metrics";
+import { newTrace, traceFields, withTrace } from "./job-trace";
 
 /** What a handler sees of its lease while it works. */
 export interface JobLease {
@@ -195,24 +196,27 @@ export class JobRunner {
         .catch(() => undefined);
     }, Math.max(50, Math.floor(this.options.leaseMs / 3)));
     const started = Date.now();
+    // the Slack request, the case and the Partner Center calls of this attempt, for its log lines
+    const trace = newTrace();
+    const traceOf = () => traceFields(trace, job.key, job.caseId);
     try {
-      this.logger.info(fields, "working a job");
-      const end = await handler.work(job, lease);
+      this.logger.info({ ...fields, slackRequestId: traceOf().slackRequestId }, "working a job");
+      const end = await withTrace(trace, () => handler.work(job, lease));
       if (end === "done" || end === "failed") await this.store.queue.finish(job.id, this.owner, end);
       else if (end === "released") await this.store.queue.release(job.id, this.owner);
       if (end === "done" || end === "failed") metrics.jobFinished(job.kind, end);
-      this.logger.info({ ...fields, end, durationMs: Date.now() - started }, "job worked");
+      this.logger.info({ ...fields, ...traceOf(), end, durationMs: Date.now() - started }, "job worked");
     } catch (error) {
       const message = describe(error);
-      if (lost) return void this.logger.warn({ ...fields, err: message }, "a job taken over by another process failed here");
+      if (lost) return void this.logger.warn({ ...fields, ...traceOf(), err: message }, "a job taken over by another process failed here");
       const outcome = await this.store.queue.failAttempt(job.id, this.owner, message).catch((failure: unknown) => {
         // the lease runs out and the job is tried again: nothing is lost
         this.logger.error({ ...fields, err: describe(failure) }, "could not record a failed attempt");
         return "lost" as const;
       });
-      this.logger.warn({ ...fields, err: message, outcome, durationMs: Date.now() - started }, "a job attempt failed");
+      this.logger.warn({ ...fields, ...traceOf(), err: message, outcome, durationMs: Date.now() - started }, "a job attempt failed");
       if (outcome === "retry") metrics.jobFinished(job.kind, "retried");
-      if (outcome === "dead") await this.gaveUp(handler, job, message, fields);
+      if (outcome === "dead") await this.gaveUp(handler, job, message, { ...fields, ...traceOf() });
     } finally {
       clearInterval(renew);
     }

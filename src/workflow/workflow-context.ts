@@ -10,6 +10,7 @@ import { loadSnapshot } from "./customer-snapshot";
 import { NO_RELATIONSHIP_MESSAGE, READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import { type CaseChange, type CaseObserver, type CaseView, type Clock, type FreshView, type PolicyProvider, ignoringObserver } from "./ports";
 import { type DecisionTaken, type Outcome, type RefusalDetail, type UseCaseRefusalCode, refused, success } from "./results";
+import { noteCase } from "./job-trace";
 
 export interface WorkflowDeps {
   store: Store;
@@ -246,11 +247,13 @@ export class WorkflowContext {
     detail: Record<string, unknown> = {},
     params: RefusalDetail = {},
   ): Promise<Outcome<T>> {
+    const caseId = subject && "id" in subject ? (subject.id ?? null) : null;
+    if (caseId) noteCase(caseId);
     await this.store.audit.append({
       actor,
       action,
       outcome: "refused",
-      caseId: subject && "id" in subject ? (subject.id ?? null) : null,
+      caseId,
       tenantId: subject?.tenantId ?? null,
       detail: { ...detail, ...params, code, message },
       at: this.clock(),
@@ -259,6 +262,8 @@ export class WorkflowContext {
   }
 
   async audit(actor: string, action: string, outcome: AuditOutcome, c: RemovalCase, pcRequestId: string | null, detail: Record<string, unknown> = {}): Promise<void> {
+    // the job at work (if any) names the case in its log line
+    noteCase(c.id);
     await this.store.audit.append({ actor, action, outcome, caseId: c.id, tenantId: c.tenantId, pcRequestId, detail: { ...detail, state: c.state }, at: this.clock() });
   }
 
