@@ -1,14 +1,16 @@
-// The second process of the ack-latency bench: sends a fixed mix of signed requests at each rate
-// for a bounded time (open loop: a slow answer does not slow the sending) and reports latencies.
+// The second process of the ack-latency bench: sends a fixed mix of signed requests at a fixed
+// rate for a bounded time (open loop: a slow answer does not slow the sending) and reports
+// latencies, one round at a time as the bench asks (ack-latency.ts alternates the app and the
+// bare-Bolt floor, so both see the same moments of this shared machine).
 import { performance } from "node:perf_hooks";
 import { SlackRequestSender } from "../../src/stand-ins/slack/slack-request-signer";
 import { percentile } from "../bench-results";
-import { type DriverRequest, type DriverResult, isDriverRequest, RATES, SECONDS_PER_RATE, WARM_UP } from "./ack-driver-protocol";
+import { type DriverRequest, type DriverResult, isDriverRequest, isRoundRequest, type Target } from "./ack-driver-protocol";
 
 const USER = { id: "U0OPERATOR", name: "olivia" };
 const CHANNEL = "C0OFFBOARD";
 
-async function runRate(request: DriverRequest, sender: SlackRequestSender, rate: number, count = rate * SECONDS_PER_RATE): Promise<DriverResult> {
+async function runRound(request: DriverRequest, sender: SlackRequestSender, target: Target, round: number, rate: number, count: number): Promise<DriverResult> {
   const latencies: number[] = [];
   let errors = 0;
   const inFlight: Array<Promise<void>> = [];
@@ -41,26 +43,20 @@ async function runRate(request: DriverRequest, sender: SlackRequestSender, rate:
   }
   await Promise.all(inFlight);
   latencies.sort((a, b) => a - b);
-  return { rate, sent: count, errors, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? Number.NaN };
+  return { target, round, rate, sent: count, errors, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? Number.NaN };
 }
 
+// The bench sends the target first, then one message per round (it lets the app finish the work
+// behind each round's acks before the next); each round's result goes back as it ends.
 process.once("message", (message: unknown) => {
   if (!isDriverRequest(message)) process.exit(2);
-  void (async () => {
-    const sender = new SlackRequestSender(message.appUrl, message.signingSecret);
-    // Warm-up, not counted: the first requests load code lazily in both processes (Node's fetch
-    // here, Bolt's and Prisma's paths in the app), which shows up as a one-off stall of ~100 ms.
-    const warmUp = await runRate(message, sender, WARM_UP.rate, WARM_UP.count);
-    console.log(`driver: warm-up ${WARM_UP.count} requests at ${WARM_UP.rate}/s (not counted): max ${warmUp.max.toFixed(1)} ms, errors ${warmUp.errors}`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const results: DriverResult[] = [];
-    for (const rate of RATES) {
-      const result = await runRate(message, sender, rate);
-      console.log(`driver: ${rate}/s: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms, errors ${result.errors}`);
-      results.push(result);
-      // let the app finish the work behind the acks before the next rate
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
-    process.send?.({ results }, undefined, {}, () => process.exit(0));
-  })();
+  const senders: Record<Target, SlackRequestSender> = {
+    app: new SlackRequestSender(message.appUrl, message.signingSecret),
+    floor: new SlackRequestSender(message.floorUrl, message.signingSecret),
+  };
+  process.on("message", (next: unknown) => {
+    if (!isRoundRequest(next)) return;
+    void runRound(message, senders[next.target], next.target, next.round, next.rate, next.count).then((result) => process.send?.(result));
+  });
+  process.send?.({ kind: "driver-ready" });
 });
