@@ -7,6 +7,7 @@ import v8 from "node:v8";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PriorityPool } from "./priority-pool";
 import { EMBEDDED_SOCKET_PORT, createClusterInChildProcess, startEmbeddedServer } from "./embedded-server";
 
 export interface DriverAdapterOptions {
@@ -24,7 +25,8 @@ export interface DriverAdapterOptions {
 
 export interface OpenedAdapter {
   factory: PrismaPg;
-  pool: pg.Pool;
+  /** with an urgent lane for the ack path's insert (priority-pool.ts) */
+  pool: PriorityPool;
   schema: string;
   embedded: boolean;
   /** the embedded database's socket directory (pg's `host`); null on PostgreSQL */
@@ -90,8 +92,8 @@ export async function openDriverAdapter(options: DriverAdapterOptions): Promise<
   };
 }
 
-function createPool(connection: pg.PoolConfig, schema: string, max: number): pg.Pool {
-  const pool = new pg.Pool({
+function createPool(connection: pg.PoolConfig, schema: string, max: number): PriorityPool {
+  const pool = new PriorityPool({
     ...connection,
     max,
     allowExitOnIdle: true,

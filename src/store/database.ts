@@ -1,15 +1,16 @@
 // One place that opens the database for the app, the tests and the benchmarks: the adapter,
 // the migrations, and the Prisma client over them.
-import type pg from "pg";
 import { type DriverAdapterOptions, openDriverAdapter } from "./database-adapter";
 import { PrismaClient } from "./generated/client";
 import { applyMigrations } from "./migrations";
+import type { PriorityPool } from "./priority-pool";
 
 export type Prisma = InstanceType<typeof PrismaClient>;
 
 export interface Database {
   prisma: Prisma;
-  pool: pg.Pool;
+  /** pg.Pool with an urgent lane for the ack path (priority-pool.ts) */
+  pool: PriorityPool;
   embedded: boolean;
   schema: string;
   close(): Promise<void>;
