@@ -28,6 +28,8 @@ export interface JobHandler {
   readonly kind: string;
   /** jobs of this kind one process works at once */
   readonly concurrency: number;
+  /** fewer at this moment (e.g. 1 while Slack requests pour in, so their acks keep the main thread); `concurrency` if absent */
+  concurrencyNow?(): number;
   work(job: ClaimedJob, lease: JobLease): Promise<JobEnd>;
   /** the job will not be tried again: tell the person who asked for it. Must not throw. */
   gaveUp(job: ClaimedJob, error: string): Promise<void>;
@@ -141,7 +143,7 @@ export class JobRunner {
   private async run(lane: Lane): Promise<void> {
     const { handler } = lane;
     while (lane.running) {
-      while (lane.running && lane.inFlight.size < handler.concurrency) {
+      while (lane.running && lane.inFlight.size < Math.min(handler.concurrency, handler.concurrencyNow?.() ?? handler.concurrency)) {
         let job: ClaimedJob | null;
         try {
           job = await this.store.queue.claim([handler.kind], this.owner, this.options.leaseMs);
