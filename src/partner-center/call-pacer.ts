@@ -3,12 +3,18 @@
 // start is due one interval after the previous start was due, not after it happened), because a
 // timer always fires a little late and spacing from the actual start lost ~12% of the rate:
 // 500 suspends at 100/s took 5.7 s instead of 5.0.
+// Two queues share the one budget: an interactive call always starts before a background one
+// (the portfolio scan), and background calls never hold every slot in flight, so an operator's
+// Suspend all keeps its pace while a scan runs.
+import type { CallPriority } from "./call-priority";
 
 export interface CallPacerOptions {
   /** calls allowed per window (Partner Center counts per minute) */
   limit: number;
   windowMs?: number;
   maxConcurrent: number;
+  /** slots in flight background calls may hold (default: all but a quarter of maxConcurrent, at least one kept free) */
+  maxBackgroundConcurrent?: number;
   now?: () => number;
 }
 
@@ -31,7 +37,10 @@ export class CallPacer {
   private readonly starts: number[] = [];
   private oldest = 0;
   private inFlight = 0;
+  private backgroundInFlight = 0;
+  private readonly maxBackground: number;
   private readonly waiting: Waiting[] = [];
+  private readonly waitingBackground: Waiting[] = [];
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -39,16 +48,20 @@ export class CallPacer {
     this.windowMs = options.windowMs ?? 60_000;
     this.intervalMs = this.windowMs / options.limit;
     this.now = options.now ?? (() => performance.now());
+    const kept = Math.max(1, Math.floor(options.maxConcurrent / 4));
+    this.maxBackground = options.maxBackgroundConcurrent ?? Math.max(1, options.maxConcurrent - kept);
   }
 
   /** Runs `work` when the pace allows; rejects with CallPacerClosedError once closed. */
-  schedule<T>(work: () => Promise<T>): Promise<T> {
+  schedule<T>(work: () => Promise<T>, priority: CallPriority = "interactive"): Promise<T> {
     if (this.closed) return Promise.reject(new CallPacerClosedError("the pacer is closed"));
+    const background = priority === "background";
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push({
+      (background ? this.waitingBackground : this.waiting).push({
         start: () => {
           work().then(resolve, reject).finally(() => {
             this.inFlight -= 1;
+            if (background) this.backgroundInFlight -= 1;
             this.pump();
           });
         },
@@ -60,7 +73,7 @@ export class CallPacer {
 
   /** calls waiting for their turn */
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.length + this.waitingBackground.length;
   }
 
   /** Drops the calls still waiting (they reject) and refuses new ones; calls in flight finish. */
@@ -68,11 +81,18 @@ export class CallPacer {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (const waiting of this.waiting.splice(0)) waiting.reject(new CallPacerClosedError("the pacer was closed before the call was sent"));
+    for (const waiting of [...this.waiting.splice(0), ...this.waitingBackground.splice(0)]) waiting.reject(new CallPacerClosedError("the pacer was closed before the call was sent"));
+  }
+
+  /** the queue whose call starts next: interactive first; background only within its slots */
+  private nextQueue(): Waiting[] | null {
+    if (this.waiting.length > 0) return this.waiting;
+    if (this.waitingBackground.length > 0 && this.backgroundInFlight < this.maxBackground) return this.waitingBackground;
+    return null;
   }
 
   private pump(): void {
-    while (this.waiting.length > 0 && this.inFlight < this.options.maxConcurrent) {
+    for (let queue = this.nextQueue(); queue && this.inFlight < this.options.maxConcurrent; queue = this.nextQueue()) {
       const now = this.now();
       const wait = this.waitFor(now);
       if (wait > 0) {
@@ -86,7 +106,8 @@ export class CallPacer {
       }
       this.record(now);
       this.inFlight += 1;
-      this.waiting.shift()?.start();
+      if (queue === this.waitingBackground) this.backgroundInFlight += 1;
+      queue.shift()?.start();
     }
   }
 

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import type { TokenKind, TokenProvider } from "./auth";
 import { CallPacer } from "./call-pacer";
+import { currentPriority } from "./call-priority";
 import { type ErrorContext, mapErrorResponse, readErrorBody } from "./error-mapping";
 import { type CallOptions, PartnerCenterError, type Traced } from "./partner-center-api";
 import { camelCaseKeys } from "./response-schemas";
@@ -144,8 +145,9 @@ export class PartnerCenterTransport {
       // each attempt is one call to Partner Center: its own latency, not the retries' total
       const sent = Date.now();
       try {
-        const response = await this.pacer.schedule(() =>
-          fetch(url, { method: spec.method, headers, body: spec.body === undefined ? undefined : JSON.stringify(spec.body), signal: AbortSignal.timeout(this.timeoutMs) }),
+        const response = await this.pacer.schedule(
+          () => fetch(url, { method: spec.method, headers, body: spec.body === undefined ? undefined : JSON.stringify(spec.body), signal: AbortSignal.timeout(this.timeoutMs) }),
+          currentPriority(),
         );
         status = response.status;
         retryAfter = response.headers.get("retry-after");
