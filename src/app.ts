@@ -9,9 +9,9 @@ import { metrics } from "./metrics";
 import { type LocalPartnerCenterStarter, type PartnerCenterConnection, connectPartnerCenter } from "./partner-center/connect-partner-center";
 import { createSlackApp, type SlackApp } from "./slack/slack-app";
 import { SlackPolicyProvider } from "./slack/slack-policy";
-import { type Database, type Store, createStore, openDatabase } from "./store";
+import { type Database, PORTFOLIO_SCAN, type Store, createStore, openDatabase } from "./store";
 import { INTERACTION_ATTEMPTS, INTERACTION_JOB, type Interaction } from "./slack/interaction-jobs";
-import { DirectorySync, JobRunner, OffboardingWorkflow, SUSPEND_ALL_JOB, SuspendAllJob, notePartnerCenterRequest } from "./workflow";
+import { DirectorySync, JobRunner, OffboardingWorkflow, PortfolioScanJob, SUSPEND_ALL_JOB, SuspendAllJob, notePartnerCenterRequest } from "./workflow";
 
 export interface SlackSettings {
   /** HTTP mode; unused in Socket Mode */
@@ -113,6 +113,8 @@ export async function startApplication(config: Config, options: StartOptions = {
     const runner = new JobRunner(store, { leaseMs, pollMs: Math.min(2_000, Math.ceil(leaseMs / 2)), owner: `${process.pid}-${crypto.randomUUID().slice(0, 8)}` }, logger);
     const suspendAll = new SuspendAllJob(store, partnerCenter.api, config.SUSPEND_CONCURRENCY, undefined, logger);
     runner.register(suspendAll);
+    const scan = new PortfolioScanJob(store, partnerCenter.api, config.SCAN_CONCURRENCY, undefined, logger);
+    runner.register(scan);
     const directory = new DirectorySync(store, partnerCenter.api, undefined, logger);
     // its own client: the policy is needed before the Bolt app (and its client) exist
     const policy = new SlackPolicyProvider(
@@ -133,6 +135,7 @@ export async function startApplication(config: Config, options: StartOptions = {
         if (queued) suspendAll.handOver(queued);
         runner.kick(SUSPEND_ALL_JOB);
       },
+      onScanQueued: () => runner.kick(PORTFOLIO_SCAN),
       credentialWarnings: () => withinMs(READY_PING_MS, partnerCenter.credentialWarnings()).catch(() => ["the App+User token could not be checked in time"]),
     });
 
@@ -172,6 +175,7 @@ export async function startApplication(config: Config, options: StartOptions = {
     };
     const slack = createSlackApp({ ...slackSettings, workflow, directory, interactionStore, logger, extraRoutes: healthRoutes });
     suspendAll.setObserver(slack.updater);
+    scan.setObserver(slack.scanReporter);
     runner.register(slack.interactions);
     // acknowledged requests are worked even when the other background work is off (tests drive that by hand)
     runner.start([INTERACTION_JOB]);
@@ -180,7 +184,7 @@ export async function startApplication(config: Config, options: StartOptions = {
 
     const timers: NodeJS.Timeout[] = [];
     if (options.background !== false) {
-      runner.start([SUSPEND_ALL_JOB]);
+      runner.start([SUSPEND_ALL_JOB, PORTFOLIO_SCAN]);
       directory.startPeriodic(config.DIRECTORY_SYNC_MINUTES * 60_000);
       void directory.sync().catch((error: unknown) => logger.warn({ err: String(error) }, "first directory sync failed"));
       void workflow.resumeInterruptedRemovals().catch((error: unknown) => logger.error({ err: String(error) }, "could not resume removals"));

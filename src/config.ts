@@ -59,6 +59,8 @@ export const configSchema = z.object({
   APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   DIRECTORY_SYNC_MINUTES: z.coerce.number().positive().default(15),
   SUSPEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** customers the portfolio scan reads at once (its calls wait behind every interactive call) */
+  SCAN_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** how long a Suspend-all job stays claimed without renewal: a dead process's job is taken over after this */
   JOB_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(30),
   /** how often awaiting-approval requests past their expiry are expired (and their messages updated) */

@@ -39,6 +39,11 @@ export interface Subscription {
   commitmentEndDate: Date | null;
   /** whether it renews at the term end; null when Partner Center does not say */
   autoRenewEnabled: boolean | null;
+  /** creationDate and effectiveStartDate as read (the portfolio scan's activity); absent where not read */
+  createdAt?: Date | null;
+  effectiveStartAt?: Date | null;
+  /** isTrial as read; null when Partner Center does not say */
+  isTrial?: boolean | null;
   /** optimistic-concurrency token Partner Center wants in If-Match */
   etag?: string | undefined;
 }

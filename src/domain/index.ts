@@ -6,3 +6,4 @@ export * from "./preconditions";
 export * from "./removal-case";
 export * from "./policy";
 export * from "./consequences";
+export * from "./cleanup-classes";

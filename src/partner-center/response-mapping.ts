@@ -78,6 +78,9 @@ export function toSubscriptionRecord(item: unknown, index: number): Subscription
     cancellableUntil: readDate(raw.cancellationAllowedUntilDate),
     commitmentEndDate: readDate(raw.commitmentEndDate),
     autoRenewEnabled: raw.autoRenewEnabled ?? null,
+    createdAt: readDate(raw.creationDate),
+    effectiveStartAt: readDate(raw.effectiveStartDate),
+    isTrial: raw.isTrial ?? null,
     etag: raw.attributes?.etag ?? undefined,
     resource,
   };

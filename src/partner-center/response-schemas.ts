@@ -56,6 +56,9 @@ export const subscriptionSchema = z.object({
   cancellationAllowedUntilDate: optionalText,
   commitmentEndDate: optionalText,
   autoRenewEnabled: z.boolean().nullish(),
+  creationDate: optionalText,
+  effectiveStartDate: optionalText,
+  isTrial: z.boolean().nullish(),
   links: z.object({ offer: linkSchema.nullish() }).nullish(),
   attributes: z.object({ etag: optionalText }).nullish(),
 });

@@ -10,6 +10,7 @@ import type { DirectorySync, OffboardingWorkflow } from "../workflow";
 import { InteractionJobs, type InteractionStore } from "./interaction-jobs";
 import { registerListeners } from "./listeners";
 import { SlackMessageUpdater } from "./message-updater";
+import { SlackScanReporter } from "./scan-reporter";
 
 export interface SlackAppOptions {
   signingSecret: string;
@@ -31,6 +32,8 @@ export interface SlackApp {
   app: App;
   client: WebClient;
   updater: SlackMessageUpdater;
+  /** draws portfolio scans in their channel */
+  scanReporter: SlackScanReporter;
   /** the handler of acknowledged requests' jobs, for the job runner */
   interactions: InteractionJobs;
   server: http.Server;
@@ -107,6 +110,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     : new App({ ...common, appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } });
   const updater = new SlackMessageUpdater(client, options.workflow, options.logger);
   options.workflow.setObserver(updater);
+  const scanReporter = new SlackScanReporter(client, options.workflow, options.logger);
   const interactions = new InteractionJobs(options.interactionStore, client, options.logger);
   registerListeners(app, {
     interactions,
@@ -133,6 +137,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     app,
     client,
     updater,
+    scanReporter,
     interactions,
     server,
     listen: async (port, host) => {

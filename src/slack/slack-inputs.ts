@@ -48,6 +48,8 @@ export function decodeValue<T>(schema: z.ZodType<T>, raw: unknown): T | null {
 export type OffboardCommand =
   | { kind: "help" }
   | { kind: "status" }
+  | { kind: "scan" }
+  | { kind: "scan_status" }
   | { kind: "audit"; query: string }
   | { kind: "relink"; query: string }
   | { kind: "find"; query: string }
@@ -65,6 +67,8 @@ export function parseOffboardCommand(text: string): OffboardCommand {
   const trimmed = text.trim();
   if (trimmed === "" || /^help$/i.test(trimmed)) return { kind: "help" };
   if (/^status$/i.test(trimmed)) return { kind: "status" };
+  if (/^scan$/i.test(trimmed)) return { kind: "scan" };
+  if (/^scan\s+status$/i.test(trimmed)) return { kind: "scan_status" };
   const sub = /^(audit|relink)(?:\s+(.*))?$/is.exec(trimmed);
   const rest = sub ? (sub[2] ?? "") : trimmed;
   const query = customerQuery.safeParse(rest);

@@ -5,6 +5,7 @@ import { DirectoryRepository } from "./directory-repository";
 import { JobQueue } from "./job-queue";
 import { JobRepository } from "./job-repository";
 import { ProcessedRequestRepository } from "./processed-request-repository";
+import { ScanRepository } from "./scan-repository";
 import { TokenCacheRepository } from "./token-cache-repository";
 
 export * from "./audit-repository";
@@ -14,6 +15,7 @@ export * from "./directory-repository";
 export * from "./job-queue";
 export * from "./job-repository";
 export * from "./processed-request-repository";
+export * from "./scan-repository";
 export * from "./token-cache-repository";
 
 export interface Store {
@@ -25,6 +27,8 @@ export interface Store {
   queue: JobQueue;
   processed: ProcessedRequestRepository;
   tokenCache: TokenCacheRepository;
+  /** portfolio scans and the customers each one has read */
+  scans: ScanRepository;
 }
 
 export function createStore(db: Database): Store {
@@ -36,5 +40,6 @@ export function createStore(db: Database): Store {
     queue: new JobQueue(db.pool),
     processed: new ProcessedRequestRepository(db.prisma, db.pool),
     tokenCache: new TokenCacheRepository(db.prisma),
+    scans: new ScanRepository(db.pool),
   };
 }

@@ -1,14 +1,18 @@
 // Reads everything the preconditions need about one customer: the customer, its subscriptions,
 // what its entitlements hold, and the Azure subscriptions of each active Azure plan.
-import type { AzureSubscription, CustomerSnapshot } from "../domain";
+import type { AzureSubscription, Customer, CustomerSnapshot } from "../domain";
 import { type PartnerCenterApi, PartnerCenterError } from "../partner-center/partner-center-api";
 
 /** An Azure plan whose Azure subscriptions cannot be listed still blocks; only its list is missing. */
 const LIST_UNAVAILABLE = new Set(["not_found", "invalid", "forbidden", "unexpected_response"]);
 
-export async function loadSnapshot(partnerCenter: PartnerCenterApi, tenantId: string, now: Date): Promise<CustomerSnapshot> {
+/**
+ * `listed`: the customer as the customer list just gave it (the portfolio scan), which is the
+ * same resource GET /customers/{id} answers, so it is not read a second time.
+ */
+export async function loadSnapshot(partnerCenter: PartnerCenterApi, tenantId: string, now: Date, listed?: Customer): Promise<CustomerSnapshot> {
   const [customer, subscriptions, holdings] = await Promise.all([
-    partnerCenter.getCustomer(tenantId),
+    listed ?? partnerCenter.getCustomer(tenantId),
     partnerCenter.listSubscriptions(tenantId),
     partnerCenter.readEntitlements(tenantId),
   ]);

@@ -5,3 +5,4 @@ export { noteCase, notePartnerCenterRequest } from "./job-trace";
 export * from "./suspend-all-job";
 export * from "./ports";
 export * from "./results";
+export * from "./portfolio-scan-job";

@@ -7,6 +7,7 @@ import type { SubscriptionAction } from "../domain";
 import type { AuditEvent, MessageRef, StoredCase } from "../store";
 import * as messages from "./case-messages";
 import * as opening from "./case-opening";
+import * as scanning from "./portfolio-scan";
 import * as reading from "./case-reading";
 import type { CaseObserver, CaseView } from "./ports";
 import * as relink from "./relink";
@@ -21,6 +22,7 @@ export type { CaseMessagePlacement } from "./case-messages";
 export type { HomeSummary } from "./case-reading";
 export type { SuspendAllStarted } from "./subscription-changes";
 export type { WorkflowDeps } from "./workflow-context";
+export type { ScanReport, ScanStarted, ScanStatus } from "./portfolio-scan";
 
 export class OffboardingWorkflow {
   private readonly ctx: WorkflowContext;
@@ -121,6 +123,36 @@ export class OffboardingWorkflow {
   /** every approved or removing case (after a crash), or those approved at least `stuckForMs` ago (the sweep) */
   resumeInterruptedRemovals(stuckForMs = 0): Promise<number> {
     return resumeInterruptedRemovals(this.ctx, stuckForMs);
+  }
+
+  // ---- portfolio clean-up ----------------------------------------------------------------
+
+  startScan(actor: string, channelId: string): Promise<Outcome<scanning.ScanStarted>> {
+    return scanning.startScan(this.ctx, actor, channelId);
+  }
+
+  scanStatus(actor: string): Promise<Outcome<scanning.ScanStatus | null>> {
+    return scanning.scanStatus(this.ctx, actor);
+  }
+
+  scanProgress(jobId: string): Promise<scanning.ScanStatus | null> {
+    return scanning.scanProgress(this.ctx, jobId);
+  }
+
+  scanReport(jobId: string): Promise<scanning.ScanReport | null> {
+    return scanning.scanReport(this.ctx, jobId);
+  }
+
+  cleanupCandidates(actor: string, limit?: number): Promise<scanning.CleanupCandidates | null | undefined> {
+    return scanning.cleanupCandidates(this.ctx, actor, ["ready"], limit);
+  }
+
+  placeScanMessage(jobId: string, ts: string): Promise<void> {
+    return scanning.placeScanMessage(this.ctx, jobId, ts);
+  }
+
+  placeScanResult(jobId: string, ts: string): Promise<void> {
+    return scanning.placeScanResult(this.ctx, jobId, ts);
   }
 
   // ---- afterwards ------------------------------------------------------------------------

@@ -24,6 +24,8 @@ export interface WorkflowDeps {
    * subscriptions just read (full resources), so the runner need not read them again.
    */
   onJobQueued?: (queued?: QueuedJob) => void;
+  /** a portfolio scan was queued: its runner looks now */
+  onScanQueued?: () => void;
   /** what an admin must know about the Partner Center credentials (no App+User token, …) */
   credentialWarnings?: () => Promise<string[]>;
 }
@@ -62,6 +64,7 @@ export class WorkflowContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly onJobQueued: (queued?: QueuedJob) => void;
+  readonly onScanQueued: () => void;
   readonly credentialWarnings: () => Promise<string[]>;
   observer: CaseObserver;
 
@@ -73,6 +76,7 @@ export class WorkflowContext {
     this.logger = deps.logger ?? silentLogger;
     this.observer = deps.observer ?? ignoringObserver;
     this.onJobQueued = deps.onJobQueued ?? (() => undefined);
+    this.onScanQueued = deps.onScanQueued ?? (() => undefined);
     this.credentialWarnings = deps.credentialWarnings ?? (async () => []);
   }
 

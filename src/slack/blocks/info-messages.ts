@@ -11,6 +11,7 @@ const HELP_TEXT = [
   "• `/offboard status`: list open cases",
   "• `/offboard audit <customer>`: the customer's audit trail",
   "• `/offboard relink <customer>`: the link to request a reseller relationship again",
+  "• `/offboard scan`: check every customer and list the ones you could offboard; `/offboard scan status`: where it stands",
   "• `/offboard help`: this help",
 ].join("\n");
 

@@ -9,6 +9,7 @@ import type { CaseView } from "../../workflow";
 import { escapeText } from "../blocks/block-kit";
 import { caseMessage } from "../blocks/case-message";
 import { auditMessage, helpMessage, pickerMessage, statusMessage } from "../blocks/info-messages";
+import { scanStatusMessage } from "../blocks/scan-messages";
 import { interactionKey } from "../interaction-jobs";
 import { ACTIONS, customerValue, parseOffboardCommand } from "../slack-inputs";
 import type { ButtonDispatcher } from "./button-dispatcher";
@@ -82,6 +83,23 @@ export function registerCommand(app: App, buttons: ButtonDispatcher, deps: Liste
         return void (await respond({ response_type: "ephemeral", ...helpMessage(parsed.problem) }));
       case "status":
         return void (await respond({ response_type: "ephemeral", ...statusMessage(await workflow.listOpenCases()) }));
+      case "scan": {
+        const started = await workflow.startScan(command.userId, command.channelId);
+        if (!started.ok) return void (await respond(ephemeral(refusalText(started.refusal))));
+        const { created, scan } = started.value;
+        return void (await respond(
+          ephemeral(
+            created
+              ? "Portfolio scan started: every customer is read and classified. Progress shows in this channel; the result and a CSV follow when it is done."
+              : `A portfolio scan started by <@${scan.requestedBy}> is already running in <#${scan.channelId}>. \`/offboard scan status\` shows where it stands.`,
+          ),
+        ));
+      }
+      case "scan_status": {
+        const status = await workflow.scanStatus(command.userId);
+        if (!status.ok) return void (await respond(ephemeral(refusalText(status.refusal))));
+        return void (await respond({ response_type: "ephemeral", ...scanStatusMessage(status.value) }));
+      }
       case "audit": {
         const customer = await resolveCustomer(parsed.query, respond);
         if (customer) await respond({ response_type: "ephemeral", ...auditMessage(customer, await workflow.auditTrail(customer.tenantId)) });

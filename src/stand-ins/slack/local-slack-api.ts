@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import { LocalSlackFiles } from "./local-slack-files";
 
 export interface PostedMessage {
   channel: string;
@@ -73,6 +74,8 @@ export class LocalSlackApi {
   readonly ephemerals: EphemeralMessage[] = [];
   readonly calls: ApiCall[] = [];
   readonly homeViews = new Map<string, unknown>();
+  /** files uploaded and shared through files.getUploadURLExternal / files.completeUploadExternal */
+  readonly files = new LocalSlackFiles();
   readonly openModals: Array<{ triggerId: string; view: Record<string, unknown> }> = [];
   private readonly responseUrls = new Map<string, { channel: string; user: string }>();
   private clock = 1_700_000_000;
@@ -120,8 +123,12 @@ export class LocalSlackApi {
       const method = path.slice("/api/".length);
       this.calls.push({ method, body, at: Date.now() });
       const allowed = method === "apps.connections.open" ? token === this.appToken : token === this.botToken;
-      const answer = allowed ? this.call(method, body) : { ok: false, error: "invalid_auth" };
+      const answer = allowed ? (this.files.call(method, body, `http://${req.headers.host ?? "localhost"}${prefix}`) ?? this.call(method, body)) : { ok: false, error: "invalid_auth" };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+      this.changed();
+      return true;
+    }
+    if (await this.files.upload(req, res, path)) {
       this.changed();
       return true;
     }

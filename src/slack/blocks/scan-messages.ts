@@ -1,0 +1,84 @@
+// What the portfolio scan looks like in Slack: the progress bar in the channel, the result
+// (counts per class and the top reasons), /offboard scan status, and the Home tab's clean-up
+// candidates. Company names and Partner Center's words are escaped wherever they land.
+import type { CleanupClass } from "../../domain";
+import type { ScanCounts, ScanRecord, ScannedCustomer } from "../../store";
+import type { ScanReport, ScanStatus } from "../../workflow";
+import { type Block, context, divider, escapeText, fields, header, section } from "./block-kit";
+
+export const CLASS_WORDS: Record<CleanupClass, string> = {
+  ready: "Ready",
+  suspend_only: "Suspend-only",
+  blocked: "Blocked",
+  active: "Active",
+  unreadable: "Unreadable",
+};
+
+const CLASS_HINTS: Record<CleanupClass, string> = {
+  ready: "nothing blocks removal",
+  suspend_only: "only legacy subscriptions to suspend",
+  blocked: "something Partner Center will not remove past",
+  active: "subscription activity in the last 90 days",
+  unreadable: "Partner Center could not be read",
+};
+
+const BAR_CELLS = 20;
+const n = (value: number) => value.toLocaleString("en-US");
+
+export function progressBar(done: number, total: number): string {
+  const share = total > 0 ? Math.min(1, done / total) : 0;
+  const filled = Math.round(share * BAR_CELLS);
+  return `\`${"█".repeat(filled)}${"░".repeat(BAR_CELLS - filled)}\` ${Math.floor(share * 100)}% · ${n(done)} of ${n(total)} customers`;
+}
+
+function classFields(counts: ScanCounts): Block {
+  return fields((Object.keys(CLASS_WORDS) as CleanupClass[]).map((c) => `*${CLASS_WORDS[c]}*: ${n(counts.byClass[c])}\n_${CLASS_HINTS[c]}_`));
+}
+
+export function scanProgressMessage(scan: ScanRecord, counts: ScanCounts): { text: string; blocks: Block[] } {
+  const listed = scan.listedAt !== null;
+  const line = listed ? progressBar(counts.done, counts.total) : "Reading the customer list…";
+  return {
+    text: `Portfolio scan: ${listed ? `${counts.done} of ${counts.total} customers read` : "reading the customer list"}`,
+    blocks: [
+      section(`:mag: *Portfolio scan* started by <@${scan.requestedBy}>\n${line}`),
+      classFields(counts),
+      context("Partner Center calls for the scan wait behind every operator's own work. `/offboard scan status` shows where it stands."),
+    ],
+  };
+}
+
+export function scanResultMessage(report: ScanReport): { text: string; blocks: Block[] } {
+  const { counts } = report;
+  const reasons = report.topReasons.map((r) => `• ${n(r.customers)} ${CLASS_WORDS[r.cleanupClass].toLowerCase()}: ${escapeText(r.reason)}`);
+  const blocks: Block[] = [
+    header("Portfolio scan finished"),
+    section(`${n(counts.done)} customers read. *${n(counts.byClass.ready)} ready* to offboard and *${n(counts.byClass.suspend_only)} suspend-only*.`),
+    classFields(counts),
+  ];
+  if (reasons.length > 0) blocks.push(divider(), section(`*Top reasons*\n${reasons.join("\n")}`));
+  blocks.push(context("Every customer with its class, blockers and last activity is in the CSV in this thread. The ready ones are on the app's Home tab."));
+  const text = `Portfolio scan finished: ${CLASS_ORDER.map((c) => `${counts.byClass[c]} ${CLASS_WORDS[c].toLowerCase()}`).join(", ")}`;
+  return { text, blocks };
+}
+
+const CLASS_ORDER = Object.keys(CLASS_WORDS) as CleanupClass[];
+
+export function scanStatusMessage(status: ScanStatus | null): { text: string; blocks: Block[] } {
+  if (!status) return { text: "No portfolio scan yet.", blocks: [section("No portfolio scan has run yet. Start one with `/offboard scan`.")] };
+  const { scan, counts } = status;
+  const state = scan.active ? (scan.listedAt ? progressBar(counts.done, counts.total) : "Reading the customer list…") : `Finished ${scan.finishedAt?.toISOString().replace("T", " ").slice(0, 16) ?? ""} UTC`;
+  return {
+    text: scan.active ? `Portfolio scan running: ${counts.done} of ${counts.total} customers read` : "Last portfolio scan finished",
+    blocks: [section(`*Portfolio scan* started by <@${scan.requestedBy}> at ${scan.startedAt.toISOString().replace("T", " ").slice(0, 16)} UTC\n${state}`), classFields(counts)],
+  };
+}
+
+export function cleanupCandidateBlocks(candidates: { scan: ScanRecord; customers: ScannedCustomer[] } | null): Block[] {
+  const blocks: Block[] = [divider(), section("*Clean-up candidates*")];
+  if (!candidates) return [...blocks, context("No portfolio scan yet. `/offboard scan` finds the customers you could offboard today.")];
+  if (candidates.customers.length === 0) return [...blocks, context("The last scan found no customer ready to offboard.")];
+  const lines = candidates.customers.map((c) => `• *${escapeText(c.companyName)}* (${escapeText(c.domain)})`);
+  const when = (candidates.scan.finishedAt ?? candidates.scan.startedAt).toISOString().slice(0, 10);
+  return [...blocks, section(lines.join("\n")), context(`Ready to offboard: nothing blocks removal, no subscription activity in 90 days (scan of ${when}${candidates.scan.active ? ", still running" : ""}).`)];
+}

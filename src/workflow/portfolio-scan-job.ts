@@ -1,0 +1,186 @@
+// Works a portfolio scan (a job of kind portfolio_scan): reads the customer list into the scan's
+// table once, then reads and classifies every customer still pending, a few at a time, with
+// the same live read and the same preconditions as a case. Its Partner Center calls are
+// background calls: the pacer starts every interactive call first (call-priority.ts). Each
+// customer is written done as soon as it is classified (in small batches), so a scan taken over
+// after a crash reads only the customers still pending.
+import { type CleanupVerdict, classifyForCleanup, evaluatePreconditions, unreadableVerdict } from "../domain";
+import { type Logger, silentLogger } from "../logger";
+import { inBackground } from "../partner-center/call-priority";
+import type { PartnerCenterApi } from "../partner-center/partner-center-api";
+import { type ClaimedJob, PORTFOLIO_SCAN, type PendingScanCustomer, type ScanCounts, type ScanCustomerResult, type Store } from "../store";
+import { loadSnapshot } from "./customer-snapshot";
+import type { JobEnd, JobHandler, JobLease } from "./job-runner";
+import type { Clock } from "./ports";
+import { isRelationshipGone } from "./relationship-gone";
+import { describeError } from "./workflow-context";
+
+/** Told as a scan goes; the Slack front end draws the progress bar and posts the result. */
+export interface ScanObserver {
+  scanProgress(jobId: string, counts: ScanCounts): void;
+  /** every customer is read: post the result (once; a retried job calls it again). May throw: the attempt is tried again. */
+  scanFinished(jobId: string): Promise<void>;
+}
+
+const ignoring: ScanObserver = { scanProgress: () => undefined, scanFinished: async () => undefined };
+const LIST_PAGE = 1000;
+const FETCH_AHEAD = 200;
+const RECORD_BATCH = 25;
+const RECORD_DELAY_MS = 200;
+
+export class PortfolioScanJob implements JobHandler {
+  readonly kind = PORTFOLIO_SCAN;
+  readonly concurrency = 1;
+  private observer: ScanObserver = ignoring;
+
+  constructor(
+    private readonly store: Store,
+    private readonly partnerCenter: PartnerCenterApi,
+    /** customers read at once; each read is 2-4 calls, mostly in parallel */
+    private readonly customersAtOnce: number,
+    private readonly clock: Clock = () => new Date(),
+    private readonly logger: Logger = silentLogger,
+  ) {}
+
+  setObserver(observer: ScanObserver): void {
+    this.observer = observer;
+  }
+
+  async work(job: ClaimedJob, lease: JobLease): Promise<JobEnd> {
+    const scan = await this.store.scans.get(job.id);
+    if (!scan) throw new Error("the scan's record is missing");
+    if (!scan.active) return "done";
+    this.observer.scanProgress(job.id, await this.store.scans.counts(job.id));
+    if (!scan.listedAt) await inBackground(() => this.listCustomers(job.id));
+    const stopped = await inBackground(() => this.readPending(job.id, lease));
+    if (stopped) return stopped;
+    await this.observer.scanFinished(job.id);
+    if (await this.store.scans.finish(job.id, this.clock())) {
+      const counts = await this.store.scans.counts(job.id);
+      await this.store.audit.append({ actor: job.requestedBy, action: "scan.finished", outcome: "ok", detail: { jobId: job.id, ...counts.byClass, total: counts.total } });
+    }
+    return "done";
+  }
+
+  async gaveUp(job: ClaimedJob, error: string): Promise<void> {
+    // the scan stops for good: a new /offboard scan may start
+    await this.store.scans.finish(job.id, this.clock()).catch(() => undefined);
+    this.logger.error({ jobId: job.id, err: error }, "the portfolio scan gave up");
+  }
+
+  /** The whole customer list into the scan's table (a resumed listing adds nothing twice). */
+  private async listCustomers(jobId: string): Promise<void> {
+    let position = 0;
+    let page = await this.partnerCenter.listCustomers({ pageSize: LIST_PAGE });
+    for (;;) {
+      await this.store.scans.addCustomers(jobId, position, page.customers);
+      position += page.customers.length;
+      if (!page.continuation) break;
+      page = await this.partnerCenter.listCustomers({ pageSize: LIST_PAGE, continuation: page.continuation });
+    }
+    const total = await this.store.scans.markListed(jobId, this.clock());
+    this.logger.info({ jobId, total }, "portfolio scan: customer list read");
+  }
+
+  /** Reads every pending customer; returns how the job ends if it had to stop early. */
+  private async readPending(jobId: string, lease: JobLease): Promise<JobEnd | null> {
+    let after = -1;
+    let queue: PendingScanCustomer[] = [];
+    let exhausted = false;
+    let refilling: Promise<void> | null = null;
+    const refill = () =>
+      (refilling ??= this.store.scans.pending(jobId, after, FETCH_AHEAD).then((rows) => {
+        queue.push(...rows);
+        const last = rows.at(-1);
+        if (last) after = last.position;
+        if (rows.length < FETCH_AHEAD) exhausted = true;
+        refilling = null;
+      }));
+    const recorder = new ScanRecorder(this.store, jobId, (counts) => this.observer.scanProgress(jobId, counts), this.logger);
+    const next = async (): Promise<PendingScanCustomer | null> => {
+      for (;;) {
+        const customer = queue.shift();
+        // keep the next rows read before the workers run dry
+        if (!exhausted && queue.length < this.customersAtOnce) void refill().catch(() => undefined);
+        if (customer) return customer;
+        if (exhausted && !refilling) return null;
+        await refill();
+      }
+    };
+    const worker = async () => {
+      while (!lease.lost && !lease.stopping) {
+        const customer = await next();
+        if (!customer) return;
+        recorder.add({ tenantId: customer.tenantId, ...(await this.classify(customer)) });
+      }
+    };
+    await Promise.all(Array.from({ length: this.customersAtOnce }, worker));
+    queue = [];
+    await recorder.flush();
+    if (lease.lost) return "handled";
+    if (lease.stopping) return "released";
+    return null;
+  }
+
+  private async classify(customer: PendingScanCustomer): Promise<CleanupVerdict> {
+    const now = this.clock();
+    try {
+      const snapshot = await loadSnapshot(this.partnerCenter, customer.tenantId, now, customer);
+      return classifyForCleanup(snapshot, evaluatePreconditions(snapshot, now), now);
+    } catch (error) {
+      if (isRelationshipGone(error)) {
+        const gone = { ...customer, relationshipToPartner: "none" as const };
+        const snapshot = { customer: gone, subscriptions: [], azureSubscriptions: [], reservations: [], softwarePurchases: [], unrecognised: [], takenAt: now };
+        return classifyForCleanup(snapshot, evaluatePreconditions(snapshot, now), now);
+      }
+      return unreadableVerdict(describeError(error));
+    }
+  }
+}
+
+/** Writes classified customers in small batches off the readers' path, and reports progress after each. */
+class ScanRecorder {
+  private pending: ScanCustomerResult[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly jobId: string,
+    private readonly progress: (counts: ScanCounts) => void,
+    private readonly logger: Logger,
+  ) {}
+
+  add(result: ScanCustomerResult): void {
+    this.pending.push(result);
+    if (this.pending.length >= RECORD_BATCH) void this.write();
+    else this.timer ??= setTimeout(() => void this.write(), RECORD_DELAY_MS);
+  }
+
+  async flush(): Promise<void> {
+    await this.write();
+    if (this.failure) throw this.failure instanceof Error ? this.failure : new Error(String(this.failure));
+  }
+
+  private write(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    this.writing = this.writing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.store.scans.record(this.jobId, batch);
+        this.failure = null;
+        this.progress(await this.store.scans.counts(this.jobId));
+      } catch (error) {
+        // kept for the next write; flush() reports it, so the scan never finishes with customers unwritten
+        this.pending.unshift(...batch);
+        this.failure = error;
+        this.logger.warn({ jobId: this.jobId, customers: batch.length, err: describeError(error) }, "could not record scanned customers; will try again");
+      }
+    });
+    return this.writing;
+  }
+}

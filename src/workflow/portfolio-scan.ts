@@ -1,0 +1,102 @@
+// Portfolio clean-up: starting a scan of every customer, where it stands, its result (counts per
+// class, the top reasons, every customer's row for the CSV) and the clean-up candidates. The
+// scan itself is worked by PortfolioScanJob.
+import crypto from "node:crypto";
+import { BLOCKER_KIND_WORDS, type BlockerKind, CLEANUP_CLASSES, type CleanupClass, checkOperator } from "../domain";
+import type { ScanCounts, ScanRecord, ScannedCustomer } from "../store";
+import { type Outcome, success } from "./results";
+import type { WorkflowContext } from "./workflow-context";
+
+/** tries per scan: each one resumes where the last stopped */
+export const SCAN_ATTEMPTS = 5;
+
+export interface ScanStarted {
+  /** false: a scan was already running, and this is it */
+  created: boolean;
+  scan: ScanRecord;
+}
+
+export interface ScanStatus {
+  scan: ScanRecord;
+  counts: ScanCounts;
+}
+
+export interface ScanReport extends ScanStatus {
+  /** the most common reasons among blocked and unreadable customers, most common first */
+  topReasons: Array<{ cleanupClass: CleanupClass; reason: string; customers: number }>;
+  /** every customer read, in list order */
+  customers: ScannedCustomer[];
+}
+
+export async function startScan(ctx: WorkflowContext, actor: string, channelId: string): Promise<Outcome<ScanStarted>> {
+  const permission = checkOperator(await ctx.policy.current(), actor);
+  if (!permission.ok) return ctx.refuse(actor, "scan.start", permission.code, permission.message, null);
+  const started = await ctx.store.scans.start({ requestedBy: actor, channelId, key: `scan:${crypto.randomUUID()}`, maxAttempts: SCAN_ATTEMPTS }, ctx.clock());
+  if (started.created) {
+    await ctx.store.audit.append({ actor, action: "scan.started", outcome: "ok", detail: { jobId: started.scan.jobId, channelId }, at: ctx.clock() });
+    ctx.onScanQueued();
+  }
+  return success(started);
+}
+
+/** The running scan, else the last one; null when there has never been one. */
+export async function scanStatus(ctx: WorkflowContext, actor: string): Promise<Outcome<ScanStatus | null>> {
+  const permission = checkOperator(await ctx.policy.current(), actor);
+  if (!permission.ok) return ctx.refuse(actor, "scan.status", permission.code, permission.message, null);
+  const scan = await ctx.store.scans.latest();
+  return success(scan ? { scan, counts: await ctx.store.scans.counts(scan.jobId) } : null);
+}
+
+export async function scanReport(ctx: WorkflowContext, jobId: string, topReasons = 5): Promise<ScanReport | null> {
+  const scan = await ctx.store.scans.get(jobId);
+  if (!scan) return null;
+  const [counts, customers] = await Promise.all([ctx.store.scans.counts(jobId), ctx.store.scans.results(jobId)]);
+  return { scan, counts, customers, topReasons: tallyReasons(customers).slice(0, topReasons) };
+}
+
+/** Blocked customers counted by kind of blocker, unreadable ones by Partner Center's message. */
+export function tallyReasons(customers: readonly ScannedCustomer[]): ScanReport["topReasons"] {
+  const tally = new Map<string, { cleanupClass: CleanupClass; reason: string; customers: number }>();
+  const count = (cleanupClass: CleanupClass, reason: string) => {
+    const key = `${cleanupClass}:${reason}`;
+    const entry = tally.get(key) ?? { cleanupClass, reason, customers: 0 };
+    entry.customers += 1;
+    tally.set(key, entry);
+  };
+  for (const c of customers) {
+    if (c.cleanupClass === "blocked") for (const kind of c.blockerKinds) count("blocked", BLOCKER_KIND_WORDS[kind as BlockerKind] ?? kind);
+    if (c.cleanupClass === "unreadable") count("unreadable", c.reasons[0] ?? "unreadable");
+  }
+  return [...tally.values()].sort((a, b) => b.customers - a.customers || a.reason.localeCompare(b.reason));
+}
+
+export interface CleanupCandidates {
+  scan: ScanRecord;
+  customers: ScannedCustomer[];
+}
+
+/**
+ * The latest scan's customers of these classes (the Home tab's clean-up candidates), for an
+ * operator; undefined for anyone else (nothing to show them), null when no scan has run.
+ */
+export async function cleanupCandidates(ctx: WorkflowContext, actor: string, classes: readonly CleanupClass[] = ["ready"], limit = 20): Promise<CleanupCandidates | null | undefined> {
+  if (!checkOperator(await ctx.policy.current(), actor).ok) return undefined;
+  const scan = await ctx.store.scans.latest();
+  if (!scan) return null;
+  const wanted = classes.filter((c) => CLEANUP_CLASSES.includes(c));
+  return { scan, customers: await ctx.store.scans.results(scan.jobId, wanted, limit) };
+}
+
+/** One scan with its counts (the progress bar). */
+export async function scanProgress(ctx: WorkflowContext, jobId: string): Promise<ScanStatus | null> {
+  const scan = await ctx.store.scans.get(jobId);
+  return scan ? { scan, counts: await ctx.store.scans.counts(jobId) } : null;
+}
+
+export function placeScanMessage(ctx: WorkflowContext, jobId: string, ts: string): Promise<void> {
+  return ctx.store.scans.setMessage(jobId, ts);
+}
+
+export function placeScanResult(ctx: WorkflowContext, jobId: string, ts: string): Promise<void> {
+  return ctx.store.scans.setResult(jobId, ts);
+}
