@@ -4,8 +4,10 @@
 // timer always fires a little late and spacing from the actual start lost ~12% of the rate:
 // 500 suspends at 100/s took 5.7 s instead of 5.0.
 // Two queues share the one budget: an interactive call always starts before a background one
-// (the portfolio scan), and background calls never hold every slot in flight, so an operator's
-// Suspend all keeps its pace while a scan runs.
+// (the portfolio scan), background calls never hold every slot in flight, and a background call
+// starts only once interactive work has been quiet for a moment (none in flight, none ended
+// within quietMs). Without that pause a background call took the slot each Suspend-all worker
+// left free between one PATCH's answer and its next PATCH, and cost Suspend all half its pace.
 import type { CallPriority } from "./call-priority";
 
 export interface CallPacerOptions {
@@ -15,6 +17,8 @@ export interface CallPacerOptions {
   maxConcurrent: number;
   /** slots in flight background calls may hold (default: all but a quarter of maxConcurrent, at least one kept free) */
   maxBackgroundConcurrent?: number;
+  /** how long interactive work must have been quiet before a background call starts (default 100 ms) */
+  quietMs?: number;
   now?: () => number;
 }
 
@@ -38,6 +42,9 @@ export class CallPacer {
   private oldest = 0;
   private inFlight = 0;
   private backgroundInFlight = 0;
+  private interactiveInFlight = 0;
+  private lastInteractiveAt = Number.NEGATIVE_INFINITY;
+  private readonly quietMs: number;
   private readonly maxBackground: number;
   private readonly waiting: Waiting[] = [];
   private readonly waitingBackground: Waiting[] = [];
@@ -50,6 +57,7 @@ export class CallPacer {
     this.now = options.now ?? (() => performance.now());
     const kept = Math.max(1, Math.floor(options.maxConcurrent / 4));
     this.maxBackground = options.maxBackgroundConcurrent ?? Math.max(1, options.maxConcurrent - kept);
+    this.quietMs = options.quietMs ?? 100;
   }
 
   /** Runs `work` when the pace allows; rejects with CallPacerClosedError once closed. */
@@ -62,6 +70,10 @@ export class CallPacer {
           work().then(resolve, reject).finally(() => {
             this.inFlight -= 1;
             if (background) this.backgroundInFlight -= 1;
+            else {
+              this.interactiveInFlight -= 1;
+              this.lastInteractiveAt = this.now();
+            }
             this.pump();
           });
         },
@@ -84,29 +96,37 @@ export class CallPacer {
     for (const waiting of [...this.waiting.splice(0), ...this.waitingBackground.splice(0)]) waiting.reject(new CallPacerClosedError("the pacer was closed before the call was sent"));
   }
 
-  /** the queue whose call starts next: interactive first; background only within its slots */
-  private nextQueue(): Waiting[] | null {
+  /** the queue whose call starts next, or ms until a background call may (interactive work quiet) */
+  private nextQueue(now: number): Waiting[] | number | null {
     if (this.waiting.length > 0) return this.waiting;
-    if (this.waitingBackground.length > 0 && this.backgroundInFlight < this.maxBackground) return this.waitingBackground;
-    return null;
+    if (this.waitingBackground.length === 0 || this.backgroundInFlight >= this.maxBackground || this.interactiveInFlight > 0) return null;
+    const quietFor = now - this.lastInteractiveAt;
+    return quietFor >= this.quietMs ? this.waitingBackground : this.quietMs - quietFor;
+  }
+
+  private wakeIn(ms: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, Math.ceil(ms));
   }
 
   private pump(): void {
-    for (let queue = this.nextQueue(); queue && this.inFlight < this.options.maxConcurrent; queue = this.nextQueue()) {
+    while (this.inFlight < this.options.maxConcurrent) {
       const now = this.now();
+      const queue = this.nextQueue(now);
+      if (queue === null) return;
+      if (typeof queue === "number") return this.wakeIn(queue);
       const wait = this.waitFor(now);
-      if (wait > 0) {
-        if (!this.timer) {
-          this.timer = setTimeout(() => {
-            this.timer = null;
-            this.pump();
-          }, Math.ceil(wait));
-        }
-        return;
-      }
+      if (wait > 0) return this.wakeIn(wait);
       this.record(now);
       this.inFlight += 1;
       if (queue === this.waitingBackground) this.backgroundInFlight += 1;
+      else {
+        this.interactiveInFlight += 1;
+        this.lastInteractiveAt = now;
+      }
       queue.shift()?.start();
     }
   }

@@ -48,3 +48,25 @@ test("inBackground marks the calls made inside it, however deep, and nothing out
   expect(seen).toEqual(["background", "background"]);
   expect(currentPriority()).toBe("interactive");
 });
+
+test("a worker calling one after another keeps every start: background waits until it is quiet", async () => {
+  // a Suspend-all worker: a call, a moment of its own work (I/O), the next call; background calls queued all along
+  const pacer = new CallPacer({ limit: 1_000, windowMs: 1_000, maxConcurrent: 4, quietMs: 50 });
+  const order: string[] = [];
+  const background = Array.from({ length: 10 }, (_, i) => pacer.schedule(async () => void order.push(`b${i}`), "background"));
+  const worker = (async () => {
+    for (let i = 0; i < 20; i += 1) {
+      await pacer.schedule(async () => {
+        order.push(`i${i}`);
+        await sleep(3);
+      });
+      await sleep(2);
+    }
+  })();
+  await Promise.all([worker, ...background]);
+  const lastInteractive = order.indexOf("i19");
+  const firstBackgroundAfterStart = order.findIndex((name, index) => name.startsWith("b") && index > order.indexOf("i0"));
+  // background calls that started before the worker's first call are fine; none while it worked
+  expect(firstBackgroundAfterStart === -1 || firstBackgroundAfterStart > lastInteractive).toBe(true);
+  expect(order.filter((name) => name.startsWith("b"))).toHaveLength(10);
+});
