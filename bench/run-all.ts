@@ -6,7 +6,7 @@ import path from "node:path";
 import { z } from "zod";
 import { type BenchRow, formatTable, isBenchReport } from "./bench-results";
 
-const BENCHES = ["suspend-all/suspend-all.js", "customer-search/customer-search.js", "ack-latency/ack-latency.js"];
+const BENCHES = ["suspend-all/suspend-all.js", "customer-search/customer-search.js", "ack-latency/ack-latency.js", "portfolio-scan/portfolio-scan.js"];
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

@@ -96,7 +96,7 @@ export class PortfolioScanJob implements JobHandler {
         if (rows.length < FETCH_AHEAD) exhausted = true;
         refilling = null;
       }));
-    const recorder = new ScanRecorder(this.store, jobId, (counts) => this.observer.scanProgress(jobId, counts), this.logger);
+    const recorder = new ScanRecorder(this.store, jobId, await this.store.scans.counts(jobId), (counts) => this.observer.scanProgress(jobId, counts), this.logger);
     const next = async (): Promise<PendingScanCustomer | null> => {
       for (;;) {
         const customer = queue.shift();
@@ -145,12 +145,18 @@ class ScanRecorder {
   private writing: Promise<void> = Promise.resolve();
   private failure: unknown = null;
 
+  /** kept here as batches are written, so progress costs no count query per batch */
+  private readonly counts: ScanCounts;
+
   constructor(
     private readonly store: Store,
     private readonly jobId: string,
+    initial: ScanCounts,
     private readonly progress: (counts: ScanCounts) => void,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.counts = { ...initial, byClass: { ...initial.byClass } };
+  }
 
   add(result: ScanCustomerResult): void {
     this.pending.push(result);
@@ -173,7 +179,9 @@ class ScanRecorder {
       try {
         await this.store.scans.record(this.jobId, batch);
         this.failure = null;
-        this.progress(await this.store.scans.counts(this.jobId));
+        for (const result of batch) this.counts.byClass[result.cleanupClass] += 1;
+        this.counts.done += batch.length;
+        this.progress({ ...this.counts, byClass: { ...this.counts.byClass } });
       } catch (error) {
         // kept for the next write; flush() reports it, so the scan never finishes with customers unwritten
         this.pending.unshift(...batch);

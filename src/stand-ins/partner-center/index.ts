@@ -9,3 +9,4 @@ export { DEMO_TENANTS, DEMO_PARTNER_ID, seedDemoPartner, stableGuid } from "./de
 export type { DemoTenant } from "./demo-partner";
 export type { EmulatorState } from "./emulator-state";
 export { startLocalPartnerCenter } from "./local-partner-center";
+export { GENERATED_PARTNER_ID, generatedTenantId, seedGeneratedPartner } from "./generated-partner";

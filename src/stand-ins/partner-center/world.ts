@@ -46,9 +46,18 @@ export class EmulatorWorld {
     this.persister.changed();
   }
 
+  /** customers by lower-cased id: a generated partner of 5,000 is looked up on every request */
+  private index = new Map<string, EmuCustomer>();
+  private indexed: EmuCustomer[] | null = null;
+
   /** any customer the partner ever had, for the test controls */
   anyCustomer(id: string): EmuCustomer {
-    const c = this.state.customers.find((x) => x.id.toLowerCase() === id.toLowerCase());
+    const customers = this.state.customers;
+    if (this.indexed !== customers || this.index.size !== customers.length) {
+      this.index = new Map(customers.map((x) => [x.id.toLowerCase(), x]));
+      this.indexed = customers;
+    }
+    const c = this.index.get(id.toLowerCase());
     if (!c) throw new HttpError(404, 600008, `The customer ${id} was not found.`);
     return c;
   }
