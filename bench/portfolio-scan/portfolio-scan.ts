@@ -4,7 +4,6 @@
 // RSS. Then, in a fresh app, an operator's Suspend all on a 500-subscription customer started
 // while a scan runs, against Suspend all's own bound (500 calls at R/min).
 import { execFileSync } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -38,7 +37,7 @@ function freshDataDir(): string {
 async function startWorld(): Promise<{ services: ScanServices; app: Application }> {
   const dataDir = freshDataDir();
   const services = await startScanServices({ customers: CUSTOMERS, latencyMs: LATENCY_MS, rpm: RATE_PER_MINUTE });
-  const app = await startAppAgainst({ ...services, signingSecret: crypto.randomBytes(16).toString("hex") }, { env: ENV, dataDir });
+  const app = await startAppAgainst(services.settings, { env: ENV, dataDir });
   // start-up's directory sync is over before anyone types a command
   await app.directory.sync();
   return { services, app };

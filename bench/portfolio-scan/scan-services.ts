@@ -3,20 +3,19 @@
 // 5,000-customer world or the CSV the Slack stand-in keeps. The parent asks for the emulator's
 // counters over IPC.
 import { fork } from "node:child_process";
-import crypto from "node:crypto";
 import { z } from "zod";
-import { LocalSlackApi, serveLocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
-import { type EmulatorStats, seedGeneratedPartner, startEmulator } from "../../src/stand-ins/partner-center";
+import { IN_MEMORY_DATA_DIR } from "../../src/config";
+import { createLocalWorld } from "../../src/stand-ins/local-world";
+import { type EmulatorStats, seedGeneratedPartner } from "../../src/stand-ins/partner-center";
 
 const request = z.object({ customers: z.number().int().positive(), latencyMs: z.number(), rpm: z.number() });
 type ServicesRequest = z.infer<typeof request>;
-const ready = z.object({ kind: z.literal("ready"), slackApiUrl: z.string(), botToken: z.string(), partnerCenterUrl: z.string() });
+const ready = z.object({ kind: z.literal("ready"), settings: z.record(z.string(), z.string()) });
 const statsAnswer = z.object({ kind: z.literal("stats"), total: z.number(), throttled: z.number(), filesShared: z.number(), csvRows: z.number() });
 
 export interface ScanServices {
-  slackApiUrl: string;
-  botToken: string;
-  partnerCenterUrl: string;
+  /** what points the app at them (a LocalWorld's settings: URLs, secrets) */
+  settings: Record<string, string>;
   stats(): Promise<Omit<z.infer<typeof statsAnswer>, "kind">>;
   close(): Promise<void>;
 }
@@ -33,9 +32,7 @@ export async function startScanServices(wanted: ServicesRequest): Promise<ScanSe
     child.send(wanted);
   });
   return {
-    slackApiUrl: started.slackApiUrl,
-    botToken: started.botToken,
-    partnerCenterUrl: started.partnerCenterUrl,
+    settings: started.settings,
     stats: () =>
       new Promise((resolve, reject) => {
         child.once("message", (message: unknown) => {
@@ -55,19 +52,21 @@ export async function startScanServices(wanted: ServicesRequest): Promise<ScanSe
 }
 
 async function serve(wanted: ServicesRequest): Promise<void> {
-  const botToken = `xoxb-bench-${crypto.randomBytes(8).toString("hex")}`;
-  const slack = new LocalSlackApi(botToken, {});
-  const server = await serveLocalSlackApi(slack);
-  const world = seedGeneratedPartner(wanted.customers);
-  const emulator = await startEmulator({ port: 0, host: "127.0.0.1", latencyMs: wanted.latencyMs, rpm: wanted.rpm, initialState: () => world });
-  process.send?.({ kind: "ready", slackApiUrl: `${server.url}/api/`, botToken, partnerCenterUrl: emulator.url });
+  const partner = seedGeneratedPartner(wanted.customers);
+  const world = await createLocalWorld({
+    env: { DATA_DIR: IN_MEMORY_DATA_DIR, EMULATOR_PORT: "0" },
+    emulator: { latencyMs: wanted.latencyMs, rpm: wanted.rpm, initialState: () => partner },
+  });
+  const { emulator, slack } = world;
+  if (!emulator) throw new Error("the scan services have no emulator");
+  process.send?.({ kind: "ready", settings: world.settings });
   process.on("message", () => {
     const stats: EmulatorStats = emulator.stats();
     const csv = slack.files.shared.at(-1)?.content ?? "";
     process.send?.({ kind: "stats", total: stats.total, throttled: stats.throttled, filesShared: slack.files.shared.length, csvRows: csv ? csv.trim().split("\r\n").length - 1 : 0 });
   });
   process.once("disconnect", () => {
-    void Promise.all([emulator.close(), server.close()]).then(() => process.exit(0));
+    void world.close().then(() => process.exit(0));
   });
 }
 

@@ -32,7 +32,7 @@ function tenantsTouched(paths: string[]): Set<string> {
 test(`SIGKILL mid-scan: a restart reads only the customers not yet finished (${describeDatabase()})`, async () => {
   const env = { JOB_LEASE_SECONDS: "2", SCAN_CONCURRENCY: "1", DIRECTORY_SYNC_MINUTES: "600" };
   const first = await world.start(emulator.url, env);
-  const sent = await first.sender.slashCommand(OPERATOR, OPS_CHANNEL, "scan", world.slack.createResponseUrl(world.slackUrl, OPS_CHANNEL, OPERATOR.id));
+  const sent = await first.sender.slashCommand(OPERATOR, OPS_CHANNEL, "scan", world.responseUrl(OPS_CHANNEL, OPERATOR.id));
   expect(sent.status).toBe(200);
   await withLogsOnFailure(
     first,
