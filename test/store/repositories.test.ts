@@ -29,6 +29,7 @@ describe(`store on ${describeDatabase()}`, () => {
       "20261201000000_directory_trigram_search",
       "20261210000000_token_cache",
       "20261211000000_durable_jobs",
+      "20261220000000_portfolio_scan",
     ]);
     expect(rows.rows.every((r) => r.finished_at !== null)).toBe(true);
   });
