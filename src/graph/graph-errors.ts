@@ -25,7 +25,8 @@ export function mapGraphError(status: number, body: GraphErrorBody, context: Gra
 
   if (status === 401) return error("auth", `Microsoft Graph rejected our credentials (${context.operation})${said}`);
   if (status === 403) {
-    return error("forbidden", `Microsoft Graph did not allow ${context.operation} (the app needs the application permission DelegatedAdminRelationship.ReadWrite.All)${said}`);
+    // a refusal of one relationship comes as 403 too; the permission is named only as the thing to check
+    return error("forbidden", `Microsoft Graph did not allow ${context.operation} for ${subject} (if it refuses every call, check the app's DelegatedAdminRelationship.ReadWrite.All permission)${said}`);
   }
   if (status === 404) return error("not_found", `${subject} not found${said}`);
   if (status === 412) return error("precondition_failed", `${subject} changed since it was read (etag mismatch); read it again${said}`);
