@@ -87,3 +87,26 @@ test("a created relationship can be locked for approval; an approval-pending one
   expect((await call("POST", `${COLLECTION}/${draft}/requests`, { action: "terminate" })).status).toBe(201);
   expect((await call("POST", `${COLLECTION}/${draft}/requests`, {})).status).toBe(400);
 });
+
+test("answers without HTTP too, for a server that reads the request itself (segments below the version root)", async () => {
+  standIn.configure({ pageSize: 1 });
+  const headers = { authorization: "Bearer t", host: "127.0.0.1:4010" };
+  const query = new URLSearchParams({ $filter: `customer/tenantId eq '${DEMO_TENANTS.legacyOnly}'` });
+  const page = await standIn.answer({ method: "GET", segments: ["tenantRelationships", "delegatedAdminRelationships"], query, headers, body: {} });
+  expect(page.status).toBe(200);
+  expect(page.headers["Content-Type"]).toMatch(/^application\/json/);
+  const json = JSON.parse(page.body) as { value: unknown[]; "@odata.nextLink": string };
+  expect(json.value).toHaveLength(1);
+  expect(json["@odata.nextLink"]).toMatch(/^http:\/\/127\.0\.0\.1:4010\/graph\/v1\.0\/tenantRelationships\/delegatedAdminRelationships\?/);
+
+  const elsewhere = await standIn.answer({ method: "GET", segments: ["me"], query: new URLSearchParams(), headers, body: {} });
+  expect(elsewhere.status).toBe(400);
+  expect(JSON.parse(elsewhere.body)).toMatchObject({ error: { message: "Resource not found for the segment 'me'." } });
+  expect(standIn.requests().map((r) => `${r.path} ${r.status}`)).toEqual(["/graph/v1.0/tenantRelationships/delegatedAdminRelationships 200", "/graph/v1.0/me 400"]);
+});
+
+test("a body that is not JSON is refused in Graph's words", async () => {
+  const response = await fetch(`${served.origin}${COLLECTION}/${demoRelationshipId("Contoso admin")}/requests`, { method: "POST", headers: { Authorization: "Bearer t", "Content-Type": "application/json" }, body: "{not json" });
+  expect(response.status).toBe(400);
+  expect(await response.json()).toMatchObject({ error: { code: "BadRequest", message: "Unable to read JSON request payload." } });
+});

@@ -6,9 +6,26 @@
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import { seedDemoGdap } from "./gdap-demo-data";
-import { GdapWorld, type GdapStandInRelationship, type GdapStandInRequest, type GraphRefusal } from "./gdap-world";
+import { GdapWorld, type GdapStandInRelationship, type GraphRefusal } from "./gdap-world";
+import { CONTENT_TYPE, errorAnswer, relationshipJson, requestJson, type Answer, type Ids } from "./graph-shapes";
 
 export type RouteModule = (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
+
+/** One request below the version root (segments start "tenantRelationships"), its body read as JSON. */
+export interface GraphStandInRequest {
+  method: string;
+  segments: string[];
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
+
+/** What the stand-in answers: a serialised body and Graph's headers. */
+export interface GraphAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
 
 export interface GraphStandInSettings {
   /** relationships per page when the caller sends no $top */
@@ -62,7 +79,10 @@ export interface GraphRequestRecord {
 }
 
 export interface GraphStandIn {
+  /** the HTTP route module: answers under basePath, false for any other path */
   route: RouteModule;
+  /** the same without HTTP, for a server that reads requests itself (the emulator's mount()) */
+  answer(request: GraphStandInRequest): Promise<GraphAnswer>;
   basePath: string;
   configure(settings: Partial<GraphStandInSettings>): GraphStandInSettings;
   failNext(...responses: ForcedGraphResponse[]): void;
@@ -82,13 +102,6 @@ const DEFAULTS: GraphStandInSettings = { pageSize: 100, terminationMs: 2_000, la
 const COLLECTION = "tenantRelationships/delegatedAdminRelationships";
 const MAX_RECORDED = 2_000;
 const FILTER = /^\s*customer\/tenantId\s+eq\s+'([0-9a-f-]{36})'\s*$/i;
-const CONTENT_TYPE = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
-
-interface Answer {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
 
 export function createGraphStandIn(options: GraphStandInOptions = {}): GraphStandIn {
   const basePath = (options.basePath ?? "/graph/v1.0").replace(/\/+$/, "");
@@ -103,12 +116,9 @@ export function createGraphStandIn(options: GraphStandInOptions = {}): GraphStan
   let recorded: GraphRequestRecord[] = [];
   const prefix = `${basePath}/${COLLECTION}`;
 
-  function graphError(status: number, code: string, message: string, ids: { requestId: string; clientRequestId: string | undefined }, headers: Record<string, string> = {}): Answer {
-    const innerError = { date: new Date(now()).toISOString().replace(/\.\d+Z$/, ""), "request-id": ids.requestId, "client-request-id": ids.clientRequestId ?? ids.requestId };
-    return { status, body: { error: { code, message, innerError } }, headers };
-  }
+  const graphError = (status: number, code: string, message: string, ids: Ids, headers: Record<string, string> = {}) => errorAnswer(status, code, message, ids, now(), headers);
 
-  function interfere(method: string, ids: { requestId: string; clientRequestId: string | undefined }, applying: boolean): Answer | undefined {
+  function interfere(method: string, ids: Ids, applying: boolean): Answer | undefined {
     const index = forced.findIndex((f) => (f.method === undefined || f.method === method) && (f.afterApplying ?? false) === applying);
     const next = index >= 0 ? forced.splice(index, 1)[0] : undefined;
     if (next) {
@@ -124,39 +134,19 @@ export function createGraphStandIn(options: GraphStandInOptions = {}): GraphStan
     return undefined;
   }
 
-  function relationshipJson(r: GdapStandInRelationship) {
-    return {
-      "@odata.type": "#microsoft.graph.delegatedAdminRelationship",
-      "@odata.etag": r.etag,
-      id: r.id,
-      displayName: r.displayName,
-      duration: r.duration,
-      status: r.status,
-      autoExtendDuration: r.autoExtendDuration,
-      createdDateTime: r.createdDateTime,
-      lastModifiedDateTime: r.lastModifiedDateTime,
-      activatedDateTime: r.activatedDateTime,
-      endDateTime: r.endDateTime,
-      partner: { tenantId: r.partnerTenantId },
-      customer: r.customer,
-      accessDetails: { unifiedRoles: r.roleIds.map((roleDefinitionId) => ({ roleDefinitionId })) },
-    };
-  }
+  const refused = (refusal: GraphRefusal, ids: Ids) => graphError(refusal.status, refusal.code, refusal.message, ids);
 
-  const requestJson = (q: GdapStandInRequest) => ({ "@odata.type": "#microsoft.graph.delegatedAdminRelationshipRequest", ...q });
-  const refused = (refusal: GraphRefusal, ids: { requestId: string; clientRequestId: string | undefined }) => graphError(refusal.status, refusal.code, refusal.message, ids);
-
-  function list(url: URL, origin: string, ids: { requestId: string; clientRequestId: string | undefined }): Answer {
-    const filter = url.searchParams.get("$filter");
+  function list(query: URLSearchParams, origin: string, ids: Ids): Answer {
+    const filter = query.get("$filter");
     let tenant: string | undefined;
     if (filter !== null) {
       const match = FILTER.exec(filter);
       if (!match?.[1]) return graphError(400, "BadRequest", `Invalid filter clause: the stand-in filters on customer/tenantId eq '{id}' only (got ${JSON.stringify(filter)}).`, ids);
       tenant = match[1].toLowerCase();
     }
-    const top = url.searchParams.has("$top") ? Number(url.searchParams.get("$top")) : settings.pageSize;
+    const top = query.has("$top") ? Number(query.get("$top")) : settings.pageSize;
     if (!Number.isInteger(top) || top < 1) return graphError(400, "BadRequest", "Invalid value for $top.", ids);
-    const skip = url.searchParams.has("$skiptoken") ? Number(Buffer.from(url.searchParams.get("$skiptoken") ?? "", "base64url").toString()) : 0;
+    const skip = query.has("$skiptoken") ? Number(Buffer.from(query.get("$skiptoken") ?? "", "base64url").toString()) : 0;
     if (!Number.isInteger(skip) || skip < 0) return graphError(400, "BadRequest", "Invalid $skiptoken.", ids);
     const matching = world.all().filter((r) => tenant === undefined || r.customer.tenantId.toLowerCase() === tenant);
     const page = matching.slice(skip, skip + top);
@@ -164,17 +154,17 @@ export function createGraphStandIn(options: GraphStandInOptions = {}): GraphStan
     if (skip + top < matching.length) {
       const next = new URL(`${origin}${prefix}`);
       if (filter !== null) next.searchParams.set("$filter", filter);
-      if (url.searchParams.has("$top")) next.searchParams.set("$top", String(top));
+      if (query.has("$top")) next.searchParams.set("$top", String(top));
       next.searchParams.set("$skiptoken", Buffer.from(String(skip + top)).toString("base64url"));
       body["@odata.nextLink"] = next.toString();
     }
     return { status: 200, body };
   }
 
-  function handle(method: string, url: URL, segments: string[], origin: string, body: Record<string, unknown>, ifMatch: string | undefined, ids: { requestId: string; clientRequestId: string | undefined }): Answer {
+  function handle(method: string, query: URLSearchParams, segments: string[], origin: string, body: Record<string, unknown>, ifMatch: string | undefined, ids: Ids): Answer {
     const [id, sub, requestId, ...rest] = segments;
     const unsupported = () => graphError(405, "MethodNotAllowed", `${method} is not supported here.`, ids);
-    if (id === undefined) return method === "GET" ? list(url, origin, ids) : unsupported();
+    if (id === undefined) return method === "GET" ? list(query, origin, ids) : unsupported();
     if (rest.length > 0 || (sub !== undefined && sub !== "requests")) return graphError(400, "BadRequest", `Resource not found for the segment '${segments.slice(1).join("/")}'.`, ids);
     if (sub === undefined) {
       if (method === "GET") {
@@ -207,56 +197,69 @@ export function createGraphStandIn(options: GraphStandInOptions = {}): GraphStan
     return unsupported();
   }
 
+  async function answer(request: GraphStandInRequest): Promise<GraphAnswer> {
+    const method = request.method.toUpperCase();
+    const at = now();
+    const clientRequestId = header(request.headers, "client-request-id");
+    const ifMatch = header(request.headers, "if-match");
+    const ids = { requestId: randomUUID(), clientRequestId };
+    const origin = `http://${request.headers.host ?? "127.0.0.1"}`;
+    const [root, collection, ...segments] = request.segments;
+    const action = typeof request.body.action === "string" ? request.body.action : undefined;
+    let reply: Answer | undefined;
+    let injected = false;
+    if (root !== "tenantRelationships" || collection !== "delegatedAdminRelationships") {
+      reply = graphError(400, "BadRequest", `Resource not found for the segment '${request.segments.join("/")}'.`, ids);
+    } else if (!/^Bearer \S+/.test(header(request.headers, "authorization") ?? "")) {
+      reply = graphError(401, "InvalidAuthenticationToken", "Access token is empty.", ids);
+    } else {
+      reply = interfere(method, ids, false);
+      injected = reply !== undefined;
+    }
+    if (!reply) {
+      reply = handle(method, request.query, segments, origin, request.body, ifMatch, ids);
+      // the change happened; its answer is lost on the way back
+      const lost = reply.status < 300 && method !== "GET" ? interfere(method, ids, true) : undefined;
+      if (lost) [reply, injected] = [lost, true];
+    }
+    if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
+    const query = request.query.toString();
+    const path = [basePath, ...request.segments.map(encodeURIComponent)].join("/");
+    recorded.push({ method, path, query: query ? `?${query}` : "", status: reply.status, clientRequestId, requestId: ids.requestId, ifMatch, action, relationshipId: segments[0], injected, at });
+    if (recorded.length > MAX_RECORDED) recorded = recorded.slice(-MAX_RECORDED);
+    return {
+      status: reply.status,
+      body: reply.body === undefined ? "" : JSON.stringify(reply.body),
+      headers: {
+        ...(reply.body === undefined ? {} : { "Content-Type": CONTENT_TYPE }),
+        "request-id": ids.requestId,
+        ...(clientRequestId ? { "client-request-id": clientRequestId } : {}),
+        "Cache-Control": "no-cache",
+        ...reply.headers,
+      },
+    };
+  }
+
   const route: RouteModule = async (req, res) => {
     const url = new URL(req.url ?? "/", "http://stand-in");
     if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) return false;
-    const method = (req.method ?? "GET").toUpperCase();
-    const clientRequestId = header(req, "client-request-id");
-    const ids = { requestId: randomUUID(), clientRequestId };
-    const at = now();
-    const raw = await readBody(req);
-    const segments = url.pathname.slice(prefix.length).split("/").filter(Boolean).map(decodeURIComponent);
-    const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
-    let body: Record<string, unknown> = {};
-    let action: string | undefined;
-    let answer: Answer | undefined;
-    let injected = false;
-    if (raw.trim()) {
-      try {
-        const parsed: unknown = JSON.parse(raw);
-        if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
-        action = typeof body.action === "string" ? body.action : undefined;
-      } catch {
-        answer = graphError(400, "BadRequest", "Unable to read JSON request payload.", ids);
-      }
+    const body = readJsonObject(await readBody(req));
+    let reply: GraphAnswer;
+    if (body === undefined) {
+      const bad = graphError(400, "BadRequest", "Unable to read JSON request payload.", { requestId: randomUUID(), clientRequestId: header(req.headers, "client-request-id") });
+      reply = { status: 400, body: JSON.stringify(bad.body), headers: { "Content-Type": CONTENT_TYPE } };
+    } else {
+      const segments = url.pathname.slice(basePath.length).split("/").filter(Boolean).map(decodeURIComponent);
+      reply = await answer({ method: req.method ?? "GET", segments, query: url.searchParams, headers: req.headers, body });
     }
-    if (!answer && !/^Bearer \S+/.test(header(req, "authorization") ?? "")) answer = graphError(401, "InvalidAuthenticationToken", "Access token is empty.", ids);
-    if (!answer) {
-      answer = interfere(method, ids, false);
-      injected = answer !== undefined;
-    }
-    if (!answer) {
-      answer = handle(method, url, segments, origin, body, header(req, "if-match"), ids);
-      // the change happened; its answer is lost on the way back
-      const lost = answer.status < 300 && method !== "GET" ? interfere(method, ids, true) : undefined;
-      if (lost) [answer, injected] = [lost, true];
-    }
-    if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
-    recorded.push({ method, path: url.pathname, query: url.search, status: answer.status, clientRequestId, requestId: ids.requestId, ifMatch: header(req, "if-match"), action, relationshipId: segments[0], injected, at });
-    if (recorded.length > MAX_RECORDED) recorded = recorded.slice(-MAX_RECORDED);
-    res.writeHead(answer.status, {
-      ...(answer.body === undefined ? {} : { "Content-Type": CONTENT_TYPE }),
-      "request-id": ids.requestId,
-      ...(clientRequestId ? { "client-request-id": clientRequestId } : {}),
-      "Cache-Control": "no-cache",
-      ...answer.headers,
-    });
-    res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.body);
     return true;
   };
 
   return {
     route,
+    answer,
     basePath,
     configure(update) {
       settings = { ...settings, ...update };
@@ -289,9 +292,20 @@ function pickSettings(options: GraphStandInOptions): Partial<GraphStandInSetting
   return Object.fromEntries(keys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
 }
 
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
+function header(headers: http.IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** the body as a JSON object ({} when empty or not an object), undefined when it is not JSON */
+function readJsonObject(raw: string): Record<string, unknown> | undefined {
+  if (!raw.trim()) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
