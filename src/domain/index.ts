@@ -7,3 +7,4 @@ export * from "./removal-case";
 export * from "./policy";
 export * from "./consequences";
 export * from "./cleanup-classes";
+export * from "./gdap";

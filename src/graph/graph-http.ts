@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { CallPacer } from "../partner-center/call-pacer";
 import type { TokenProvider } from "../partner-center/auth";
-import type { Logger } from "../partner-center/rest-client";
+import { silentLogger, type Logger } from "../logger";
 import { RetryPolicy, sleep, type RetryOptions } from "../partner-center/retry-policy";
 import { GraphError, type GraphTrace, type GraphTraced } from "./gdap-api";
 import { readGraphErrorBody } from "./gdap-schemas";
@@ -40,8 +40,6 @@ export interface GraphRequestSpec {
   /** false for POST: a 5xx or a lost answer may have been applied, so it is not sent again here */
   idempotent: boolean;
 }
-
-const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 
 export class GraphHttp {
   private readonly baseUrl: string;

@@ -3,7 +3,7 @@ import { gdapOutcome, gdapRefusal, planGdapEnding } from "../../src/domain/gdap"
 import { GraphError } from "../../src/graph/gdap-api";
 import type { GraphGdapClient } from "../../src/graph/gdap-client";
 import { StaticTokenProvider } from "../../src/partner-center/auth";
-import { DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { demoRelationshipId } from "../../src/stand-ins/graph/gdap-demo-data";
 import { createGraphStandIn, type GraphStandIn } from "../../src/stand-ins/graph/graph-stand-in";
 import { quickGraphClient, serveRoutes, type ServedRoutes } from "./graph-test-support";

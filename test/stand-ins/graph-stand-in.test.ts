@@ -1,6 +1,6 @@
 // The Graph stand-in on its own, over HTTP: Graph's shapes, its rules, and a route module that
 // leaves other paths to the server's other routes.
-import { DEMO_PARTNER_ID, DEMO_TENANTS } from "../../src/partner-center/emulator/demo-partner";
+import { DEMO_PARTNER_ID, DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { demoRelationshipId } from "../../src/stand-ins/graph/gdap-demo-data";
 import { createGraphStandIn, type GraphStandIn } from "../../src/stand-ins/graph/graph-stand-in";
 import { serveRoutes, type ServedRoutes } from "../graph/graph-test-support";

@@ -1,7 +1,7 @@
 // The demo partner's GDAP relationships, keyed by the Partner Center emulator's demo customers:
 // active ones with roles and end dates, one waiting for approval, one already terminated, one
 // created and never sent, one expired, and one whose termination stays requested for a while.
-import { DEMO_PARTNER_ID, DEMO_TENANTS, stableGuid, type DemoTenant } from "../../partner-center/emulator/demo-partner";
+import { DEMO_PARTNER_ID, DEMO_TENANTS, stableGuid, type DemoTenant } from "../partner-center/demo-partner";
 import type { GdapStandInRelationship } from "./gdap-world";
 
 const DAY = 86_400_000;
