@@ -8,6 +8,10 @@ import { currentPriority } from "./call-priority";
 import { type ErrorContext, mapErrorResponse, readErrorBody } from "./error-mapping";
 import { type CallOptions, PartnerCenterError, type Traced } from "./partner-center-api";
 import { camelCaseKeys } from "./response-schemas";
+import { RetryPolicy, type RetryOptions, sleep } from "./retry-policy";
+
+export type { RetryOptions } from "./retry-policy";
+export { parseRetryAfter } from "./retry-policy";
 
 type LogFn = (obj: Record<string, unknown>, msg: string) => void;
 /** The slice of pino the client uses, so tests can pass a recorder. */
@@ -30,17 +34,6 @@ export interface CallMetrics {
 }
 
 const noMetrics: CallMetrics = { partnerCenterCall: () => {} };
-
-export interface RetryOptions {
-  /** attempts per call, the first included (default 6) */
-  maxAttempts?: number;
-  /** give up once waiting again would pass this much time since the first attempt (default 120 s) */
-  maxTotalMs?: number;
-  /** first backoff delay; doubles per attempt (default 500 ms) */
-  baseDelayMs?: number;
-  /** cap on one backoff delay, Retry-After aside (default 30 s) */
-  maxDelayMs?: number;
-}
 
 export interface TransportOptions {
   /** e.g. https://api.partnercenter.microsoft.com/v1 */
@@ -72,25 +65,21 @@ export interface RequestSpec<S extends z.ZodType> {
   options?: CallOptions | undefined;
 }
 
-const RETRY_DEFAULTS: Required<RetryOptions> = { maxAttempts: 6, maxTotalMs: 120_000, baseDelayMs: 500, maxDelayMs: 30_000 };
-
 export class PartnerCenterTransport {
   private readonly baseUrl: string;
   private readonly pacer: CallPacer;
   private closed = false;
   private readonly logger: Logger;
   private readonly metrics: CallMetrics;
-  private readonly retry: Required<RetryOptions>;
+  private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
-  private readonly random: () => number;
 
   constructor(private readonly settings: TransportOptions) {
     this.baseUrl = settings.baseUrl.replace(/\/+$/, "");
     this.logger = settings.logger ?? silentLogger;
     this.metrics = settings.metrics ?? noMetrics;
-    this.retry = { ...RETRY_DEFAULTS, ...settings.retry };
+    this.retry = new RetryPolicy(settings.retry, settings.random);
     this.timeoutMs = settings.timeoutMs ?? 30_000;
-    this.random = settings.random ?? Math.random;
     // spread evenly at the limit, so a burst of 500 suspends does not spend the minute's budget
     // in the first second and then wait
     this.pacer = new CallPacer({ limit: settings.rpm ?? 450, maxConcurrent: settings.maxConcurrent ?? 8 });
@@ -158,8 +147,8 @@ export class PartnerCenterTransport {
         if (this.closed) throw closedError();
         this.logger.warn({ ...logFields, error: reason }, "Partner Center call failed before a response");
         this.metrics.partnerCenterCall(spec.context.operation, "unreachable", Date.now() - sent, requestId);
-        const delay = this.backoff(attempt, null);
-        if (this.mayRetry(attempt, started, delay)) {
+        const delay = this.retry.backoff(attempt, null);
+        if (this.retry.mayRetry(attempt, started, delay)) {
           await sleep(delay);
           continue;
         }
@@ -180,8 +169,8 @@ export class PartnerCenterTransport {
         continue;
       }
       if (status === 429 || status >= 500) {
-        const delay = this.backoff(attempt, retryAfter);
-        if (this.mayRetry(attempt, started, delay)) {
+        const delay = this.retry.backoff(attempt, retryAfter);
+        if (this.retry.mayRetry(attempt, started, delay)) {
           await sleep(delay);
           continue;
         }
@@ -206,28 +195,4 @@ export class PartnerCenterTransport {
     }
     return parsed.data;
   }
-
-  private mayRetry(attempt: number, started: number, delay: number): boolean {
-    return attempt < this.retry.maxAttempts && Date.now() - started + delay <= this.retry.maxTotalMs;
-  }
-
-  /** exponential backoff with jitter, never shorter than what Retry-After asked for */
-  private backoff(attempt: number, retryAfter: string | null): number {
-    const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-    const jittered = exponential / 2 + (this.random() * exponential) / 2;
-    const asked = parseRetryAfter(retryAfter);
-    return asked === null ? jittered : asked + (this.random() * this.retry.baseDelayMs) / 4;
-  }
-}
-
-/** Retry-After is seconds, or (rarely) an HTTP date. */
-export function parseRetryAfter(value: string | null): number | null {
-  if (!value) return null;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
