@@ -3,6 +3,7 @@ import { CaseRepository } from "./case-repository";
 import type { Database } from "./database";
 import { DirectoryRepository } from "./directory-repository";
 import { JobQueue } from "./job-queue";
+import { GdapJobRepository } from "./gdap-job-repository";
 import { JobRepository } from "./job-repository";
 import { ProcessedRequestRepository } from "./processed-request-repository";
 import { ScanRepository } from "./scan-repository";
@@ -13,6 +14,7 @@ export * from "./case-repository";
 export * from "./database";
 export * from "./directory-repository";
 export * from "./job-queue";
+export * from "./gdap-job-repository";
 export * from "./job-repository";
 export * from "./processed-request-repository";
 export * from "./scan-repository";
@@ -25,6 +27,8 @@ export interface Store {
   jobs: JobRepository;
   /** every kind of durable job: enqueue, claim, lease, retry, dead */
   queue: JobQueue;
+  /** GDAP endings, on the jobs' tables */
+  gdapJobs: GdapJobRepository;
   processed: ProcessedRequestRepository;
   tokenCache: TokenCacheRepository;
   /** portfolio scans and the customers each one has read */
@@ -38,6 +42,7 @@ export function createStore(db: Database): Store {
     directory: new DirectoryRepository(db.prisma, db.pool),
     jobs: new JobRepository(db.prisma, db.pool),
     queue: new JobQueue(db.pool),
+    gdapJobs: new GdapJobRepository(db.prisma),
     processed: new ProcessedRequestRepository(db.prisma, db.pool),
     tokenCache: new TokenCacheRepository(db.prisma),
     scans: new ScanRepository(db.pool),
