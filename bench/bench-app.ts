@@ -26,9 +26,12 @@ export interface BenchAppOptions {
   dataDir?: string;
 }
 
-/** The app's environment in the benches: free loopback ports, the local world's people, a quiet log. */
+/**
+ * The app's environment in the benches: free loopback ports, the local world's people, a quiet log.
+ * GDAP relationships are left alone: the benches measure Slack and Partner Center.
+ */
 function benchEnv(options: BenchAppOptions): Env {
-  return { DATA_DIR: options.dataDir ?? IN_MEMORY_DATA_DIR, PORT: "0", EMULATOR_PORT: "0", LOG_LEVEL: "warn", ...LOCAL_PEOPLE, ...options.env };
+  return { DATA_DIR: options.dataDir ?? IN_MEMORY_DATA_DIR, PORT: "0", EMULATOR_PORT: "0", LOG_LEVEL: "warn", GRAPH_DISABLED: "true", ...LOCAL_PEOPLE, ...options.env };
 }
 
 /** Warnings and errors still reach stderr, so a failing run says why. */

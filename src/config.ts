@@ -20,6 +20,17 @@ const optionalText = z.string().trim().min(1).optional();
  */
 export const IN_MEMORY_DATA_DIR = "memory://";
 
+// an explicit true or false, as .env files write them; anything else is a mistake worth naming
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" }))
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+/** Graph's v1.0 root: the GDAP calls and their answers are v1.0's (beta's differ). */
+const graphUrl = z.url().refine((value) => URL.canParse(value) && /\/v1\.0\/?$/.test(new URL(value).pathname), "must be Microsoft Graph's v1.0 root, e.g. https://graph.microsoft.com/v1.0");
+
 export const configSchema = z.object({
   DATA_DIR: z
     .string()
@@ -46,6 +57,13 @@ export const configSchema = z.object({
     .trim()
     .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, "must be 32 bytes written as base64 or hex (openssl rand -base64 32)")
     .optional(),
+
+  /** Microsoft Graph for GDAP relationships; unset with no PARTNER_CENTER_URL: the local stand-in */
+  GRAPH_URL: graphUrl.optional(),
+  /** true: the app neither reads nor ends GDAP relationships (the partner manages them elsewhere) */
+  GRAPH_DISABLED: flag.default(false),
+  /** a fixed bearer token for GRAPH_URL (a stand-in); unset: MSAL with the AZURE_* credentials */
+  GRAPH_TOKEN: optionalText,
 
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token starting with xoxb-").optional(),
@@ -91,6 +109,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (config.SLACK_BOT_TOKEN && !config.APPROVAL_CHANNEL_ID) {
       throw new ConfigError("APPROVAL_CHANNEL_ID: required when SLACK_BOT_TOKEN is set, so approval requests have somewhere to go");
+    }
+    if (config.GRAPH_DISABLED && config.GRAPH_URL) {
+      throw new ConfigError("GRAPH_URL: set while GRAPH_DISABLED=true; unset one of them");
+    }
+    // a real (or separately run) Partner Center with no word on Graph: ending GDAP relationships
+    // through a guessed endpoint is not something to do by default
+    if (config.PARTNER_CENTER_URL && !config.GRAPH_URL && !config.GRAPH_DISABLED) {
+      throw new ConfigError("GRAPH_URL: required when PARTNER_CENTER_URL is set (https://graph.microsoft.com/v1.0), or set GRAPH_DISABLED=true to leave GDAP relationships alone");
     }
     return config;
   }

@@ -29,6 +29,7 @@ describe("loadConfig", () => {
       SUSPEND_CONCURRENCY: 8,
       JOB_LEASE_SECONDS: 30,
       EXPIRY_SWEEP_SECONDS: 60,
+      GRAPH_DISABLED: false,
     });
     // nothing optional is invented: no database server, no Partner Center, no Slack
     for (const name of [
@@ -43,6 +44,8 @@ describe("loadConfig", () => {
       "SLACK_API_URL",
       "APPROVAL_CHANNEL_ID",
       "APPROVER_USERGROUP_ID",
+      "GRAPH_URL",
+      "GRAPH_TOKEN",
     ] as const) {
       expect(config[name]).toBeUndefined();
     }
@@ -56,6 +59,7 @@ describe("loadConfig", () => {
       APPROVAL_TTL_HOURS: "2.5",
       SUSPEND_CONCURRENCY: "4",
       PARTNER_CENTER_URL: "http://127.0.0.1:4010/v1",
+      GRAPH_URL: "https://graph.microsoft.com/v1.0",
       JOB_LEASE_SECONDS: "1.5",
       EXPIRY_SWEEP_SECONDS: "0.2",
     });
@@ -147,6 +151,9 @@ describe("a bad value stops start-up with one line naming the variable, never ec
     ["SUSPEND_CONCURRENCY", "1000", /^SUSPEND_CONCURRENCY: /],
     ["JOB_LEASE_SECONDS", "-7", /^JOB_LEASE_SECONDS: /],
     ["PARTNER_CENTER_RPM", "-7", /^PARTNER_CENTER_RPM: /],
+    ["GRAPH_URL", "not-a-url-secretish", /^GRAPH_URL: /],
+    ["GRAPH_URL", "https://graph.microsoft.com/beta", /^GRAPH_URL: must be Microsoft Graph's v1\.0 root/],
+    ["GRAPH_DISABLED", "maybe-secretish", /^GRAPH_DISABLED: must be true or false$/],
   ])("%s=%j", (name, value, expected) => {
     const error = configError({ ...SLACK_OK, [name]: value });
     expect(error.name).toBe("ConfigError");
@@ -185,5 +192,36 @@ describe("Slack settings that only make sense together", () => {
 
   test("an empty signing secret counts as missing", () => {
     expect(configError({ ...SLACK_OK, SLACK_SIGNING_SECRET: "" }).message).toMatch(/^SLACK_SIGNING_SECRET: /);
+  });
+});
+
+describe("Microsoft Graph (GDAP relationships)", () => {
+  test("GRAPH_DISABLED reads true and false as .env files write them", () => {
+    for (const yes of ["true", "TRUE", "1", "yes", " true "]) expect(loadConfig({ GRAPH_DISABLED: yes }).GRAPH_DISABLED).toBe(true);
+    for (const no of ["false", "0", "no", ""]) expect(loadConfig({ GRAPH_DISABLED: no }).GRAPH_DISABLED).toBe(false);
+  });
+
+  test("GRAPH_URL takes Graph's v1.0 root, with or without a trailing slash, and a token for a stand-in", () => {
+    const config = loadConfig({ PARTNER_CENTER_URL: "https://api.partnercenter.microsoft.com/v1", GRAPH_URL: "https://graph.microsoft.com/v1.0/", GRAPH_TOKEN: " t " });
+    expect(config).toMatchObject({ GRAPH_URL: "https://graph.microsoft.com/v1.0/", GRAPH_TOKEN: "t", GRAPH_DISABLED: false });
+    expect(loadConfig({ GRAPH_URL: "http://127.0.0.1:4010/graph/v1.0" }).GRAPH_URL).toBe("http://127.0.0.1:4010/graph/v1.0");
+  });
+
+  test("without PARTNER_CENTER_URL and GRAPH_URL the local stand-ins serve both", () => {
+    const config = loadConfig({});
+    expect(config.PARTNER_CENTER_URL).toBeUndefined();
+    expect(config.GRAPH_URL).toBeUndefined();
+    expect(config.GRAPH_DISABLED).toBe(false);
+  });
+
+  test("a real Partner Center needs a word on Graph: GRAPH_URL or GRAPH_DISABLED", () => {
+    const error = configError({ PARTNER_CENTER_URL: "https://api.partnercenter.microsoft.com/v1" });
+    expect(error.message).toMatch(/^GRAPH_URL: required when PARTNER_CENTER_URL is set .*GRAPH_DISABLED=true/);
+    expect(error.message).not.toMatch(/\n/);
+    expect(loadConfig({ PARTNER_CENTER_URL: "https://api.partnercenter.microsoft.com/v1", GRAPH_DISABLED: "true" }).GRAPH_DISABLED).toBe(true);
+  });
+
+  test("GRAPH_URL with GRAPH_DISABLED=true contradicts itself and is refused", () => {
+    expect(configError({ GRAPH_URL: "https://graph.microsoft.com/v1.0", GRAPH_DISABLED: "true" }).message).toMatch(/^GRAPH_URL: set while GRAPH_DISABLED=true/);
   });
 });

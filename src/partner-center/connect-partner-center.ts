@@ -14,6 +14,8 @@ export interface LocalPartnerCenter {
   url: string;
   /** for the start-up log line */
   description: string;
+  /** Graph's v1.0 root when the local Partner Center serves the Graph stand-in too */
+  graphUrl?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export interface PartnerCenterConnection {
    * (removal and the relink link will fail), or the token cache is not kept between runs.
    */
   credentialWarnings(): Promise<string[]>;
+  /** the local Partner Center's Graph stand-in (v1.0 root), when one was started */
+  localGraphUrl?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -86,6 +90,7 @@ export async function connectPartnerCenter(config: ConnectConfig, options: Conne
     api: client,
     description: local.description,
     credentialWarnings: credentialWarnings(tokens, []),
+    localGraphUrl: local.graphUrl,
     close: async () => {
       await client.close();
       await local.close();

@@ -1,6 +1,7 @@
 // The app with its local world: fresh secrets, the Slack Web API stand-in on a loopback port,
-// the Partner Center emulator (unless PARTNER_CENTER_URL names a real one) and the settings that
-// point the app at them. `npm start` without credentials (the local console), the tests and the
+// the Partner Center emulator (unless PARTNER_CENTER_URL names a real one) serving the Graph
+// stand-in under /graph/v1.0 (unless GDAP is left alone or GRAPH_URL names a Graph), and the
+// settings that point the app at them. `npm start` without credentials (the local console), the tests and the
 // benches all start the app through here, so its local start-up is written once.
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -8,6 +9,7 @@ import path from "node:path";
 import { type Application, type StartOptions, startApplication } from "../app";
 import { dataDirOnDisk, loadConfig } from "../config";
 import { type Logger, createLogger } from "../logger";
+import { type GraphStandIn, type GraphStandInOptions, createGraphStandIn, graphMount } from "./graph";
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "./partner-center";
 import { ALEX, APPROVAL_CHANNEL, OLIVIA } from "./console/console-identities";
 import { consolePageDir } from "./console/console-http";
@@ -28,6 +30,8 @@ export interface LocalWorldOptions {
   usergroups?: Record<string, string[]>;
   /** false: no emulator (the caller points each app at a Partner Center of its own) */
   emulator?: EmulatorBehaviour | false;
+  /** how the Graph stand-in the emulator serves behaves; false: none (GDAP left alone) */
+  graph?: GraphStandInOptions | false;
   /** hears about requests the Slack stand-in could not read */
   logger?: Logger;
 }
@@ -45,6 +49,8 @@ export interface LocalWorld {
   slackUrl: string;
   /** undefined when PARTNER_CENTER_URL is set or the world was asked for none */
   emulator: EmulatorHandle | undefined;
+  /** the Graph stand-in the emulator serves; undefined without an emulator, with GRAPH_URL or GRAPH_DISABLED set, or when asked for none */
+  graph: GraphStandIn | undefined;
   signingSecret: string;
   botToken: string;
   /** the whole environment of an app in this world: the given one, these settings, then `env` */
@@ -64,6 +70,11 @@ export function emulatorSettings(url: string): Record<string, string> {
   return { PARTNER_CENTER_URL: url, PARTNER_CENTER_TOKEN: "emulator" };
 }
 
+/** Settings that point an app at a Graph stand-in's v1.0 root (which takes any bearer token). */
+export function graphSettings(url: string): Record<string, string> {
+  return { GRAPH_URL: url, GRAPH_TOKEN: "stand-in" };
+}
+
 export async function createLocalWorld(options: LocalWorldOptions = {}): Promise<LocalWorld> {
   const base = options.env ?? {};
   // the given environment is checked before anything starts; a bad value stops here
@@ -75,9 +86,12 @@ export async function createLocalWorld(options: LocalWorldOptions = {}): Promise
   // its own loopback port: the app's client needs the URL before the app listens (PORT=0)
   const slackServer = await serveLocalSlackApi(slack, (error) => options.logger?.warn({ err: String(error) }, "local Slack API request failed"));
   let emulator: EmulatorHandle | undefined;
+  let graph: GraphStandIn | undefined;
   try {
     if (options.emulator !== false && !config.PARTNER_CENTER_URL) {
-      emulator = await startEmulator({ ...options.emulator, port: config.EMULATOR_PORT, host: "127.0.0.1", dataDir: dataDirOnDisk(config) });
+      if (options.graph !== false && !config.GRAPH_DISABLED && !config.GRAPH_URL) graph = createGraphStandIn(options.graph ?? {});
+      const mounts = [...(options.emulator?.mounts ?? []), ...(graph ? [graphMount(graph)] : [])];
+      emulator = await startEmulator({ ...options.emulator, mounts, port: config.EMULATOR_PORT, host: "127.0.0.1", dataDir: dataDirOnDisk(config) });
     }
   } catch (error) {
     await slackServer.close();
@@ -90,6 +104,8 @@ export async function createLocalWorld(options: LocalWorldOptions = {}): Promise
     // HTTP to the stand-in, whatever the environment says about Socket Mode
     SLACK_APP_TOKEN: "",
     ...(emulator ? emulatorSettings(emulator.url) : {}),
+    // the emulator's Graph, or, with none and no GRAPH_URL given, GDAP left alone (a Partner Center URL needs a word on Graph)
+    ...(emulator && graph ? graphSettings(`${emulator.origin}${graph.basePath}`) : emulator && !config.GRAPH_URL ? { GRAPH_DISABLED: "true" } : {}),
   };
   const appEnv = (env: Env = {}): Env => ({ ...base, ...settings, ...env });
   return {
@@ -97,6 +113,7 @@ export async function createLocalWorld(options: LocalWorldOptions = {}): Promise
     slack,
     slackUrl: slackServer.url,
     emulator,
+    graph,
     signingSecret,
     botToken,
     appEnv,

@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import type { Application } from "../../src/app";
 import { IN_MEMORY_DATA_DIR } from "../../src/config";
 import { type Logger, createLogger } from "../../src/logger";
+import type { GraphStandIn, GraphStandInOptions } from "../../src/stand-ins/graph";
 import type { EmulatorHandle } from "../../src/stand-ins/partner-center";
 import { type EmulatorBehaviour, type Env, type LocalWorld, createLocalWorld } from "../../src/stand-ins/local-world";
 import type { LocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
@@ -25,6 +26,8 @@ export interface Harness {
   slack: LocalSlackApi;
   slackUrl: string;
   emulator: EmulatorHandle;
+  /** the Graph stand-in the emulator serves under /graph/v1.0 (GDAP relationships) */
+  graph: GraphStandIn;
   sender: SlackRequestSender;
   signingSecret: string;
   botToken: string;
@@ -104,15 +107,19 @@ export function textOf(blocks: unknown[]): string {
   return JSON.stringify(blocks);
 }
 
-export async function startHarness(options: { env?: Record<string, string>; usergroups?: Record<string, string[]>; emulatorOptions?: EmulatorBehaviour } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { env?: Record<string, string>; usergroups?: Record<string, string[]>; emulatorOptions?: EmulatorBehaviour; graphOptions?: GraphStandInOptions } = {},
+): Promise<Harness> {
   const database = testDatabaseSettings();
   const world = await createLocalWorld({
     env: testAppEnv({ DATA_DIR: IN_MEMORY_DATA_DIR, LOG_LEVEL: "debug", ...database.env, ...options.env }),
     usergroups: options.usergroups,
     emulator: options.emulatorOptions ?? {},
+    graph: options.graphOptions ?? {},
   });
   const emulator: EmulatorHandle | undefined = world.emulator;
-  if (!emulator) throw new Error("the test world has no emulator");
+  const graph = world.graph;
+  if (!emulator || !graph) throw new Error("the test world has no emulator or no Graph stand-in");
   const { logger, logs } = collectingLogger();
   let app: Application;
   try {
@@ -129,6 +136,7 @@ export async function startHarness(options: { env?: Record<string, string>; user
     slack: world.slack,
     slackUrl: world.slackUrl,
     emulator,
+    graph,
     sender,
     signingSecret: world.signingSecret,
     botToken: world.botToken,

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type Database, openDatabase } from "../../src/store";
-import { type LocalWorld, createLocalWorld, emulatorSettings } from "../../src/stand-ins/local-world";
+import { type LocalWorld, createLocalWorld, emulatorSettings, graphSettings } from "../../src/stand-ins/local-world";
 import type { LocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
 import type { SlackRequestSender } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
@@ -49,7 +49,9 @@ export async function createProcessWorld(): Promise<ProcessWorld> {
   const running = new Set<AppProcess>();
 
   const start = async (partnerCenterUrl: string, env: Record<string, string> = {}): Promise<AppProcess> => {
-    const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...world.appEnv({ ...emulatorSettings(partnerCenterUrl), ...env }) };
+    // these processes' emulator serves no Graph unless a test points GRAPH_URL at one
+    const graph = env.GRAPH_URL ? graphSettings(env.GRAPH_URL) : { GRAPH_DISABLED: "true" };
+    const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...world.appEnv({ ...emulatorSettings(partnerCenterUrl), ...graph, ...env }) };
     // `node --import tsx`, not the tsx CLI: the CLI runs the app in a grandchild that a SIGKILL would orphan
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
     const logs: string[] = [];
