@@ -5,13 +5,14 @@ import type http from "node:http";
 import { WebClient } from "@slack/web-api";
 import type { Config } from "./config";
 import { type Logger, createLogger } from "./logger";
+import { type GraphConnection, connectGraph } from "./graph/connect-graph";
 import { metrics } from "./metrics";
 import { type LocalPartnerCenterStarter, type PartnerCenterConnection, connectPartnerCenter } from "./partner-center/connect-partner-center";
 import { createSlackApp, type SlackApp } from "./slack/slack-app";
 import { SlackPolicyProvider } from "./slack/slack-policy";
 import { type Database, PORTFOLIO_SCAN, type Store, createStore, openDatabase } from "./store";
 import { INTERACTION_ATTEMPTS, INTERACTION_JOB, type Interaction } from "./slack/interaction-jobs";
-import { DirectorySync, JobRunner, OffboardingWorkflow, PortfolioScanJob, SUSPEND_ALL_JOB, SuspendAllJob, notePartnerCenterRequest } from "./workflow";
+import { DirectorySync, GdapEndingJob, JobRunner, OffboardingWorkflow, PortfolioScanJob, SUSPEND_ALL_JOB, SuspendAllJob, notePartnerCenterRequest } from "./workflow";
 
 export interface SlackSettings {
   /** HTTP mode; unused in Socket Mode */
@@ -29,6 +30,8 @@ export interface Application {
   db: Database;
   store: Store;
   partnerCenter: PartnerCenterConnection;
+  /** Microsoft Graph for GDAP relationships (api null when GRAPH_DISABLED) */
+  graph: GraphConnection;
   workflow: OffboardingWorkflow;
   directory: DirectorySync;
   /** works every durable job: acknowledged Slack requests and Suspend all */
@@ -107,6 +110,8 @@ export async function startApplication(config: Config, options: StartOptions = {
     };
     const partnerCenter = await connectPartnerCenter(config, { logger, metrics: calls, startLocal: options.localPartnerCenter, tokenCache });
     closers.push(() => partnerCenter.close());
+    const graph = connectGraph(config, { logger, localGraphUrl: partnerCenter.localGraphUrl });
+    closers.push(() => graph.close());
 
     const leaseMs = config.JOB_LEASE_SECONDS * 1000;
     // poll at least twice per lease, so a job whose owner died is picked up soon after its lease ends
@@ -115,6 +120,9 @@ export async function startApplication(config: Config, options: StartOptions = {
     runner.register(suspendAll);
     const scan = new PortfolioScanJob(store, partnerCenter.api, config.SCAN_CONCURRENCY, undefined, logger);
     runner.register(scan);
+    // ends GDAP relationships once a removal is confirmed; none when GRAPH_DISABLED
+    const gdapEnding = graph.api ? new GdapEndingJob(store, graph.api, {}, undefined, logger) : null;
+    if (gdapEnding) runner.register(gdapEnding);
     const directory = new DirectorySync(store, partnerCenter.api, undefined, logger);
     // its own client: the policy is needed before the Bolt app (and its client) exist
     const policy = new SlackPolicyProvider(
@@ -137,6 +145,10 @@ export async function startApplication(config: Config, options: StartOptions = {
       },
       onScanQueued: () => runner.kick(PORTFOLIO_SCAN),
       credentialWarnings: () => withinMs(READY_PING_MS, partnerCenter.credentialWarnings()).catch(() => ["the App+User token could not be checked in time"]),
+      gdap: graph.api,
+      onGdapEndingQueued: () => {
+        if (gdapEnding) runner.kick(gdapEnding.kind);
+      },
     });
 
     let ready = true;
@@ -176,6 +188,7 @@ export async function startApplication(config: Config, options: StartOptions = {
     const slack = createSlackApp({ ...slackSettings, workflow, directory, interactionStore, logger, extraRoutes: healthRoutes });
     suspendAll.setObserver(slack.updater);
     scan.setObserver(slack.scanReporter);
+    gdapEnding?.setObserver(slack.updater);
     runner.register(slack.interactions);
     // acknowledged requests are worked even when the other background work is off (tests drive that by hand)
     runner.start([INTERACTION_JOB]);
@@ -184,7 +197,7 @@ export async function startApplication(config: Config, options: StartOptions = {
 
     const timers: NodeJS.Timeout[] = [];
     if (options.background !== false) {
-      runner.start([SUSPEND_ALL_JOB, PORTFOLIO_SCAN]);
+      runner.start(gdapEnding ? [SUSPEND_ALL_JOB, PORTFOLIO_SCAN, gdapEnding.kind] : [SUSPEND_ALL_JOB, PORTFOLIO_SCAN]);
       directory.startPeriodic(config.DIRECTORY_SYNC_MINUTES * 60_000);
       void directory.sync().catch((error: unknown) => logger.warn({ err: String(error) }, "first directory sync failed"));
       void workflow.resumeInterruptedRemovals().catch((error: unknown) => logger.error({ err: String(error) }, "could not resume removals"));
@@ -209,13 +222,14 @@ export async function startApplication(config: Config, options: StartOptions = {
       if (unfinished > 0) logger.warn({ unfinished }, "shutting down with jobs still being worked");
     });
 
-    logger.info({ port, database: db.embedded ? "embedded PGlite" : "PostgreSQL", partnerCenter: partnerCenter.description }, "reseller offboarding is running");
+    logger.info({ port, database: db.embedded ? "embedded PGlite" : "PostgreSQL", partnerCenter: partnerCenter.description, graph: graph.description }, "reseller offboarding is running");
     return {
       config,
       logger,
       db,
       store,
       partnerCenter,
+      graph,
       workflow,
       directory,
       runner,

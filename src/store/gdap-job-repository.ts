@@ -1,10 +1,10 @@
-// GDAP endings as persisted jobs, on the same Job and JobItem tables as Suspend all (kind
-// gdap_ending): one job per approval that chose to end them, held until Partner Center confirms
-// the removal (the case is `removed`), then claimed through a lease like any job. Its first item
+// GDAP endings as durable jobs (kind gdap_ending) on the Job and JobItem tables: one job per
+// approval that chose to end them, held until Partner Center confirms the removal (the case is
+// `removed`), then released to the queue and claimed through a lease like any job. Its first item
 // lists the customer's relationships; that listing adds one item per relationship to end, in the
 // same transaction that marks it done, so a resumed job never lists twice. Each item keeps the
-// client-request-id its Graph calls carry. Leases, finishing and retrying failed items are the
-// Suspend-all repository's (they work by job id, whatever the kind).
+// client-request-id its Graph calls carry. Claims, leases, finishing and retrying failed items are
+// the job queue's and the job repository's (they work by job id, whatever the kind).
 import crypto from "node:crypto";
 import type { AuditEventInput } from "./audit-repository";
 import type { Prisma } from "./database";
@@ -55,7 +55,8 @@ function toJob(row: JobRow): GdapJob {
   return {
     id: row.id,
     caseId: row.caseId ?? "",
-    // fail closed: a state this code does not know is shown as failed, never as done
+    // fail closed: a state this code does not know (dead: out of attempts, included) is shown as
+    // failed, never as done, and is retried the same way
     state: STATES.find((s) => s === row.state) ?? "failed",
     requestedBy: row.requestedBy,
     leaseOwner: row.leaseOwner,
@@ -110,25 +111,18 @@ export class GdapJobRepository {
   }
 
   /**
-   * Claims one GDAP job whose case is removed and that nobody holds (held and never leased,
-   * queued again for a retry, or running with its lease run out). SKIP LOCKED lets several
-   * instances claim at once.
+   * Releases held jobs whose removal Partner Center has confirmed (the case is `removed`) to the
+   * queue: of one case, or of every case (the sweep, after a crash between the two steps).
    */
-  async claimNext(owner: string, leaseMs: number, now = new Date()): Promise<GdapJob | null> {
-    const rows = await this.prisma.$queryRawUnsafe<JobRow[]>(
-      `UPDATE "Job" SET "leaseOwner" = $1, "leaseExpiresAt" = $2, "state" = 'running', "updatedAt" = $3
-       WHERE "id" = (
-         SELECT j."id" FROM "Job" j JOIN "RemovalCase" c ON c."id" = j."caseId"
-         WHERE j."kind" = '${GDAP_ENDING}' AND c."state" = 'removed'
-           AND j."state" IN ('held', 'queued', 'running') AND (j."leaseExpiresAt" IS NULL OR j."leaseExpiresAt" < $3)
-         ORDER BY j."createdAt" LIMIT 1 FOR UPDATE OF j SKIP LOCKED)
-       RETURNING *`,
-      owner,
-      new Date(now.getTime() + leaseMs),
-      now,
+  async releaseHeld(caseId?: string, now = new Date()): Promise<number> {
+    const result = await this.prisma.$executeRawUnsafe(
+      `UPDATE "Job" j SET "state" = 'queued', "runAfter" = $1::timestamp(3), "updatedAt" = $1::timestamp(3)
+       FROM "RemovalCase" c
+       WHERE c."id" = j."caseId" AND c."state" = 'removed' AND j."kind" = '${GDAP_ENDING}' AND j."state" = 'held' AND ($2::text IS NULL OR j."caseId" = $2)`,
+      now.toISOString(),
+      caseId ?? null,
     );
-    const row = rows[0];
-    return row ? toJob(row) : null;
+    return result;
   }
 
   async get(id: string): Promise<GdapJob | null> {

@@ -42,7 +42,7 @@ export async function startCase(ctx: WorkflowContext, actor: string, tenantId: s
     throw error;
   }
   await ctx.audit(actor, "case.opened", "ok", stored, null, { companyName: customer.companyName });
-  const view = ctx.composeView(stored, snapshot, null);
+  const view = await ctx.withGdap(ctx.composeView(stored, snapshot, null));
   ctx.notify(stored.id, "opened", view);
   return success(view);
 }

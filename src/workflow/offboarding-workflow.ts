@@ -11,6 +11,7 @@ import * as scanning from "./portfolio-scan";
 import * as reading from "./case-reading";
 import type { CaseObserver, CaseView } from "./ports";
 import * as relink from "./relink";
+import * as gdap from "./gdap-ending";
 import * as decisions from "./removal-decisions";
 import { type ApprovalResult, resumeInterruptedRemovals } from "./removal-execution";
 import type { Outcome } from "./results";
@@ -19,6 +20,8 @@ import { WorkflowContext, type WorkflowDeps } from "./workflow-context";
 
 export type { ApprovalResult } from "./removal-execution";
 export type { CaseMessagePlacement } from "./case-messages";
+export type { GdapView } from "./gdap-ending";
+export type { ApprovalChoices } from "./removal-decisions";
 export type { HomeSummary } from "./case-reading";
 export type { SuspendAllStarted } from "./subscription-changes";
 export type { WorkflowDeps } from "./workflow-context";
@@ -98,8 +101,8 @@ export class OffboardingWorkflow {
 
   // ---- the approver ----------------------------------------------------------------------
 
-  approve(actor: string, caseId: string): Promise<Outcome<ApprovalResult>> {
-    return decisions.approve(this.ctx, actor, caseId);
+  approve(actor: string, caseId: string, choices?: decisions.ApprovalChoices): Promise<Outcome<ApprovalResult>> {
+    return decisions.approve(this.ctx, actor, caseId, choices);
   }
 
   checkRejection(actor: string, caseId: string): Promise<Outcome<StoredCase>> {
@@ -112,6 +115,11 @@ export class OffboardingWorkflow {
 
   retryRemoval(actor: string, caseId: string): Promise<Outcome<ApprovalResult>> {
     return decisions.retryRemoval(this.ctx, actor, caseId);
+  }
+
+  /** GDAP relationships Graph refused to end (or could not list) are tried again */
+  retryGdapEnding(actor: string, caseId: string, jobId: string): Promise<Outcome<{ requeued: number }>> {
+    return gdap.retryGdapEnding(this.ctx, actor, caseId, jobId);
   }
 
   // ---- on their own ----------------------------------------------------------------------

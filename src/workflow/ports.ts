@@ -2,6 +2,7 @@
 // front end) implements the observer; main wires the rest.
 import type { AccessPolicy, CustomerSnapshot, PreconditionResult } from "../domain";
 import type { Job, JobProgress, StoredCase } from "../store";
+import type { GdapView } from "./gdap-ending";
 
 export type Clock = () => Date;
 
@@ -23,7 +24,9 @@ export type CaseChange =
   | "expired"
   | "cancelled"
   | "removed"
-  | "failed";
+  | "failed"
+  | "gdap_progress"
+  | "gdap_finished";
 
 /** A case as people see it: with a live read of Partner Center and the preconditions evaluated on it. */
 export interface CaseView {
@@ -31,6 +34,8 @@ export interface CaseView {
   snapshot: CustomerSnapshot;
   preconditions: PreconditionResult;
   job: { job: Job; progress: JobProgress; failed: Array<{ subscriptionId: string; label: string; lastError: string | null }> } | null;
+  /** the customer's GDAP relationships and their ending; absent when the app leaves GDAP alone */
+  gdap?: GdapView | undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   requestRemoval as requestTransition,
 } from "../domain";
 import type { StoredCase } from "../store";
+import { recordGdapChoice } from "./gdap-ending";
 import type { CaseView } from "./ports";
 import { type ApprovalResult, executeRemoval } from "./removal-execution";
 import { type Outcome, success } from "./results";
@@ -51,11 +52,17 @@ async function loadForApprover(ctx: WorkflowContext, actor: string, caseId: stri
   return loaded;
 }
 
+export interface ApprovalChoices {
+  /** also end the customer's GDAP relationships once the removal is confirmed (default: yes) */
+  endGdap?: boolean | undefined;
+}
+
 /**
  * Approves and executes: re-checks Partner Center live, and removes the relationship only
- * if nothing blocks; otherwise the case returns to open with its new blockers.
+ * if nothing blocks; otherwise the case returns to open with its new blockers. The choice about
+ * GDAP relationships is persisted before anything is removed.
  */
-export async function approve(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<ApprovalResult>> {
+export async function approve(ctx: WorkflowContext, actor: string, caseId: string, choices: ApprovalChoices = {}): Promise<Outcome<ApprovalResult>> {
   const loaded = await loadForApprover(ctx, actor, caseId, "removal.approve");
   if (!loaded.ok) return loaded;
   const removalCase = loaded.value;
@@ -77,7 +84,9 @@ export async function approve(ctx: WorkflowContext, actor: string, caseId: strin
     decidedAt: ctx.clock(),
   });
   if (!saved.ok) return saved;
-  await ctx.audit(actor, "removal.approved", "ok", saved.value, null);
+  const endGdap = choices.endGdap ?? true;
+  await ctx.audit(actor, "removal.approved", "ok", saved.value, null, ctx.gdap ? { endGdap } : {});
+  await recordGdapChoice(ctx, actor, saved.value, endGdap);
   ctx.notify(caseId, "approved");
   return success(await executeRemoval(ctx, actor, saved.value));
 }

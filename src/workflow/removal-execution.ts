@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import { type CustomerSnapshot, beginRemoval, statesMovedBy, completeRemoval, evaluatePreconditions, failRemoval, reopen } from "../domain";
 import type { StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
+import { releaseGdapEnding } from "./gdap-ending";
 import { READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import type { CaseView } from "./ports";
 import { type WorkflowContext, describeError, requestIdOf } from "./workflow-context";
@@ -52,6 +53,8 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
         const reopened = reopen(current);
         if (reopened.ok && (await ctx.store.cases.saveTransition(reopened.next))) {
           const stored = { ...current, ...reopened.next };
+          // nothing was removed, so no GDAP ending waits for it; a new approval chooses again
+          await ctx.store.gdapJobs.cancelHeld(stored.id, ctx.clock());
           await ctx.audit(actor, "removal.reopened", "refused", stored, null, { blockers: preconditions.blockers.map((b) => b.kind) });
           // the re-check just read shows the new blockers: handed on, not read again
           const view = await ctx.viewWith(stored, snapshot);
@@ -90,6 +93,8 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
   await ctx.store.directory.setRelationship(current.tenantId, "none");
   await ctx.audit(actor, "relationship.removed", "ok", stored, pcRequestId, { confirmedBy: "Partner Center's answer: relationshipToPartner none" });
   ctx.notify(current.id, "removed");
+  // the removal is confirmed: a GDAP ending the approval chose may start
+  await releaseGdapEnding(ctx, current.id);
   return { result: "removed", view: null, removalCase: stored, relinkUrl: await relinkLink(ctx, current.id) };
 }
 
@@ -138,6 +143,8 @@ async function recordFailure(ctx: WorkflowContext, actor: string, c: StoredCase,
 const RESUMED = new Set(statesMovedBy("sweep", "resume"));
 
 export async function resumeInterruptedRemovals(ctx: WorkflowContext, stuckForMs = 0): Promise<number> {
+  // a removal confirmed just before a crash: its GDAP ending was not released yet
+  await releaseGdapEnding(ctx);
   const active = await ctx.store.cases.listActive(500);
   const before = ctx.clock().getTime() - stuckForMs;
   let resumed = 0;

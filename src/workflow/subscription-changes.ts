@@ -80,7 +80,7 @@ export async function suspendAll(ctx: WorkflowContext, actor: string, caseId: st
   if (!created) return success({ job, queued: job.total, joined: true });
   await ctx.audit(actor, "subscriptions.suspend_all.queued", "ok", removalCase, null, { jobId: job.id, count: work.length });
   // the snapshot just read is the customer as the job starts: shown with the job, no second read
-  ctx.notify(caseId, "job_started", ctx.jobView(job).then((jobView) => ctx.composeView(removalCase, snapshot, jobView), () => null));
+  ctx.notify(caseId, "job_started", ctx.jobView(job).then((jobView) => ctx.withGdap(ctx.composeView(removalCase, snapshot, jobView)), () => null));
   ctx.onJobQueued({ jobId: job.id, subscriptions: snapshot.subscriptions });
   return success({ job, queued: work.length, joined: false });
 }

@@ -3,10 +3,12 @@
 // transition is saved only if nobody moved the case first; a view is a live read of Partner
 // Center with the preconditions evaluated on it.
 import { type CustomerSnapshot, type PreconditionResult, type RemovalCase, type Subscription, type Transition, cancel, checkOperator, confirmRemoval, evaluatePreconditions, isActive } from "../domain";
+import type { GdapApi } from "../graph/gdap-api";
 import { type Logger, silentLogger } from "../logger";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
 import type { AuditOutcome, Job, Store, StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
+import { readGdapView, releaseGdapEnding } from "./gdap-ending";
 import { NO_RELATIONSHIP_MESSAGE, READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import { type CaseChange, type CaseObserver, type CaseView, type Clock, type FreshView, type PolicyProvider, ignoringObserver } from "./ports";
 import { type DecisionTaken, type Outcome, type RefusalDetail, type UseCaseRefusalCode, refused, success } from "./results";
@@ -28,6 +30,10 @@ export interface WorkflowDeps {
   onScanQueued?: () => void;
   /** what an admin must know about the Partner Center credentials (no App+User token, …) */
   credentialWarnings?: () => Promise<string[]>;
+  /** Microsoft Graph for GDAP relationships; null or absent: the app leaves them alone */
+  gdap?: GdapApi | null;
+  /** a GDAP ending may start now (a removal confirmed, a retry queued); its runner looks at once */
+  onGdapEndingQueued?: () => void;
 }
 
 /** A job just queued and the customer's subscriptions as read when it was made. */
@@ -66,6 +72,8 @@ export class WorkflowContext {
   readonly onJobQueued: (queued?: QueuedJob) => void;
   readonly onScanQueued: () => void;
   readonly credentialWarnings: () => Promise<string[]>;
+  readonly gdap: GdapApi | null;
+  readonly onGdapEndingQueued: () => void;
   observer: CaseObserver;
 
   constructor(deps: WorkflowDeps) {
@@ -78,6 +86,8 @@ export class WorkflowContext {
     this.onJobQueued = deps.onJobQueued ?? (() => undefined);
     this.onScanQueued = deps.onScanQueued ?? (() => undefined);
     this.credentialWarnings = deps.credentialWarnings ?? (async () => []);
+    this.gdap = deps.gdap ?? null;
+    this.onGdapEndingQueued = deps.onGdapEndingQueued ?? (() => undefined);
   }
 
   // ---- loading -------------------------------------------------------------------------
@@ -158,22 +168,31 @@ export class WorkflowContext {
   }
 
   async viewOf(removalCase: StoredCase): Promise<Outcome<CaseView>> {
+    // GDAP relationships are read alongside: Graph answers whatever Partner Center says
+    const gdap = readGdapView(this, removalCase);
     try {
       const [snapshot, job] = await Promise.all([loadSnapshot(this.partnerCenter, removalCase.tenantId, this.clock()), this.store.jobs.latestForCase(removalCase.id)]);
-      return success(this.composeView(removalCase, snapshot, job ? await this.jobView(job) : null));
+      return success({ ...this.composeView(removalCase, snapshot, job ? await this.jobView(job) : null), gdap: await gdap });
     } catch (error) {
+      await gdap.catch(() => undefined);
       if (!isRelationshipGone(error)) return refused("partner_center", `Could not read ${removalCase.companyName} from Partner Center: ${describeError(error)}`);
       // the customer is gone: a case still active is not left open, and the view says what was read
       const latest = isActive(removalCase.state) ? await this.endCaseWithoutRelationship("system", removalCase, READ_ANSWERED_20002) : removalCase;
       const job = await this.store.jobs.latestForCase(latest.id);
-      return success(this.composeView(latest, this.goneSnapshot(latest), job ? await this.jobView(job) : null));
+      return success(await this.withGdap(this.composeView(latest, this.goneSnapshot(latest), job ? await this.jobView(job) : null)));
     }
   }
 
-  /** A view from a snapshot already in hand: only the case's latest job is read (from the store). */
+  /** A view from a snapshot already in hand: only the case's latest job (from the store) and its GDAP relationships are read. */
   async viewWith(removalCase: StoredCase, snapshot: CustomerSnapshot): Promise<CaseView> {
     const job = await this.store.jobs.latestForCase(removalCase.id);
-    return this.composeView(removalCase, snapshot, job ? await this.jobView(job) : null);
+    return this.withGdap(this.composeView(removalCase, snapshot, job ? await this.jobView(job) : null));
+  }
+
+  /** The view with the customer's GDAP relationships read live (unchanged when the app leaves GDAP alone). */
+  async withGdap(view: CaseView): Promise<CaseView> {
+    const gdap = await readGdapView(this, view.removalCase);
+    return gdap ? { ...view, gdap } : view;
   }
 
   async jobView(job: Job): Promise<NonNullable<CaseView["job"]>> {
@@ -218,6 +237,8 @@ export class WorkflowContext {
     const stored: StoredCase = { ...c, ...moved.next };
     await this.audit(actor, removedByUs ? "relationship.removed" : "case.closed_no_relationship", "ok", stored, pcRequestId, { confirmedBy: how });
     this.notify(c.id, removedByUs ? "removed" : "cancelled");
+    // confirmed removed: a GDAP ending its approval chose may start
+    if (removedByUs) await releaseGdapEnding(this, c.id);
     return stored;
   }
 

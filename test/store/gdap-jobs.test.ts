@@ -1,8 +1,8 @@
-// GDAP endings on the jobs' tables: held until the removal is confirmed, claimed by one owner,
-// listed once, and never mistaken for a Suspend-all job (nor the other way round).
+// GDAP endings on the jobs' tables: held until the removal is confirmed, then claimed through the
+// job queue by one owner, listed once, and never mistaken for a Suspend-all job.
 import crypto from "node:crypto";
 import { type PreconditionResult, type RemovalCase, type Transition, approve, beginRemoval, completeRemoval, openCase, requestRemoval } from "../../src/domain";
-import { type Database, GDAP_LIST_ITEM, type Store, createStore, gdapProgress } from "../../src/store";
+import { type Database, GDAP_ENDING, GDAP_LIST_ITEM, SUSPEND_ALL, type Store, createStore, gdapProgress } from "../../src/store";
 import { describeDatabase, openTestDatabase } from "../support/test-database";
 
 let db: Database;
@@ -42,28 +42,33 @@ async function approvedCase(): Promise<{ c: RemovalCase; remove: () => Promise<R
 const listedAudit = (c: RemovalCase) => ({ actor: "U2", action: "gdap.listed", outcome: "ok" as const, caseId: c.id, tenantId: c.tenantId, detail: {} });
 
 describe(`GDAP jobs on ${describeDatabase()}`, () => {
-  test("a held job waits for the removal, is claimed by one owner, and is no Suspend-all job", async () => {
+  test("a held job waits for the removal, is then claimed by one owner, and is no Suspend-all job", async () => {
     const { c, remove } = await approvedCase();
     const job = await store.gdapJobs.hold(c.id, "U2");
     expect(job.state).toBe("held");
     expect((await store.gdapJobs.items(job.id)).map((i) => [i.relationshipId, i.action, i.state])).toEqual([[GDAP_LIST_ITEM, "list", "pending"]]);
 
-    const t0 = new Date();
-    // approved is not removed: nobody may start ending GDAP relationships yet
-    expect(await store.gdapJobs.claimNext("a", 1000, t0)).toBeNull();
+    // approved is not removed: nothing is released, nobody may start ending GDAP relationships yet
+    expect(await store.gdapJobs.releaseHeld(c.id)).toBe(0);
+    expect(await store.queue.claim([GDAP_ENDING], "a", 1000)).toBeNull();
     await remove();
+    // the sweep's form (no case named) finds it as well
+    expect(await store.gdapJobs.releaseHeld()).toBe(1);
+    expect(await store.gdapJobs.releaseHeld()).toBe(0);
     // the Suspend-all side neither claims nor shows it
-    expect(await store.jobs.claimNext("s", 1000, t0)).toBeNull();
+    expect(await store.queue.claim([SUSPEND_ALL], "s", 1000)).toBeNull();
     expect(await store.jobs.latestForCase(c.id)).toBeNull();
 
-    const claims = await Promise.all([store.gdapJobs.claimNext("a", 1000, t0), store.gdapJobs.claimNext("b", 1000, t0)]);
+    const t0 = new Date();
+    const claims = await Promise.all([store.queue.claim([GDAP_ENDING], "a", 1000, t0), store.queue.claim([GDAP_ENDING], "b", 1000, t0)]);
     expect(claims.filter((j) => j?.id === job.id)).toHaveLength(1);
-    expect(await store.gdapJobs.claimNext("c", 1000, t0)).toBeNull();
+    expect(await store.queue.claim([GDAP_ENDING], "c", 1000, t0)).toBeNull();
+    const claimed = await store.gdapJobs.get(job.id);
+    expect(claimed?.state).toBe("running");
     // its owner dies: once the lease has run out another takes it over, and the first cannot renew
-    const owner = claims.find((j) => j?.id === job.id)?.leaseOwner ?? "";
     const later = new Date(t0.getTime() + 2000);
-    expect((await store.gdapJobs.claimNext("c", 1000, later))?.id).toBe(job.id);
-    expect(await store.jobs.renewLease(job.id, owner, 1000, later)).toBe(false);
+    expect((await store.queue.claim([GDAP_ENDING], "c", 1000, later))?.id).toBe(job.id);
+    expect(await store.queue.renewLease(job.id, claimed?.leaseOwner ?? "", 1000, later)).toBe(false);
   });
 
   test("a second approval replaces the held job; keeping them cancels it", async () => {
@@ -80,6 +85,7 @@ describe(`GDAP jobs on ${describeDatabase()}`, () => {
     const { c, remove } = await approvedCase();
     const job = await store.gdapJobs.hold(c.id, "U2");
     await remove();
+    await store.gdapJobs.releaseHeld(c.id);
     const listed = [
       { relationshipId: "r-1", name: "Helpdesk", action: "terminate" as const },
       { relationshipId: "r-2", name: "Draft", action: "delete" as const },
@@ -102,7 +108,7 @@ describe(`GDAP jobs on ${describeDatabase()}`, () => {
       { subscriptionId: "r-1", state: "failed", lastError: "Graph refused to end it: not now", audit: audit("r-1", "failed") },
       { subscriptionId: "r-2", state: "done", lastError: null, audit: audit("r-2", "ok") },
     ]);
-    const claimed = await store.gdapJobs.claimNext("a", 60_000);
+    const claimed = await store.queue.claim([GDAP_ENDING], "a", 60_000);
     expect(claimed?.id).toBe(job.id);
     expect(await store.jobs.finish(job.id, "a", "failed")).toBe(true);
     const before = (await store.gdapJobs.items(job.id)).find((i) => i.relationshipId === "r-1");
@@ -112,6 +118,6 @@ describe(`GDAP jobs on ${describeDatabase()}`, () => {
     expect(after).toMatchObject({ state: "pending", lastError: null });
     expect(after?.clientRequestId).not.toBe(before?.clientRequestId);
     expect((await store.gdapJobs.get(job.id))?.state).toBe("queued");
-    expect((await store.gdapJobs.claimNext("b", 60_000))?.id).toBe(job.id);
+    expect((await store.queue.claim([GDAP_ENDING], "b", 60_000))?.id).toBe(job.id);
   });
 });
