@@ -18,7 +18,8 @@ export const INTERACTION_JOB = "slack_interaction";
 export const INTERACTION_ATTEMPTS = 3;
 
 const interaction = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("button"), actionId: z.string(), value: z.string(), userId: z.string(), channelId: z.string(), responseUrl: z.string().nullable(), triggerId: z.string() }),
+  // state: the message's inputs as Slack sent them (checked by the button's handler)
+  z.object({ type: z.literal("button"), actionId: z.string(), value: z.string(), userId: z.string(), channelId: z.string(), responseUrl: z.string().nullable(), triggerId: z.string(), state: z.unknown().optional() }),
   z.object({ type: z.literal("command"), text: z.string(), userId: z.string(), channelId: z.string(), responseUrl: z.string() }),
   z.object({ type: z.literal("reject"), caseId: z.string(), reason: z.string(), userId: z.string() }),
   z.object({ type: z.literal("home"), userId: z.string() }),

@@ -114,9 +114,10 @@ export class SlackMessageUpdater implements CaseObserver {
       await this.client.chat.update({ channel: c.caseMessage.channelId, ts: c.caseMessage.ts, text: message.text, blocks: message.blocks });
       this.logger.debug({ caseId, change, state: c.state }, "case message updated");
     }
-    if (c.approvalMessage && change !== "job_started" && change !== "subscription_changed" && change !== "rechecked") {
+    // GDAP progress shows on the case message; the approval message hears when it has finished
+    if (c.approvalMessage && change !== "job_started" && change !== "subscription_changed" && change !== "rechecked" && change !== "gdap_progress") {
       const note = change === "reopened" ? { note: "the live re-check found items blocking removal again" } : {};
-      const message = approvalMessage(c, { ...note, notices: view.preconditions.notices });
+      const message = approvalMessage(c, { ...note, notices: view.preconditions.notices, gdap: view.gdap });
       await this.client.chat.update({ channel: c.approvalMessage.channelId, ts: c.approvalMessage.ts, text: message.text, blocks: message.blocks });
     }
   }

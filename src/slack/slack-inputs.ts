@@ -17,7 +17,14 @@ export const ACTIONS = {
   approve: "approve",
   reject: "reject",
   retryRemoval: "retry_removal",
+  retryGdap: "retry_gdap",
+  /** the approval message's "also end GDAP relationships" box; read from the Approve press's state */
+  endGdapChoice: "end_gdap_choice",
 } as const;
+
+/** The block holding the GDAP choice on an approval message. */
+export const GDAP_CHOICE_BLOCK = "gdap_choice";
+export const END_GDAP_VALUE = "end_gdap";
 
 export const REJECT_MODAL = "reject_reason";
 export const REJECT_REASON_BLOCK = "reason_block";
@@ -30,6 +37,22 @@ export const caseValue = z.object({ c: z.uuid() });
 export const itemValue = z.object({ c: z.uuid(), i: id });
 export const jobValue = z.object({ c: z.uuid(), j: z.uuid() });
 export const customerValue = z.object({ t: id });
+
+const checkboxState = z.object({ type: z.literal("checkboxes"), selected_options: z.array(z.object({ value: z.string() })) });
+const gdapChoiceState = z.object({ values: z.object({ [GDAP_CHOICE_BLOCK]: z.object({ [ACTIONS.endGdapChoice]: checkboxState }) }) });
+
+/**
+ * The GDAP choice as the approver left it on the message: true (ticked), false (unticked),
+ * undefined when the press came from where there is no box (the Home tab), or null when the
+ * state names the box but in a shape Slack does not send (a hand-made payload).
+ */
+export function readGdapChoice(state: unknown): boolean | undefined | null {
+  const values = z.object({ values: z.record(z.string(), z.unknown()) }).safeParse(state);
+  if (!values.success || !(GDAP_CHOICE_BLOCK in values.data.values)) return undefined;
+  const parsed = gdapChoiceState.safeParse(state);
+  if (!parsed.success) return null;
+  return parsed.data.values[GDAP_CHOICE_BLOCK][ACTIONS.endGdapChoice].selected_options.some((o) => o.value === END_GDAP_VALUE);
+}
 
 export function encodeValue(value: Record<string, string>): string {
   return JSON.stringify(value);

@@ -113,7 +113,7 @@ export class GdapEndingJob implements JobHandler {
         if (decision.action === "terminate") await this.terminate(job, c, item);
         if (decision.action === "delete") await this.delete(job, c, item, current);
       } catch (error) {
-        return this.refused(job, c, item, `gdap.${decision.action}`, current.status, error);
+        return this.refused(job, c, item, `gdap.${decision.action}`, current, error);
       }
     }
     let readBack: GdapReadBack;
@@ -156,16 +156,22 @@ export class GdapEndingJob implements JobHandler {
     );
   }
 
-  /** Graph refused (its words kept) or did not answer: the item fails and the case can retry it. */
-  private refused(job: GdapJob, c: StoredCase, item: GdapJobItem, action: string, status: string, error: unknown): ItemOutcome {
+  /**
+   * Graph refused (its words kept) or did not answer: the request's refusal is audited at once,
+   * and the item fails with its final status (what Graph showed; a refusal changes nothing).
+   */
+  private async refused(job: GdapJob, c: StoredCase, item: GdapJobItem, action: string, current: GdapRelationship, error: unknown): Promise<ItemOutcome> {
     const isRefusal = error instanceof GraphError && REFUSALS.has(error.kind);
     const text = isRefusal ? gdapRefusal(graphWords(error)).text : `Not ended: Microsoft Graph did not take the request (${describeGraphError(error)}).`;
-    const detail = { relationshipId: item.relationshipId, name: item.name, status, error: graphWords(error), code: error instanceof GraphError ? (error.details.code ?? null) : null };
+    const about = { relationshipId: item.relationshipId, name: item.name };
+    await this.store.audit.append(
+      this.audit(job, c, action, isRefusal ? "refused" : "failed", requestIdOf(error), { ...about, error: graphWords(error), code: error instanceof GraphError ? (error.details.code ?? null) : null, clientRequestId: item.clientRequestId }),
+    );
     return {
       subscriptionId: item.relationshipId,
       state: "failed",
       lastError: text,
-      audit: this.audit(job, c, action, isRefusal ? "refused" : "failed", requestIdOf(error), { ...detail, text }),
+      audit: this.audit(job, c, "gdap.final_status", "failed", null, { ...about, status: current.status, outcome: isRefusal ? "refused" : "not_sent", text }),
     };
   }
 

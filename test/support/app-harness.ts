@@ -9,7 +9,7 @@ import type { GraphStandIn, GraphStandInOptions } from "../../src/stand-ins/grap
 import type { EmulatorHandle } from "../../src/stand-ins/partner-center";
 import { type EmulatorBehaviour, type Env, type LocalWorld, createLocalWorld } from "../../src/stand-ins/local-world";
 import type { LocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
-import type { SlackRequestSender, SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
+import { type SlackRequestSender, type SlackUser, messageState } from "../../src/stand-ins/slack/slack-request-signer";
 import { testDatabaseSettings } from "./test-database";
 
 export const OPERATOR: SlackUser = { id: "U0OPERATOR", name: "olivia" };
@@ -34,8 +34,11 @@ export interface Harness {
   logs: string[];
   /** signed /offboard from a user in the ops channel */
   command(user: SlackUser, text: string): Promise<{ status: number; body: string }>;
-  /** presses a button the app posted, found by action id (and optionally value content) */
-  press(user: SlackUser, message: { channel: string; ts: string }, actionId: string, valueIncludes?: string): Promise<{ status: number; body: string }>;
+  /**
+   * presses a button the app posted, found by action id (and optionally value content), sending
+   * the message's state as Slack does: its boxes as shown, unless `ticks` changes them
+   */
+  press(user: SlackUser, message: { channel: string; ts: string }, actionId: string, valueIncludes?: string, ticks?: Record<string, boolean>): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
 }
 
@@ -142,11 +145,13 @@ export async function startHarness(
     botToken: world.botToken,
     logs,
     command: (user, text) => sender.slashCommand(user, OPS_CHANNEL, text, world.responseUrl(OPS_CHANNEL, user.id)),
-    press: (user, message, actionId, valueIncludes) => {
+    press: (user, message, actionId, valueIncludes, ticks) => {
       const posted = world.slack.messages.find((m) => m.channel === message.channel && m.ts === message.ts);
       const button = buttonsOf(posted?.blocks ?? []).find((b) => b.action_id === actionId && (!valueIncludes || (b.value ?? "").includes(valueIncludes)));
       if (!button?.value) throw new Error(`no ${actionId} button on message ${message.ts}`);
-      return sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value: button.value }, world.responseUrl(message.channel, user.id));
+      return sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value: button.value }, world.responseUrl(message.channel, user.id), {
+        state: messageState(posted?.blocks ?? [], ticks),
+      });
     },
     close: async () => {
       await app.close();

@@ -1,8 +1,10 @@
 // The approval request in the approvals channel, and its final forms once someone decides.
 import { type BillingNotice, GDAP_REMINDER, REMOVAL_CONSEQUENCES, RELINK_NEXT_STEP } from "../../domain";
 import type { StoredCase } from "../../store";
+import type { GdapView } from "../../workflow";
 import { ACTIONS, encodeValue } from "../slack-inputs";
 import { type Block, actions, button, confirm, context, divider, escapeText, header, section } from "./block-kit";
+import { gdapApprovalBlocks, gdapOutcomeLine } from "./gdap-blocks";
 
 /** What keeps costing money after removal: per subscription, billing until its term ends and whether it renews. */
 export function billingSection(notices: BillingNotice[]): Block[] {
@@ -12,14 +14,16 @@ export function billingSection(notices: BillingNotice[]): Block[] {
   return [section(`:money_with_wings: *Still billing after suspension (${notices.length})*\n${lines.join("\n")}${more}`)];
 }
 
-export function approvalMessage(c: StoredCase, extra?: { relinkUrl?: string | null; note?: string; notices?: BillingNotice[] }): { text: string; blocks: Block[] } {
+export function approvalMessage(c: StoredCase, extra?: { relinkUrl?: string | null; note?: string; notices?: BillingNotice[]; gdap?: GdapView | undefined }): { text: string; blocks: Block[] } {
+  const gdap = extra?.gdap;
   const value = encodeValue({ c: c.id });
   const blocks: Block[] = [
     header(`Approval needed: remove ${c.companyName}`),
     section(`<@${c.requestedBy ?? "unknown"}> asks to remove the reseller relationship with *${escapeText(c.companyName)}* (${escapeText(c.domain)}, tenant \`${c.tenantId}\`).`),
     section(`*Removing the relationship will:*\n${REMOVAL_CONSEQUENCES.map((q) => `• ${q.text}`).join("\n")}`),
     ...billingSection(extra?.notices ?? []),
-    context(GDAP_REMINDER),
+    // the choice is asked only while it can still be made
+    ...(gdap ? (c.state === "awaiting_approval" ? gdapApprovalBlocks(gdap) : []) : [context(GDAP_REMINDER)]),
     divider(),
   ];
   switch (c.state) {
@@ -29,7 +33,12 @@ export function approvalMessage(c: StoredCase, extra?: { relinkUrl?: string | nu
         actions([
           button(ACTIONS.approve, "Approve", value, {
             style: "primary",
-            confirm: confirm("Remove the reseller relationship?", `This removes *${escapeText(c.companyName)}* from your customers and ends your delegated admin privileges. It cannot be undone from here.`, "Approve and remove", "danger"),
+            confirm: confirm(
+              "Remove the reseller relationship?",
+              `This removes *${escapeText(c.companyName)}* from your customers and ends your delegated admin privileges${gdap ? ", and its GDAP relationships if the box is ticked" : ""}. It cannot be undone from here.`,
+              "Approve and remove",
+              "danger",
+            ),
           }),
           button(ACTIONS.reject, "Reject", value, { style: "danger" }),
         ]),
@@ -38,11 +47,12 @@ export function approvalMessage(c: StoredCase, extra?: { relinkUrl?: string | nu
     case "approved":
     case "removing":
       blocks.push(section(`:gear: Approved by <@${c.decidedBy ?? "unknown"}>. Removing the relationship in Partner Center…`));
+      if (gdap) blocks.push(context(gdapOutcomeLine(gdap)));
       break;
     case "removed":
       blocks.push(
         section(`:white_check_mark: *Removed.* Approved by <@${c.decidedBy ?? "unknown"}>.\n${REMOVAL_CONSEQUENCES.map((q) => `• ${q.doneText}`).join("\n")}`),
-        section(`:warning: ${GDAP_REMINDER}`),
+        section(gdap ? gdapOutcomeLine(gdap) : `:warning: ${GDAP_REMINDER}`),
         section(extra?.relinkUrl ? `${RELINK_NEXT_STEP}\n<${extra.relinkUrl}|Request a reseller relationship>` : RELINK_NEXT_STEP),
       );
       break;

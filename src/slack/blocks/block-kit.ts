@@ -27,12 +27,28 @@ export interface ButtonElement {
   confirm?: ConfirmDialog;
 }
 
+export interface CheckboxOption {
+  text: TextObject;
+  value: string;
+  description?: TextObject;
+}
+
+/** Slack sends its ticked options with every button press on the same message (state.values). */
+export interface CheckboxesElement {
+  type: "checkboxes";
+  action_id: string;
+  options: CheckboxOption[];
+  initial_options?: CheckboxOption[];
+}
+
+export type ActionElement = ButtonElement | CheckboxesElement;
+
 export type Block =
   | { type: "header"; text: TextObject; block_id?: string }
   | { type: "section"; text?: TextObject; fields?: TextObject[]; accessory?: ButtonElement; block_id?: string }
   | { type: "context"; elements: TextObject[]; block_id?: string }
   | { type: "divider"; block_id?: string }
-  | { type: "actions"; elements: ButtonElement[]; block_id?: string }
+  | { type: "actions"; elements: ActionElement[]; block_id?: string }
   | {
       type: "input";
       block_id: string;
@@ -57,11 +73,17 @@ export const section = (text: string, accessory?: ButtonElement): Block => (acce
 export const fields = (items: string[]): Block => ({ type: "section", fields: items.slice(0, 10).map((f) => mrkdwn(clip(f, 2000))) });
 export const context = (text: string): Block => ({ type: "context", elements: [mrkdwn(text)] });
 export const divider = (): Block => ({ type: "divider" });
-export const actions = (elements: ButtonElement[], blockId?: string): Block =>
+export const actions = (elements: ActionElement[], blockId?: string): Block =>
   blockId ? { type: "actions", elements: elements.slice(0, 25), block_id: blockId } : { type: "actions", elements: elements.slice(0, 25) };
 
 export function button(actionId: string, text: string, value: string, options: { style?: "primary" | "danger"; confirm?: ConfirmDialog } = {}): ButtonElement {
   return { type: "button", action_id: actionId, text: plain(text, MAX_BUTTON_TEXT), value, ...options };
+}
+
+/** One checkbox, ticked or not to begin with; Slack allows 10 options and 75 characters of option text. */
+export function checkbox(actionId: string, option: { text: string; value: string; description?: string }, ticked: boolean): CheckboxesElement {
+  const choice: CheckboxOption = { text: plain(option.text, 75), value: option.value, ...(option.description ? { description: plain(option.description, 75) } : {}) };
+  return { type: "checkboxes", action_id: actionId, options: [choice], ...(ticked ? { initial_options: [choice] } : {}) };
 }
 
 export function confirm(title: string, text: string, yes: string, style: "primary" | "danger" = "danger"): ConfirmDialog {

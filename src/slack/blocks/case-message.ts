@@ -6,6 +6,7 @@ import type { CaseView } from "../../workflow";
 import { ACTIONS, encodeValue } from "../slack-inputs";
 import { billingSection } from "./approval-message";
 import { type Block, type ButtonElement, actions, button, confirm, context, divider, escapeText, fitBlocks, header, section } from "./block-kit";
+import { gdapCaseBlocks } from "./gdap-blocks";
 
 /** How many subscriptions get their own line and button before the rest are summarised. */
 const LISTED_SUBSCRIPTIONS = 15;
@@ -139,7 +140,9 @@ export function caseMessage(view: CaseView, options: CaseMessageOptions = {}): {
     const notices = billingSection(view.preconditions.notices);
     if (notices.length > 0) blocks.push(divider(), ...notices);
 
-    blocks.push(divider(), section(`*Removing the relationship will:*\n${REMOVAL_CONSEQUENCES.map((q) => `• ${q.text}`).join("\n")}`), context(GDAP_REMINDER));
+    blocks.push(divider(), section(`*Removing the relationship will:*\n${REMOVAL_CONSEQUENCES.map((q) => `• ${q.text}`).join("\n")}`));
+    // the relationships themselves when Graph is in use; the reminder when the app leaves them alone
+    blocks.push(...(view.gdap ? [divider(), ...gdapCaseBlocks(view.gdap, c.id, false)] : [context(GDAP_REMINDER)]));
     const buttons = [button(ACTIONS.recheck, "Re-check", caseValue)];
     if (view.preconditions.ready) {
       buttons.unshift(
@@ -160,6 +163,9 @@ export function caseMessage(view: CaseView, options: CaseMessageOptions = {}): {
     if (c.state === "awaiting_approval" || c.state === "failed") {
       blocks.push(actions([button(ACTIONS.recheck, "Re-check", caseValue)]));
     }
+    if (view.gdap && c.state !== "cancelled" && c.state !== "rejected" && c.state !== "expired") {
+      blocks.push(divider(), ...gdapCaseBlocks(view.gdap, c.id, c.state !== "awaiting_approval"));
+    }
   }
   return { text: `Offboarding ${c.companyName}: ${describeState(c.state)}`, blocks: fitBlocks(blocks) };
 }
@@ -173,7 +179,7 @@ function stateLine(view: CaseView): string {
     case "removing":
       return `:gear: Approved by <@${c.decidedBy ?? "unknown"}>; removing the relationship in Partner Center…`;
     case "removed":
-      return `:white_check_mark: *Relationship removed* (approved by <@${c.decidedBy ?? "unknown"}>).\n${REMOVAL_CONSEQUENCES.map((q) => `• ${q.doneText}`).join("\n")}\n:warning: ${GDAP_REMINDER}\n${RELINK_NEXT_STEP}`;
+      return `:white_check_mark: *Relationship removed* (approved by <@${c.decidedBy ?? "unknown"}>).\n${REMOVAL_CONSEQUENCES.map((q) => `• ${q.doneText}`).join("\n")}\n${view.gdap ? "" : `:warning: ${GDAP_REMINDER}\n`}${RELINK_NEXT_STEP}`;
     case "rejected":
       return `:x: Rejected by <@${c.decidedBy ?? "unknown"}>: ${escapeText(c.rejectReason ?? "")}`;
     case "expired":

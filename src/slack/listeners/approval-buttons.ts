@@ -2,16 +2,19 @@
 // for a reason in a modal, see reject-modal.ts), and retry a failed removal.
 import { escapeText } from "../blocks/block-kit";
 import { rejectModal } from "../blocks/approval-message";
-import { ACTIONS, caseValue } from "../slack-inputs";
+import { ACTIONS, caseValue, readGdapChoice } from "../slack-inputs";
 import type { ButtonDispatcher } from "./button-dispatcher";
 import type { ListenerDeps } from "./listener-deps";
-import { ephemeral, report } from "./replies";
+import { HAND_MADE, ephemeral, report } from "./replies";
 
 export function registerApprovalButtons(buttons: ButtonDispatcher, deps: ListenerDeps): void {
   const { workflow } = deps;
 
-  buttons.on(ACTIONS.approve, caseValue, async ({ value, userId, client, respond }) => {
-    const result = await report(respond, await workflow.approve(userId, value.c));
+  buttons.on(ACTIONS.approve, caseValue, async ({ value, userId, client, respond, state }) => {
+    // the box as the approver left it; the Home tab has none, and the default (end them) holds
+    const endGdap = readGdapChoice(state);
+    if (endGdap === null) return void (await respond(ephemeral(HAND_MADE)));
+    const result = await report(respond, await workflow.approve(userId, value.c, { endGdap }));
     if (!result) return;
     const c = result.removalCase;
     if (result.result === "reopened") {

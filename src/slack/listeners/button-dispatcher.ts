@@ -19,6 +19,8 @@ export interface ButtonPress<T> {
   client: WebClient;
   respond: Reply;
   triggerId: string;
+  /** the message's input state as Slack sent it with the press (ticked boxes); unparsed */
+  state: unknown;
 }
 
 interface Button {
@@ -36,7 +38,7 @@ export class ButtonDispatcher {
     private readonly logger: Logger,
   ) {
     jobs.on("button", async (press, reply) => {
-      const context = { userId: press.userId, channelId: press.channelId, client: this.client, respond: reply, triggerId: press.triggerId };
+      const context = { userId: press.userId, channelId: press.channelId, client: this.client, respond: reply, triggerId: press.triggerId, state: press.state };
       // checked before the job was made; a stored press that no longer decodes is refused, not guessed at
       const ran = (await this.buttons.get(press.actionId)?.run(press.value, context)) ?? false;
       if (!ran) await reply(ephemeral(HAND_MADE));
@@ -68,7 +70,9 @@ export class ButtonDispatcher {
       const channelId = "channel" in body && body.channel ? body.channel.id : "";
       // Home-tab buttons come without a response_url: those are answered by direct message
       const responseUrl = "response_url" in body && typeof body.response_url === "string" && body.response_url !== "" ? body.response_url : null;
-      const press = { type: "button" as const, actionId, value: raw ?? "", userId: body.user.id, channelId, responseUrl, triggerId: "trigger_id" in body ? body.trigger_id : "" };
+      // the message's boxes as the presser left them travel with the press (an approval's GDAP choice)
+      const state: unknown = "state" in body ? body.state : undefined;
+      const press = { type: "button" as const, actionId, value: raw ?? "", userId: body.user.id, channelId, responseUrl, triggerId: "trigger_id" in body ? body.trigger_id : "", state };
       const valid = this.buttons.get(actionId)?.valid(raw) ?? false;
       const accepted = valid && (await this.jobs.accept(interactionKey(body), press));
       await ack();

@@ -42,6 +42,11 @@ export function registerCaseButtons(buttons: ButtonDispatcher, deps: ListenerDep
     await report(respond, await workflow.retryFailedJobItems(userId, value.c, value.j));
   });
 
+  buttons.on(ACTIONS.retryGdap, jobValue, async ({ value, userId, respond }) => {
+    const retried = await report(respond, await workflow.retryGdapEnding(userId, value.c, value.j));
+    if (retried) await respond(ephemeral(`Trying again to end ${retried.requeued === 1 ? "it" : `these ${retried.requeued}`}; each one's status shows on the case message.`));
+  });
+
   buttons.on(ACTIONS.recheck, caseValue, async ({ value, userId, respond }) => {
     await report(respond, await workflow.recheck(userId, value.c));
   });
@@ -53,7 +58,7 @@ export function registerCaseButtons(buttons: ButtonDispatcher, deps: ListenerDep
   buttons.on(ACTIONS.requestRemoval, caseValue, async ({ value, userId, client, respond }) => {
     const view = await report(respond, await workflow.requestRemoval(userId, value.c));
     if (!view) return;
-    const message = approvalMessage(view.removalCase, { notices: view.preconditions.notices });
+    const message = approvalMessage(view.removalCase, { notices: view.preconditions.notices, gdap: view.gdap });
     const posted = await client.chat.postMessage({ channel: approvalChannelId, text: message.text, blocks: message.blocks });
     if (posted.ts && posted.channel) await workflow.placeApprovalMessage(view.removalCase.id, { channelId: posted.channel, ts: posted.ts });
     await respond(ephemeral(`Removal requested. An approver has been asked in <#${approvalChannelId}>.`));

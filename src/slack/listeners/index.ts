@@ -2,6 +2,7 @@
 // case and render. Nothing here decides what is allowed (the workflow and the domain do) or
 // writes the store (the workflow does).
 import type { App } from "@slack/bolt";
+import { ACTIONS } from "../slack-inputs";
 import { registerApprovalButtons } from "./approval-buttons";
 import { ButtonDispatcher } from "./button-dispatcher";
 import { registerCaseButtons } from "./case-buttons";
@@ -18,6 +19,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerCaseButtons(buttons, deps);
   registerApprovalButtons(buttons, deps);
   buttons.install(app);
+  // ticking the GDAP box only changes what the next Approve press sends: acknowledged, nothing more
+  app.action(ACTIONS.endGdapChoice, async ({ ack }) => {
+    await ack();
+  });
   registerRejectModal(app, deps);
   registerHomeTab(app, deps);
 }

@@ -12,6 +12,31 @@ export interface SlackUser {
   name: string;
 }
 
+interface CheckboxesLike {
+  type?: string;
+  action_id?: string;
+  options?: Array<{ value: string }>;
+  initial_options?: Array<{ value: string }>;
+}
+
+/**
+ * The `state` Slack sends with a press on a message: each checkbox group's ticked options, as the
+ * message shows them (its initial options) unless `ticks` says the user changed them (true: all
+ * ticked, false: none).
+ */
+export function messageState(blocks: unknown[], ticks: Record<string, boolean> = {}): { values: Record<string, Record<string, unknown>> } {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const block of blocks as Array<{ block_id?: string; elements?: CheckboxesLike[] }>) {
+    for (const element of block.elements ?? []) {
+      if (element.type !== "checkboxes" || !element.action_id || !block.block_id) continue;
+      const tick = ticks[element.action_id];
+      const selected = tick === undefined ? (element.initial_options ?? []) : tick ? (element.options ?? []) : [];
+      values[block.block_id] = { ...values[block.block_id], [element.action_id]: { type: "checkboxes", selected_options: selected } };
+    }
+  }
+  return { values };
+}
+
 export class SlackRequestSender {
   private triggers = 0;
 
@@ -54,7 +79,7 @@ export class SlackRequestSender {
     messageTs: string,
     action: { action_id: string; value: string },
     responseUrl: string,
-    options: { triggerId?: string; isEphemeral?: boolean; headers?: Record<string, string> } = {},
+    options: { triggerId?: string; isEphemeral?: boolean; headers?: Record<string, string>; state?: { values: Record<string, Record<string, unknown>> } } = {},
   ): Promise<{ status: number; body: string }> {
     const payload = {
       type: "block_actions",
@@ -65,6 +90,7 @@ export class SlackRequestSender {
       message: { ts: messageTs, type: "message" },
       response_url: responseUrl,
       actions: [buttonAction(action)],
+      ...(options.state ? { state: options.state } : {}),
     };
     return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded", options.headers);
   }
