@@ -1,6 +1,6 @@
 // The local console in headless Chromium: the whole removal of a demo customer as a person
-// would do it in the page, the approval by someone else, a refusal, and the reject modal with
-// its validation errors. The browser comes with `npm install` (test/support/browser.ts).
+// would do it in the page (ending its two GDAP relationships too), the approval by someone
+// else, a refusal, and the reject modal with its validation errors. The browser comes with `npm install` (test/support/browser.ts).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -106,6 +106,10 @@ describe("local console in a real browser", () => {
     await expectVisible(caseMessage.locator(".mention", { hasText: "@Olivia Operator" }));
     expect(await caseMessage.locator("code", { hasText: DEMO_TENANTS.legacyOnly }).count()).toBe(1);
     expect(await caseMessage.getByRole("button", { name: "Request removal" }).count()).toBe(0);
+    // its GDAP relationships, as Graph lists them: they do not block, and say what removal does with them
+    await expectVisible(caseMessage.locator("b", { hasText: "GDAP relationships (2)" }));
+    await expectVisible(caseMessage.locator(".b-text", { hasText: /Contoso admin.*active.*Global Reader.*will be terminated/ }));
+    await expectVisible(caseMessage.locator(".b-text", { hasText: /Contoso helpdesk renewal.*approvalPending.*will be terminated/ }));
     await screenshot("case-message", "case-message.png");
 
     // Suspend all, through its confirm dialog
@@ -130,18 +134,34 @@ describe("local console in a real browser", () => {
     await expectVisible(ephemeral("Only approvers"));
     await screenshot("refused-not-an-approver");
 
-    // Alex approves; Nora's refusal is not visible to him
+    // Alex approves; Nora's refusal is not visible to him. The request says which GDAP
+    // relationships the approval ends, with the box to end them ticked
     await becomeUser("U0ALEX");
     await expectVisible(approval.getByRole("button", { name: "Approve" }));
     expect(await ephemeral("Only approvers").count()).toBe(0);
+    await expectVisible(approval.locator(".b-text", { hasText: /Contoso admin.*→ terminate/ }));
+    const endGdap = approval.getByRole("checkbox", { name: /Also end GDAP relationships/ });
+    expect(await endGdap.isChecked()).toBe(true);
+    // a box the person changes stays changed while the page redraws, until the press sends it
+    await endGdap.uncheck();
+    await becomeUser("U0OLIVIA");
+    await becomeUser("U0ALEX");
+    expect(await endGdap.isChecked()).toBe(false);
+    await endGdap.check();
     await screenshot("approval", "approval.png");
     await press(approval, "Approve", { title: "Remove the reseller relationship?", text: "cannot be undone", yes: "Approve and remove" });
     await expectVisible(approval.locator(".b-text", { hasText: /Removed\. Approved by @Alex Approver/ }));
     expect(await approval.getByRole("button", { name: "Approve", exact: true }).count()).toBe(0);
 
+    // both GDAP relationships ended once Partner Center confirmed the removal, as read back from Graph
+    await expectVisible(approval.locator(".b-text", { hasText: "GDAP relationships ended (2 of 2)" }));
+
     // the case message says so, and the thread offers the relink link
     await openChannel("offboarding");
     await expectVisible(caseMessage.locator(".b-text", { hasText: /Relationship removed/ }));
+    await expectVisible(caseMessage.locator(".b-text", { hasText: "GDAP relationships ended (2 of 2)" }));
+    await expectVisible(caseMessage.locator(".b-text", { hasText: /Contoso admin.*Ended: Graph shows/ }));
+    await expectVisible(caseMessage.locator(".b-text", { hasText: /Contoso helpdesk renewal.*Ended: Graph shows/ }));
     const reply = caseMessage.locator(".thread .msg", { hasText: "is removed" });
     await expectVisible(reply);
     const link = reply.getByRole("link", { name: "Request a reseller relationship" });

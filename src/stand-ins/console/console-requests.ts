@@ -24,6 +24,8 @@ export const actionRequest = z.object({
   surface,
   actionId: z.string().min(1).max(255),
   value: z.string().max(2000),
+  /** the surface's boxes as the person left them: action_id → ticked */
+  ticks: z.record(z.string().max(255), z.boolean()).default({}),
 });
 
 export const viewSubmissionRequest = z.object({
@@ -51,6 +53,7 @@ export const viewSubmissionAck = z.object({
 /** The parts of Block Kit the console looks into: buttons (to check a press) and inputs (to submit). */
 export const buttonElement = z.object({ type: z.literal("button"), action_id: z.string(), value: z.string().optional() });
 export const blockWithButtons = z.object({ accessory: z.unknown().optional(), elements: z.array(z.unknown()).optional() });
+export const checkboxesElement = z.object({ type: z.literal("checkboxes"), action_id: z.string() });
 export const publishedView = z.object({ blocks: z.array(z.unknown()).default([]) });
 export const inputBlock = z.object({
   type: z.literal("input"),

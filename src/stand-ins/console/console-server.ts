@@ -8,7 +8,7 @@ import path from "node:path";
 import type { z } from "zod";
 import type { Logger } from "../../logger";
 import type { LocalSlackApi, PostedMessage } from "../slack/local-slack-api";
-import type { SlackRequestSender } from "../slack/slack-request-signer";
+import { type SlackRequestSender, messageState } from "../slack/slack-request-signer";
 import { BadRequest, SECURITY_HEADERS, pageAssets, parse, readJson, safeJson, sendJson } from "./console-http";
 import type { Block, ConsoleState, ModalView } from "./console-state";
 import { BOT_NAME, CONSOLE_CHANNELS, CONSOLE_USERS, type ConsoleUser, consoleUser } from "./console-identities";
@@ -16,6 +16,7 @@ import {
   actionRequest,
   blockWithButtons,
   buttonElement,
+  checkboxesElement,
   commandRequest,
   homeOpenedRequest,
   inputBlock,
@@ -148,13 +149,14 @@ export class ConsoleServer {
       if (!ephemeral) throw new BadRequest("that message is not visible to you", 404);
       requireButton(ephemeral.blocks, pressed);
       const responseUrl = slack.createResponseUrl(this.options.slackBaseUrl, ephemeral.channel, user.id);
-      return this.forward(await sender.blockAction(user, ephemeral.channel, `${ephemeral.seq}.000000`, pressed, responseUrl, { triggerId, isEphemeral: true }));
+      const state = stateOf(ephemeral.blocks, input.ticks);
+      return this.forward(await sender.blockAction(user, ephemeral.channel, `${ephemeral.seq}.000000`, pressed, responseUrl, { triggerId, isEphemeral: true, state }));
     }
     const message = slack.messages.find((m) => m.channel === where.channel && m.ts === where.ts);
     if (!message) throw new BadRequest("no such message", 404);
     requireButton(message.blocks, pressed);
     const responseUrl = slack.createResponseUrl(this.options.slackBaseUrl, message.channel, user.id);
-    return this.forward(await sender.blockAction(user, message.channel, message.ts, pressed, responseUrl, { triggerId }));
+    return this.forward(await sender.blockAction(user, message.channel, message.ts, pressed, responseUrl, { triggerId, state: stateOf(message.blocks, input.ticks) }));
   }
 
   private async submitView(input: z.infer<typeof viewSubmissionRequest>): Promise<unknown> {
@@ -305,6 +307,20 @@ function userOf(id: string): ConsoleUser {
   const user = consoleUser(id);
   if (!user) throw new BadRequest("unknown user");
   return user;
+}
+
+/** The state Slack would send with a press on these blocks; a tick for a box they do not show is refused. */
+function stateOf(blocks: unknown[], ticks: Record<string, boolean>): ReturnType<typeof messageState> {
+  const boxes = new Set<string>();
+  for (const raw of blocks) {
+    for (const candidate of blockWithButtons.safeParse(raw).data?.elements ?? []) {
+      const group = checkboxesElement.safeParse(candidate);
+      if (group.success) boxes.add(group.data.action_id);
+    }
+  }
+  const unknown = Object.keys(ticks).find((actionId) => !boxes.has(actionId));
+  if (unknown !== undefined) throw new BadRequest("that box is not on that message (any more)", 409);
+  return messageState(blocks, ticks);
 }
 
 /** Refuses a press of a button the surface does not show (a hand-made request). */

@@ -2,12 +2,12 @@
 // the page draws. The server builds it in TypeScript; the page, checked JavaScript, reads it
 // through JSDoc imports of these types, so the two cannot drift apart unnoticed.
 import type { z } from "zod";
-import type { ButtonElement, TextObject } from "../../slack/blocks/block-kit";
+import type { ButtonElement, CheckboxesElement, TextObject } from "../../slack/blocks/block-kit";
 import type { ConsoleUser } from "./console-identities";
 import type { surface } from "./console-requests";
 
 // the text objects and buttons the app builds are the ones the page draws
-export type { ButtonElement, ConfirmDialog, TextObject } from "../../slack/blocks/block-kit";
+export type { ButtonElement, CheckboxesElement, ConfirmDialog, TextObject } from "../../slack/blocks/block-kit";
 
 export interface InputElement {
   type: string;
@@ -34,7 +34,7 @@ export interface Block {
   text?: TextObject;
   fields?: TextObject[];
   accessory?: ButtonElement | OtherElement;
-  elements?: Array<ButtonElement | TextObject | OtherElement>;
+  elements?: Array<ButtonElement | CheckboxesElement | TextObject | OtherElement>;
   label?: TextObject;
   element?: InputElement;
   optional?: boolean;

@@ -1,27 +1,50 @@
 // @ts-check
 // Block Kit to elements: the blocks the app sends (header, section, context, divider, actions,
-// input) and their buttons. A block the console does not know is shown as such, not dropped.
+// input) and their buttons and boxes. A block the console does not know is shown as such, not
+// dropped. Boxes keep what the person ticked across redraws and travel with the next press on
+// the same surface, as Slack sends a message's state with a button press.
 import { showConfirm } from "./confirm-dialog.js";
 import { el } from "./dom.js";
 import { textObject } from "./mrkdwn.js";
 
 /** @typedef {import("../console-state").Block} Block */
 /** @typedef {import("../console-state").ButtonElement} ButtonElement */
+/** @typedef {import("../console-state").CheckboxesElement} CheckboxesElement */
 /** @typedef {import("../console-state").OtherElement} OtherElement */
 /** @typedef {import("../console-state").TextObject} TextObject */
 /** @typedef {import("../console-state").Surface} Surface */
 /** @typedef {import("./mrkdwn.js").Names} Names */
 /**
- * What drawing needs from the page: how to name people and channels, and what a press does.
- * @typedef {{ names: Names, press(button: ButtonElement, where: Surface): Promise<unknown> }} DrawContext
+ * What drawing needs from the page: how to name people and channels, and what a press does
+ * (with the surface's boxes: action_id → ticked).
+ * @typedef {{ names: Names, press(button: ButtonElement, where: Surface, ticks: Record<string, boolean>): Promise<unknown> }} DrawContext
  */
 
+/** What the person ticked or unticked, by surface and action_id; a redraw keeps it. */
+const ticked = new Map();
+
 /**
- * @param {ButtonElement | TextObject | OtherElement | undefined} element
+ * @param {Surface} where
+ * @param {string} actionId
+ */
+function tickKey(where, actionId) {
+  return `${JSON.stringify(where)} ${actionId}`;
+}
+
+/**
+ * @param {ButtonElement | CheckboxesElement | TextObject | OtherElement | undefined} element
  * @returns {element is ButtonElement}
  */
 function isButton(element) {
   return element !== undefined && element.type === "button";
+}
+
+/**
+ * @param {ButtonElement | CheckboxesElement | TextObject | OtherElement} element
+ * @returns {element is CheckboxesElement}
+ */
+function isCheckboxes(element) {
+  return element.type === "checkboxes" && Array.isArray(/** @type {CheckboxesElement} */ (element).options);
 }
 
 /**
@@ -60,7 +83,11 @@ function renderBlock(block, where, context) {
     case "divider":
       return el("hr", { class: "b-divider" });
     case "actions":
-      return el("div", { class: "b-actions" }, (block.elements || []).filter(isButton).map((button) => renderButton(button, where, context)));
+      return el(
+        "div",
+        { class: "b-actions" },
+        (block.elements || []).map((element) => (isButton(element) ? renderButton(element, where, context) : isCheckboxes(element) ? renderCheckboxes(element, where, names) : null)),
+      );
     case "input":
       return renderInput(block, names);
     default:
@@ -69,7 +96,52 @@ function renderBlock(block, where, context) {
 }
 
 /**
- * @param {ButtonElement | TextObject | OtherElement} element
+ * A group of boxes (the app draws one box per group): ticked as the person left it, else as the app drew it.
+ * @param {CheckboxesElement} group
+ * @param {Surface | null} where
+ * @param {Names} names
+ */
+function renderCheckboxes(group, where, names) {
+  const remembered = where ? ticked.get(tickKey(where, group.action_id)) : undefined;
+  const initially = (group.initial_options || []).length > 0;
+  return el(
+    "div",
+    { class: "b-checkboxes" },
+    group.options.map((option) => {
+      const box = el("input", { type: "checkbox", "data-action-id": group.action_id, value: option.value, disabled: !where });
+      box.checked = remembered === undefined ? initially : remembered;
+      box.addEventListener("change", () => {
+        if (where) ticked.set(tickKey(where, group.action_id), box.checked);
+      });
+      return el("label", { class: "b-checkbox" }, [
+        box,
+        el("span", { class: "b-checkbox-text" }, [
+          el("span", { html: textObject(option.text, names) }),
+          option.description ? el("span", { class: "b-checkbox-description", html: textObject(option.description, names) }) : null,
+        ]),
+      ]);
+    }),
+  );
+}
+
+/**
+ * The boxes on the surface a button is on, as its press sends them.
+ * @param {HTMLElement} node
+ * @returns {Record<string, boolean>}
+ */
+function ticksNear(node) {
+  /** @type {Record<string, boolean>} */
+  const ticks = {};
+  const surface = node.closest(".blocks");
+  if (!surface) return ticks;
+  for (const box of surface.querySelectorAll("input[type=checkbox][data-action-id]")) {
+    if (box instanceof HTMLInputElement) ticks[box.dataset.actionId || ""] = box.checked;
+  }
+  return ticks;
+}
+
+/**
+ * @param {ButtonElement | CheckboxesElement | TextObject | OtherElement} element
  * @returns {element is TextObject}
  */
 function isText(element) {
@@ -98,7 +170,7 @@ function renderButton(button, where, context) {
   const press = async () => {
     node.disabled = true;
     try {
-      await context.press(button, surface);
+      await context.press(button, surface, ticksNear(node));
     } finally {
       node.disabled = false;
     }

@@ -56,7 +56,7 @@ const context = {
       return channel ? channel.name : id;
     },
   },
-  press: (button, where) => post("action", { user: session.me, surface: where, actionId: button.action_id, value: button.value || "" }),
+  press: (button, where, ticks) => post("action", { user: session.me, surface: where, actionId: button.action_id, value: button.value || "", ticks }),
 };
 
 async function pollLoop() {
