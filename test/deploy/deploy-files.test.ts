@@ -101,3 +101,22 @@ describe("compose.yaml", () => {
     expect(unknown).toEqual([]);
   });
 });
+
+describe("docs/deploy.md", () => {
+  const guide = fs.readFileSync(path.join(ROOT, "docs", "deploy.md"), "utf8");
+
+  it("names only variables the app reads (and compose's database password)", () => {
+    const named = new Set(guide.match(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g) ?? []);
+    const known = new Set([...Object.keys(configSchema.shape), "POSTGRES_PASSWORD"]);
+    expect([...named].filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it("lists every bot scope manifest.yml asks for", () => {
+    const manifest = parse(fs.readFileSync(path.join(ROOT, "manifest.yml"), "utf8")) as { oauth_config: { scopes: { bot: string[] } } };
+    for (const scope of manifest.oauth_config.scopes.bot) expect(guide).toContain(`\`${scope}\``);
+  });
+
+  it("is linked from the README", () => {
+    expect(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).toContain("(docs/deploy.md)");
+  });
+});
