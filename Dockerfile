@@ -22,7 +22,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 # when no Slack credentials are set); package.json above tells the app where its root is
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/prisma/migrations ./prisma/migrations
-COPY --from=build /app/src/console/page ./src/console/page
+COPY --from=build /app/src/stand-ins/console/page ./src/stand-ins/console/page
 # DATA_DIR holds the embedded database and emulator state when no DATABASE_URL / PARTNER_CENTER_URL
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
