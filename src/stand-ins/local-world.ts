@@ -80,9 +80,12 @@ export async function createLocalWorld(options: LocalWorldOptions = {}): Promise
   // the given environment is checked before anything starts; a bad value stops here
   const config = loadConfig(base);
   // fresh per world and never printed: nothing outside can sign as this world's Slack
-  const signingSecret = crypto.randomBytes(32).toString("hex");
+  // 32 hex characters, the shape of Slack's own signing secrets
+  const signingSecret = crypto.randomBytes(16).toString("hex");
   const botToken = `xoxb-local-${crypto.randomBytes(24).toString("hex")}`;
   const slack = new LocalSlackApi(botToken, options.usergroups ?? {});
+  // the approvals channel exists and the bot was invited to it, as docs/deploy.md asks
+  if (config.APPROVAL_CHANNEL_ID) slack.workspace.addChannel(config.APPROVAL_CHANNEL_ID, { name: "approvals", members: [slack.botUserId] });
   // its own loopback port: the app's client needs the URL before the app listens (PORT=0)
   const slackServer = await serveLocalSlackApi(slack, (error) => options.logger?.warn({ err: String(error) }, "local Slack API request failed"));
   let emulator: EmulatorHandle | undefined;

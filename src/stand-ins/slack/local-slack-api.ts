@@ -6,6 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { LocalSlackFiles } from "./local-slack-files";
+import { WorkspaceFacts } from "./workspace-facts";
 
 export interface PostedMessage {
   channel: string;
@@ -83,6 +84,8 @@ export class LocalSlackApi {
   socketModeUrl: string | null = null;
   appToken: string | null = null;
   private listeners = new Set<() => void>();
+  /** scopes granted and channels with their members (workspace-facts.ts) */
+  readonly workspace = new WorkspaceFacts();
   private sequence = 0;
 
   /**
@@ -123,8 +126,10 @@ export class LocalSlackApi {
       const method = path.slice("/api/".length);
       this.calls.push({ method, body, at: Date.now() });
       const allowed = method === "apps.connections.open" ? token === this.appToken : token === this.botToken;
-      const answer = allowed ? (this.files.call(method, body, `http://${req.headers.host ?? "localhost"}${prefix}`) ?? this.call(method, body)) : { ok: false, error: "invalid_auth" };
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+      const answer = allowed
+        ? (this.workspace.refusal(method) ?? this.files.call(method, body, `http://${req.headers.host ?? "localhost"}${prefix}`) ?? this.call(method, body))
+        : { ok: false, error: "invalid_auth" };
+      res.writeHead(200, { "content-type": "application/json", ...(allowed ? this.workspace.headers() : {}) }).end(JSON.stringify(answer));
       this.changed();
       return true;
     }
@@ -219,7 +224,7 @@ export class LocalSlackApi {
       case "usergroups.users.list":
         return { ok: true, users: this.usergroups[String(body.usergroup ?? "")] ?? [] };
       default:
-        return { ok: false, error: "unknown_method" };
+        return this.workspace.answer(method, body, this.botUserId) ?? { ok: false, error: "unknown_method" };
     }
   }
 }
