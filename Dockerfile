@@ -23,6 +23,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/prisma/migrations ./prisma/migrations
 COPY --from=build /app/src/stand-ins/console/page ./src/stand-ins/console/page
+# the bot scopes the app needs: npm run doctor checks the token against them
+COPY --from=build /app/manifest.yml ./manifest.yml
 # DATA_DIR holds the embedded database and emulator state when no DATABASE_URL / PARTNER_CENTER_URL
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
