@@ -60,7 +60,7 @@ export interface StartOptions {
 
 const READY_PING_MS = 3_000;
 /** the token cache's row: one Entra ID app, one cache */
-const TOKEN_CACHE_ROW = "partner-center";
+export const TOKEN_CACHE_ROW = "partner-center";
 const PROCESSED_KEY_RETENTION_MS = 24 * 3600_000;
 /** an approved case not removed by then is resumed by the sweep: past every attempt of its Approve job */
 const STUCK_APPROVAL_MS = 5 * 60_000;

@@ -1,0 +1,147 @@
+// `npm run doctor` against the local world (the Slack stand-in and the Partner Center emulator),
+// all well and then with one fault at a time: each names the problem and its fix and fails.
+import path from "node:path";
+import { spawn } from "node:child_process";
+import { loadConfig } from "../../src/config";
+import { type CheckResult, formatReport } from "../../src/doctor/doctor-check";
+import { allPassed, runDoctor, runDoctorFromEnv } from "../../src/doctor/doctor";
+import { projectRoot } from "../../src/project-root";
+import { type Database, openDatabase } from "../../src/store";
+import { type Env, type LocalWorld, createLocalWorld } from "../../src/stand-ins/local-world";
+
+const APPROVALS = "C0APPROVALS";
+const APPROVERS = "S0APPROVERS";
+
+let world: LocalWorld;
+let db: Database;
+
+beforeAll(async () => {
+  world = await createLocalWorld({
+    env: { DATA_DIR: "memory://", EMULATOR_PORT: "0", APPROVAL_CHANNEL_ID: APPROVALS, APPROVER_USERGROUP_ID: APPROVERS, OPERATOR_USER_IDS: "UOLIVIA", LOG_LEVEL: "silent" },
+    usergroups: { [APPROVERS]: ["UALEX", "UMAYA"] },
+  });
+  // the app's embedded database, migrated as the app does at start; the doctor is handed its pool as /readyz is
+  db = await openDatabase({ dataDir: "memory://" });
+});
+
+afterAll(async () => {
+  await db.close();
+  await world.close();
+});
+
+afterEach(() => {
+  world.emulator?.reset();
+});
+
+function failures(results: CheckResult[]): CheckResult[] {
+  return results.filter((r) => r.status === "failed");
+}
+
+/** The doctor as `npm run doctor` runs it (its module, in a process of its own), with `env`. */
+function runCli(env: Env): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+    for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
+    const child = spawn(process.execPath, ["--import", "tsx", path.join("src", "doctor", "doctor-main.ts")], { cwd: projectRoot(), env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, stdout }));
+  });
+}
+
+describe("npm run doctor against the stand-ins", () => {
+  it("prints every check ✔ and exits 0 when all is well", async () => {
+    const results = await runDoctor(loadConfig(world.appEnv()), { pool: db.pool });
+    expect(failures(results)).toEqual([]);
+    const names = results.filter((r) => r.status === "ok").map((r) => r.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "Database",
+        "Slack: signing secret",
+        "Slack: bot token (auth.test)",
+        "Slack: bot scopes",
+        "Clock",
+        `Slack: approvals channel ${APPROVALS}`,
+        "Slack: approvers",
+        "Partner Center: app-only call (GET /customers?size=1)",
+        "Partner Center: App+User call (GET /customers/relationshiprequests)",
+      ]),
+    );
+    expect(results.find((r) => r.name === "Slack: approvers")?.detail).toContain("2 member(s)");
+    // the signing secret cannot be verified through any Slack API, and the line says so
+    expect(results.find((r) => r.name === "Slack: signing secret")?.detail).toContain("Slack has no API to verify it");
+
+    const cli = await runCli(world.appEnv());
+    expect(cli.stdout).toContain("✔ Environment: parses");
+    expect(cli.stdout).toContain("✔ Slack: bot token (auth.test)");
+    expect(cli.stdout).not.toContain("✘");
+    expect(cli.stdout).toContain("All checks passed.");
+    expect(cli.code).toBe(0);
+    // no secret reaches the report
+    expect(cli.stdout).not.toContain(world.botToken);
+    expect(cli.stdout).not.toContain(world.signingSecret);
+  }, 60_000);
+
+  it("names a bot that is not in the approvals channel, and the fix", async () => {
+    world.slack.workspace.channels.get(APPROVALS)?.members.delete(world.slack.botUserId);
+    try {
+      const cli = await runCli(world.appEnv());
+      expect(cli.code).toBe(1);
+      expect(cli.stdout).toMatch(/✘ Slack: approvals channel C0APPROVALS: the bot is not a member of #approvals/);
+      expect(cli.stdout).toContain("fix: invite the bot: type /invite @offboarding in #approvals");
+      expect(cli.stdout).toContain("1 check failed.");
+    } finally {
+      world.slack.workspace.channels.get(APPROVALS)?.members.add(world.slack.botUserId);
+    }
+  }, 60_000);
+
+  it("names an expired or invalid Partner Center token, and the fix", async () => {
+    // Partner Center answers 401 to a token it no longer accepts; the emulator is told to, for both calls
+    world.emulator?.configure({ failNext: [{ status: 401 }, { status: 401 }] });
+    const results = await runDoctor(loadConfig(world.appEnv()), { pool: db.pool });
+    expect(allPassed(results)).toBe(false);
+    const failed = failures(results);
+    expect(failed.map((r) => r.name)).toEqual(["Partner Center: app-only call (GET /customers?size=1)", "Partner Center: App+User call (GET /customers/relationshiprequests)"]);
+    expect(failed[0]?.detail).toContain("Partner Center refused the credentials (401)");
+    expect(failed[0]?.fix).toContain("PARTNER_CENTER_TOKEN is refused");
+    expect(formatReport(results)).toContain("2 checks failed.");
+  });
+
+  it("names a database it cannot reach, and the fix", async () => {
+    // nothing listens on port 1
+    const results = await runDoctor(loadConfig(world.appEnv({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/test" })), { timeoutMs: 5_000 });
+    const failed = failures(results);
+    expect(failed.map((r) => r.name)).toEqual(["Database"]);
+    expect(failed[0]?.detail).toContain("PostgreSQL at 127.0.0.1:1/test cannot be reached");
+    expect(failed[0]?.fix).toContain("check DATABASE_URL");
+    expect(allPassed(results)).toBe(false);
+  });
+
+  it("names a Slack scope the token lacks, and the fix", async () => {
+    world.slack.workspace.scopes.delete("usergroups:read");
+    try {
+      const results = await runDoctor(loadConfig(world.appEnv()), { pool: db.pool });
+      const failed = failures(results);
+      expect(failed.map((r) => r.name)).toEqual(["Slack: bot scopes", "Slack: approvers"]);
+      expect(failed[0]?.detail).toContain("the token lacks usergroups:read");
+      expect(failed[0]?.fix).toContain("reinstall the app");
+      expect(failed[1]?.detail).toContain("the token lacks usergroups:read");
+    } finally {
+      world.slack.workspace.scopes.add("usergroups:read");
+    }
+  });
+
+  it("says what it can of a signing secret: its shape, and that Slack cannot verify it", async () => {
+    // the Verification Token (24 letters and digits) pasted where the signing secret belongs
+    const results = await runDoctorFromEnv(world.appEnv({ SLACK_SIGNING_SECRET: "AbCdEf0123456789AbCdEf01" }), { pool: db.pool });
+    const failed = failures(results);
+    expect(failed.map((r) => r.name)).toEqual(["Slack: signing secret"]);
+    expect(failed[0]?.fix).toContain("Basic Information → App Credentials → Signing Secret");
+  });
+
+  it("reports a configuration that does not parse as the one failure", async () => {
+    const results = await runDoctorFromEnv(world.appEnv({ SLACK_BOT_TOKEN: "not-a-token" }));
+    expect(results).toEqual([expect.objectContaining({ name: "Environment", status: "failed", detail: "SLACK_BOT_TOKEN: must be a bot token starting with xoxb-" })]);
+  });
+});
