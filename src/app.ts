@@ -4,6 +4,8 @@ import crypto from "node:crypto";
 import type http from "node:http";
 import { WebClient } from "@slack/web-api";
 import type { Config } from "./config";
+import type { CheckResult } from "./doctor/doctor-check";
+import { runDoctor } from "./doctor/doctor";
 import { type Logger, createLogger } from "./logger";
 import { type GraphConnection, connectGraph } from "./graph/connect-graph";
 import { metrics } from "./metrics";
@@ -59,6 +61,8 @@ export interface StartOptions {
 }
 
 const READY_PING_MS = 3_000;
+/** /readyz?detail runs the doctor's checks at most this often: they call Slack and Partner Center */
+const DOCTOR_DETAIL_MS = 60_000;
 /** the token cache's row: one Entra ID app, one cache */
 export const TOKEN_CACHE_ROW = "partner-center";
 const PROCESSED_KEY_RETENTION_MS = 24 * 3600_000;
@@ -152,6 +156,13 @@ export async function startApplication(config: Config, options: StartOptions = {
     });
 
     let ready = true;
+    let doctorRun: { at: number; results: Promise<CheckResult[]> } | undefined;
+    const doctorDetail = (): Promise<CheckResult[]> => {
+      if (!doctorRun || Date.now() - doctorRun.at > DOCTOR_DETAIL_MS) {
+        doctorRun = { at: Date.now(), results: runDoctor(config, { pool: db.pool, partnerCenter: partnerCenter.api, slack: slackSettings, timeoutMs: READY_PING_MS }) };
+      }
+      return doctorRun.results;
+    };
     const healthRoutes = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
       const path = (req.url ?? "").split("?")[0];
       if (req.method === "GET" && path === "/healthz") {
@@ -166,7 +177,9 @@ export async function startApplication(config: Config, options: StartOptions = {
         // warnings do not make the app unready (reads and suspensions still work), but say what will fail
         const warnings = await withinMs(READY_PING_MS, partnerCenter.credentialWarnings()).catch(() => ["the App+User token could not be checked in time"]);
         const ok = checks.accepting && checks.database && checks.partnerCenter;
-        res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ready" : "not ready", checks, warnings }));
+        // ?detail: npm run doctor's checks, for whoever sets the app up; they never change readiness
+        const detail = new URL(req.url ?? "/", "http://app").searchParams.has("detail") ? { doctor: await doctorDetail() } : {};
+        res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ready" : "not ready", checks, warnings, ...detail }));
         return true;
       }
       if (req.method === "GET" && path === "/metrics") {

@@ -145,3 +145,28 @@ describe("npm run doctor against the stand-ins", () => {
     expect(results).toEqual([expect.objectContaining({ name: "Environment", status: "failed", detail: "SLACK_BOT_TOKEN: must be a bot token starting with xoxb-" })]);
   });
 });
+
+describe("/readyz?detail", () => {
+  it("carries the doctor's checks, without changing readiness; plain /readyz does not run them", async () => {
+    const app = await world.startApp({ env: { PORT: "0" }, background: false, database: db });
+    try {
+      world.slack.workspace.channels.get(APPROVALS)?.members.delete(world.slack.botUserId);
+      const callsBefore = world.slack.calls.length;
+      const plain = (await (await fetch(`${app.url}/readyz`)).json()) as Record<string, unknown>;
+      expect(plain.doctor).toBeUndefined();
+      expect(world.slack.calls.length).toBe(callsBefore);
+
+      const response = await fetch(`${app.url}/readyz?detail`);
+      const body = (await response.json()) as { status: string; doctor: CheckResult[] };
+      expect(response.status).toBe(200);
+      expect(body.status).toBe("ready");
+      const channel = body.doctor.find((r) => r.name === `Slack: approvals channel ${APPROVALS}`);
+      expect(channel).toEqual(expect.objectContaining({ status: "failed", fix: "invite the bot: type /invite @offboarding in #approvals" }));
+      expect(body.doctor.find((r) => r.name === "Database")?.status).toBe("ok");
+      expect(JSON.stringify(body)).not.toContain(world.botToken);
+    } finally {
+      world.slack.workspace.channels.get(APPROVALS)?.members.add(world.slack.botUserId);
+      await app.close();
+    }
+  }, 60_000);
+});
