@@ -119,13 +119,23 @@ describe("production install", () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect({ status: ready?.status, output: ready?.status === 200 ? "" : output }).toEqual({ status: 200, output: "" });
-    expect(JSON.parse(ready?.body ?? "{}")).toEqual({ status: "ready", checks: { accepting: true, database: true, partnerCenter: true } });
+    expect(JSON.parse(ready?.body ?? "{}")).toEqual({ status: "ready", checks: { accepting: true, database: true, partnerCenter: true }, warnings: [] });
     // the local console's page shipped with the image
     expect((await fetch(`${base}/`)).status).toBe(200);
 
     // the image's HEALTHCHECK command, as Docker would run it inside the container
     const [healthCommand, ...healthArgs] = execForm(instructions(runtime, "HEALTHCHECK")[0]?.args ?? "");
     await expect(run(healthCommand ?? "", healthArgs, { cwd: appDir, env })).resolves.toBeDefined();
+
+    // npm run doctor's module runs from the production install too (the image: `node dist/src/doctor/doctor-main.js`);
+    // with no Slack credentials it says so and fails
+    const doctor = await run(process.execPath, ["dist/src/doctor/doctor-main.js"], { cwd: appDir, env }).then(
+      (done) => ({ code: 0, stdout: done.stdout }),
+      (error: { code?: number; stdout?: string }) => ({ code: error.code, stdout: error.stdout ?? "" }),
+    );
+    expect(doctor.stdout).toContain("✔ Environment: parses");
+    expect(doctor.stdout).toContain("✘ Slack: not configured");
+    expect(doctor.code).toBe(1);
 
     started.kill("SIGTERM");
     expect(await exit).toBe(0);

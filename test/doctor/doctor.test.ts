@@ -1,5 +1,6 @@
 // `npm run doctor` against the local world (the Slack stand-in and the Partner Center emulator),
 // all well and then with one fault at a time: each names the problem and its fix and fails.
+import fs from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { loadConfig } from "../../src/config";
@@ -169,4 +170,18 @@ describe("/readyz?detail", () => {
       await app.close();
     }
   }, 60_000);
+});
+
+describe("the commands the README gives", () => {
+  it("npm run doctor builds and runs the module these tests run; the README and the guide name both", () => {
+    const root = projectRoot();
+    const scripts = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.doctor).toBe("npm run build --silent && node dist/src/doctor/doctor-main.js");
+    expect(fs.existsSync(path.join(root, "src", "doctor", "doctor-main.ts"))).toBe(true);
+    for (const doc of ["README.md", path.join("docs", "deploy.md")]) {
+      const text = fs.readFileSync(path.join(root, doc), "utf8");
+      expect(text).toContain("npm run doctor");
+      expect(text).toContain("node dist/src/doctor/doctor-main.js");
+    }
+  });
 });
