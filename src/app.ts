@@ -159,7 +159,7 @@ export async function startApplication(config: Config, options: StartOptions = {
     let doctorRun: { at: number; results: Promise<CheckResult[]> } | undefined;
     const doctorDetail = (): Promise<CheckResult[]> => {
       if (!doctorRun || Date.now() - doctorRun.at > DOCTOR_DETAIL_MS) {
-        doctorRun = { at: Date.now(), results: runDoctor(config, { pool: db.pool, partnerCenter: partnerCenter.api, slack: slackSettings, timeoutMs: READY_PING_MS }) };
+        doctorRun = { at: Date.now(), results: runDoctor(config, { pool: db.pool, partnerCenter: partnerCenter.api, slack: slackSettings, tokenCacheRow: TOKEN_CACHE_ROW, timeoutMs: READY_PING_MS }) };
       }
       return doctorRun.results;
     };

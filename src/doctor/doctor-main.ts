@@ -1,7 +1,8 @@
 // `npm run doctor`: checks the set-up with the app's configuration, prints one line per check and
 // exits 1 when anything failed.
 import { formatReport } from "./doctor-check";
-import { allPassed, runDoctorFromEnv } from "./doctor";
+import { allPassed } from "./doctor";
+import { runDoctorFromEnv } from "./doctor-from-env";
 
 runDoctorFromEnv(process.env)
   .then((results) => {

@@ -1,41 +1,31 @@
 // `npm run doctor` and /readyz?detail: every check of the set-up, against the live services, with
 // the same configuration the app reads. One result per check; the caller prints or serves them.
 import pg from "pg";
-import { type SlackSettings, TOKEN_CACHE_ROW, slackSettingsFrom } from "../app";
-import { type Config, ConfigError, loadConfig } from "../config";
+import type { SlackSettings } from "../app";
+import type { Config } from "../config";
 import { connectPartnerCenter } from "../partner-center/connect-partner-center";
 import type { PartnerCenterApi } from "../partner-center/partner-center-api";
-import { type CheckResult, failed, ok, reason, skipped } from "./doctor-check";
+import { type CheckResult, failed, reason, skipped } from "./doctor-check";
 import { databaseCheck, tokenCacheUpdatedAt } from "./database-checks";
 import { manifestBotScopes } from "./manifest-scopes";
 import { partnerCenterChecks } from "./partner-center-checks";
 import { slackChecks } from "./slack-checks";
 
 export interface DoctorOptions {
+  /** the Slack settings the app runs with (null: none, the app would start its local console) */
+  slack: SlackSettings | null;
+  /** the token cache's row (app.ts's options.tokenCacheRow) */
+  tokenCacheRow: string;
   /** the running app's pool (/readyz); otherwise one is opened from DATABASE_URL and closed */
   pool?: pg.Pool;
   /** the running app's Partner Center client; otherwise one is made from the configuration */
   partnerCenter?: PartnerCenterApi;
-  /** the running app's Slack settings (the local console passes its own); otherwise the configuration's */
-  slack?: SlackSettings;
   now?: () => number;
   /** per call */
   timeoutMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-/** Checks from the environment: a configuration that does not parse is the one failure reported. */
-export async function runDoctorFromEnv(env: NodeJS.ProcessEnv, options: DoctorOptions = {}): Promise<CheckResult[]> {
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return [failed("Environment", error.message, "correct that variable (README → Configuration lists them all) and run the doctor again")];
-  }
-  return [ok("Environment", "parses"), ...(await runDoctor(config, options))];
-}
 
 /** "PostgreSQL at host:port/db", never the password. */
 function describeDatabase(url: string, schema: string): string {
@@ -47,7 +37,7 @@ function describeDatabase(url: string, schema: string): string {
   }
 }
 
-export async function runDoctor(config: Config, options: DoctorOptions = {}): Promise<CheckResult[]> {
+export async function runDoctor(config: Config, options: DoctorOptions): Promise<CheckResult[]> {
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const results: CheckResult[] = [];
@@ -69,7 +59,7 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
       results.push(skipped("Database", "DATABASE_URL is unset: the app uses the embedded PGlite under DATA_DIR, which only the running app may open (fine for trying, not for production or several replicas)"));
     }
 
-    const slack = options.slack ?? slackSettingsFrom(config);
+    const slack = options.slack;
     if (slack) {
       results.push(
         ...(await slackChecks(
@@ -93,7 +83,7 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
       );
     }
 
-    const cacheUpdatedAt = config.TOKEN_CACHE_KEY && pool && databaseOk ? () => tokenCacheUpdatedAt(pool, TOKEN_CACHE_ROW) : undefined;
+    const cacheUpdatedAt = config.TOKEN_CACHE_KEY && pool && databaseOk ? () => tokenCacheUpdatedAt(pool, options.tokenCacheRow) : undefined;
     let api = options.partnerCenter;
     if (!api && config.PARTNER_CENTER_URL) {
       try {
@@ -101,9 +91,9 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
         const tokenCache =
           pool && databaseOk
             ? {
-                load: async () => (await pool.query<{ data: string }>(`SELECT data FROM "TokenCache" WHERE key = $1`, [TOKEN_CACHE_ROW])).rows[0]?.data ?? null,
+                load: async () => (await pool.query<{ data: string }>(`SELECT data FROM "TokenCache" WHERE key = $1`, [options.tokenCacheRow])).rows[0]?.data ?? null,
                 save: async (data: string) => {
-                  await pool.query(`INSERT INTO "TokenCache" (key, data, "updatedAt") VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET data = $2, "updatedAt" = now()`, [TOKEN_CACHE_ROW, data]);
+                  await pool.query(`INSERT INTO "TokenCache" (key, data, "updatedAt") VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET data = $2, "updatedAt" = now()`, [options.tokenCacheRow, data]);
                 },
               }
             : undefined;

@@ -1,0 +1,25 @@
+// The doctor with the configuration the app would read: its Slack settings and token cache row
+// come from app.ts (here, not in doctor.ts, which app.ts imports for /readyz?detail).
+import { TOKEN_CACHE_ROW, slackSettingsFrom } from "../app";
+import { type Config, ConfigError, loadConfig } from "../config";
+import { type CheckResult, failed, ok } from "./doctor-check";
+import { type DoctorOptions, runDoctor } from "./doctor";
+
+export type ConfiguredDoctorOptions = Omit<DoctorOptions, "slack" | "tokenCacheRow">;
+
+/** The checks for this configuration, as `npm run doctor` makes them. */
+export function runConfiguredDoctor(config: Config, options: ConfiguredDoctorOptions = {}): Promise<CheckResult[]> {
+  return runDoctor(config, { ...options, slack: slackSettingsFrom(config), tokenCacheRow: TOKEN_CACHE_ROW });
+}
+
+/** Checks from the environment: a configuration that does not parse is the one failure reported. */
+export async function runDoctorFromEnv(env: NodeJS.ProcessEnv, options: ConfiguredDoctorOptions = {}): Promise<CheckResult[]> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return [failed("Environment", error.message, "correct that variable (README → Configuration lists them all) and run the doctor again")];
+  }
+  return [ok("Environment", "parses"), ...(await runConfiguredDoctor(config, options))];
+}
