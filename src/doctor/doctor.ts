@@ -6,6 +6,7 @@ import type { Config } from "../config";
 import { connectPartnerCenter } from "../partner-center/connect-partner-center";
 import type { PartnerCenterApi } from "../partner-center/partner-center-api";
 import { type CheckResult, failed, reason, skipped } from "./doctor-check";
+import { graphChecks } from "./graph-checks";
 import { databaseCheck, tokenCacheUpdatedAt } from "./database-checks";
 import { manifestBotScopes } from "./manifest-scopes";
 import { partnerCenterChecks } from "./partner-center-checks";
@@ -109,7 +110,7 @@ export async function runDoctor(config: Config, options: DoctorOptions): Promise
     } else if (!config.PARTNER_CENTER_URL) {
       results.push(skipped("Partner Center", "PARTNER_CENTER_URL is unset: the app starts its built-in emulator (for trying only; production sets https://api.partnercenter.microsoft.com/v1)"));
     }
-    results.push(skipped("Microsoft Graph (GDAP)", "this version has no Graph client or settings: GDAP relationships are ended by the operator, as the app tells them"));
+    results.push(...(await graphChecks(config, timeoutMs)));
     return results;
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);

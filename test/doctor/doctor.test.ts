@@ -68,6 +68,7 @@ describe("npm run doctor against the stand-ins", () => {
         "Slack: approvers",
         "Partner Center: app-only call (GET /customers?size=1)",
         "Partner Center: App+User call (GET /customers/relationshiprequests)",
+        "Microsoft Graph (GDAP): GET /tenantRelationships/delegatedAdminRelationships?$top=1",
       ]),
     );
     expect(results.find((r) => r.name === "Slack: approvers")?.detail).toContain("2 member(s)");
@@ -108,6 +109,16 @@ describe("npm run doctor against the stand-ins", () => {
     expect(failed[0]?.detail).toContain("Partner Center refused the credentials (401)");
     expect(failed[0]?.fix).toContain("PARTNER_CENTER_TOKEN is refused");
     expect(formatReport(results)).toContain("2 checks failed.");
+  });
+
+  it("names a Graph it cannot read GDAP relationships from, and the fix", async () => {
+    // GDAP is on and GRAPH_URL names a Graph where nothing listens (port 1)
+    const results = await runDoctor(loadConfig(world.appEnv({ GRAPH_URL: "http://127.0.0.1:1/v1.0" })), { pool: db.pool, timeoutMs: 5_000 });
+    const failed = failures(results);
+    expect(failed.map((r) => r.name)).toEqual(["Microsoft Graph (GDAP): GET /tenantRelationships/delegatedAdminRelationships?$top=1"]);
+    expect(failed[0]?.fix).toContain("DelegatedAdminRelationship.ReadWrite.All");
+    const off = await runDoctor(loadConfig(world.appEnv({ GRAPH_URL: undefined, GRAPH_DISABLED: "true" })), { pool: db.pool });
+    expect(off.find((r) => r.name === "Microsoft Graph (GDAP)")).toMatchObject({ status: "skipped" });
   });
 
   it("names a database it cannot reach, and the fix", async () => {
