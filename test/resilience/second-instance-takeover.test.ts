@@ -17,6 +17,8 @@ const SLOW_MS = 4_000;
 
 type Message = { channel: string; ts: string; blocks: unknown[]; text: string; threadTs?: string | undefined };
 
+// Two app processes cannot share the embedded PGlite (it admits one process by design), so this
+// runs only where a server database is given: `npm run test:postgres` and `.ci/run`.
 const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
 
 onPostgres("a second instance on the same PostgreSQL schema", () => {

@@ -7,6 +7,7 @@ import path from "node:path";
 import { type OpenedAdapter, openDriverAdapter } from "../../src/store/database-adapter";
 
 const NOBODY = 65534;
+// only root can start a process as another user (nobody) to try the socket; elsewhere that test is skipped
 const runningAsRoot = typeof process.getuid === "function" && process.getuid() === 0;
 
 /** What a separate process gets when it connects to the socket: "connected" or the error code. */
