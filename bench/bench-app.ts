@@ -41,7 +41,9 @@ function appOptions(options: BenchAppOptions) {
 
 /** The app as `npm start` runs it, pointed at stand-ins elsewhere (`settings`: a LocalWorld's, sent from another process). */
 export function startAppAgainst(settings: Record<string, string>, options: Omit<BenchAppOptions, "emulator"> = {}): Promise<Application> {
-  return startLocalApp({ ...benchEnv(options), ...settings }, appOptions(options));
+  // a world served from another process points at its Graph stand-in; the benches leave GDAP alone
+  const { GRAPH_URL: _graphUrl, GRAPH_TOKEN: _graphToken, ...rest } = settings;
+  return startLocalApp({ ...benchEnv(options), ...rest }, appOptions(options));
 }
 
 /** The app with the Slack stand-in and the emulator in this process, where a bench inspects them. */
