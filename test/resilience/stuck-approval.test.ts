@@ -43,7 +43,7 @@ test(`a 400 on the re-check after Approve ends in a retried removal, not a stuck
 
   const c = await h.app.store.cases.findActiveByTenant(tenant);
   expect(c).toBeNull();
-  const events = (await h.app.workflow.auditTrail(tenant)).map((e) => `${e.action}:${e.outcome}`);
+  const events = (await h.app.store.audit.listByTenant(tenant)).map((e) => `${e.action}:${e.outcome}`);
   expect(events).toEqual(expect.arrayContaining(["removal.approved:ok", "relationship.remove:failed", "relationship.removed:ok"]));
   expect(removalCalls()).toBe(1);
   expect(h.emulator.snapshot().customers.find((x) => x.id === tenant)?.relationshipToPartner).toBe("none");
