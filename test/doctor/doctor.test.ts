@@ -87,7 +87,7 @@ describe("npm run doctor against the stand-ins", () => {
   }, 60_000);
 
   it("names a bot that is not in the approvals channel, and the fix", async () => {
-    world.slack.workspace.channels.get(APPROVALS)?.members.delete(world.slack.botUserId);
+    world.slack.workspace.setBotMember(APPROVALS, false);
     try {
       const cli = await runCli(world.appEnv());
       expect(cli.code).toBe(1);
@@ -95,7 +95,7 @@ describe("npm run doctor against the stand-ins", () => {
       expect(cli.stdout).toContain("fix: invite the bot: type /invite @offboarding in #approvals");
       expect(cli.stdout).toContain("1 check failed.");
     } finally {
-      world.slack.workspace.channels.get(APPROVALS)?.members.add(world.slack.botUserId);
+      world.slack.workspace.setBotMember(APPROVALS, true);
     }
   }, 60_000);
 
@@ -163,7 +163,7 @@ describe("/readyz?detail", () => {
   it("carries the doctor's checks, without changing readiness; plain /readyz does not run them", async () => {
     const app = await world.startApp({ env: { PORT: "0" }, background: false, database: db });
     try {
-      world.slack.workspace.channels.get(APPROVALS)?.members.delete(world.slack.botUserId);
+      world.slack.workspace.setBotMember(APPROVALS, false);
       const callsBefore = world.slack.calls.length;
       const plain = (await (await fetch(`${app.url}/readyz`)).json()) as Record<string, unknown>;
       expect(plain.doctor).toBeUndefined();
@@ -178,7 +178,7 @@ describe("/readyz?detail", () => {
       expect(body.doctor.find((r) => r.name === "Database")?.status).toBe("ok");
       expect(JSON.stringify(body)).not.toContain(world.botToken);
     } finally {
-      world.slack.workspace.channels.get(APPROVALS)?.members.add(world.slack.botUserId);
+      world.slack.workspace.setBotMember(APPROVALS, true);
       await app.close();
     }
   }, 60_000);
