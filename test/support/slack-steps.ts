@@ -37,7 +37,10 @@ export async function requestRemovalAndWait(h: Harness, user: SlackUser, message
   const before = h.slack.channelMessages(APPROVAL_CHANNEL).length;
   const { answer } = await requestRemoval(h, user, message, justification);
   if (answer.status !== 200 || answer.body.includes("errors")) throw new Error(`the request modal was refused: ${answer.body}`);
-  return waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL)[before]);
+  const approval = await waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL)[before]);
+  // the request is posted first and saved after: wait until it is saved (the work behind the ack is done)
+  await h.app.slack.settle();
+  return approval;
 }
 
 /** Reject on an approval request, with a reason: the modal's answer. */
