@@ -35,7 +35,7 @@ export function threadLine(change: CaseChange, facts: ChangeFacts, c: StoredCase
     case "withdrawn":
       return `${who(facts.actor)} withdrew the removal request. The case is open again.`;
     case "approved":
-      return `${who(facts.actor)} approved the removal. Partner Center is checked again before anything is removed.`;
+      return `${who(facts.actor)} approved the removal; Partner Center is checked again first.`;
     case "rejected":
       return `${who(facts.actor)} rejected the removal: ${outside(facts.reason ?? "", 500)}`;
     case "reopened":

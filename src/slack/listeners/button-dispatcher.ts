@@ -12,7 +12,7 @@ import type { Logger } from "../../logger";
 import { metrics } from "../../metrics";
 import { type Interaction, type InteractionJobs, interactionKey } from "../interaction-jobs";
 import { noticeModal } from "../blocks/modals";
-import { describeSlackError } from "../slack-errors";
+import { describeSlackError, slackErrorCode } from "../slack-errors";
 import { actionOf, decodeValue } from "../slack-inputs";
 import { HAND_MADE, NOT_TAKEN, type Reply, ephemeral } from "./replies";
 
@@ -125,6 +125,10 @@ export class ButtonDispatcher {
       const opened = await this.client.views.open({ trigger_id: press.triggerId, view });
       viewId = opened.view?.id ?? "";
     } catch (error) {
+      // a trigger already used: this press reached us before (a second delivery), and its modal is open
+      if (slackErrorCode(error) === "exchanged_trigger_id") {
+        return void this.logger.info({ key, actionId: press.actionId }, "dropped a Slack retry (or second delivery) of a request already taken");
+      }
       this.logger.warn({ actionId: press.actionId, err: describeSlackError(error) }, "could not open a modal");
       return void (await this.jobs.replyTo(press)(ephemeral("Slack could not open the form in time. Please press the button again.")).catch(() => undefined));
     }
