@@ -77,7 +77,7 @@ test(`SIGKILL right after the 200 for a Suspend press, Request removal and Appro
   await waitFor("Request removal offered", () => buttons(fourthCoffee, ACTIONS.requestRemoval).length === 1, 30_000);
   // the modal opens at once; its submission is the request, and the kill lands right after its 200
   const modals = world.slack.openModals.length;
-  await second.sender.blockAction(OPERATOR, OPS_CHANNEL, fourthCoffee.ts, { action_id: ACTIONS.requestRemoval, value: buttons(fourthCoffee, ACTIONS.requestRemoval)[0]?.value ?? "" }, world.slack.createResponseUrl(world.slackUrl, OPS_CHANNEL, OPERATOR.id));
+  await second.sender.blockAction(OPERATOR, OPS_CHANNEL, fourthCoffee.ts, { action_id: ACTIONS.requestRemoval, value: buttons(fourthCoffee, ACTIONS.requestRemoval)[0]?.value ?? "" }, world.responseUrl(OPS_CHANNEL, OPERATOR.id));
   const modal = await withLogsOnFailure(second, waitFor("the request modal", () => world.slack.openModals[modals], 30_000));
   emulator.configure({ latencyMs: SLOW_MS });
   expect((await submitModal({ sender: second.sender }, OPERATOR, modal, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT, JUSTIFICATION)).status).toBe(200);

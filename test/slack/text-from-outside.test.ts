@@ -4,7 +4,7 @@
 // of a shape Slack never sends gets 400, a button value with a key we never set is refused, and
 // a path that is not ours is a plain 404.
 import { DEMO_TENANTS, seedDemoPartner } from "../../src/stand-ins/partner-center/demo-partner";
-import { signSlackRequest } from "../../src/slack/local-slack/slack-request-signer";
+import { signSlackRequest } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVER, BYSTANDER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 import { reject, requestRemovalAndWait } from "../support/slack-steps";

@@ -1,7 +1,7 @@
 // Cases reach the operator wherever /offboard was typed, and a removal request either reaches the
 // approvers or did not happen, against a stand-in that posts only where real Slack would.
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
-import type { SlackUser } from "../../src/slack/local-slack/slack-request-signer";
+import type { SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 import { requestRemoval, requestRemovalAndWait } from "../support/slack-steps";

@@ -3,7 +3,7 @@
 // channel (the facts come from users.info and the signed request; the domain decides). Reading
 // needs rights too, and every refusal is audited.
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
-import type { SlackUser } from "../../src/slack/local-slack/slack-request-signer";
+import type { SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { PARTNER_TEAM_ID } from "../../src/stand-ins/slack/local-workspace";
 import { APPROVAL_CHANNEL, APPROVER, BYSTANDER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";

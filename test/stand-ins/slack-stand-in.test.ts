@@ -1,7 +1,7 @@
 // The Slack stand-in keeps Slack's rules, so a test fails where real Slack would: where the bot
 // may post, what a trigger_id and a response_url allow, Block Kit's limits, the scopes installed.
 import { LogLevel, type Logger, WebClient } from "@slack/web-api";
-import { LocalSlackApi, type LocalSlackServer, serveLocalSlackApi } from "../../src/slack/local-slack/local-slack-api";
+import { LocalSlackApi, type LocalSlackServer, serveLocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
 import { localWorkspace, manifestBotScopes } from "../../src/stand-ins/slack/local-workspace";
 
 const TOKEN = "xoxb-stand-in-test";
