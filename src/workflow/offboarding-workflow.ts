@@ -86,10 +86,6 @@ export class OffboardingWorkflow {
     return messages.placeCaseMessage(this.ctx, caseId, seen, posted);
   }
 
-  placeApprovalMessage(caseId: string, posted: MessageRef): Promise<void> {
-    return messages.placeApprovalMessage(this.ctx, caseId, posted);
-  }
-
   changeSubscription(actor: string, caseId: string, subscriptionId: string, action: SubscriptionAction): Promise<Outcome<CaseView>> {
     return changes.changeSubscription(this.ctx, actor, caseId, subscriptionId, action);
   }
