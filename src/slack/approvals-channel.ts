@@ -3,7 +3,6 @@
 // is posted before the workflow saves it; a post Slack refuses means the request did not happen.
 import { z } from "zod";
 import type { WebClient } from "@slack/web-api";
-import type { BillingNotice } from "../domain";
 import type { Logger } from "../logger";
 import type { MessageRef, StoredCase } from "../store";
 import { ApprovalNotDelivered, type ApprovalRequests, type RequestShown } from "../workflow";
@@ -59,12 +58,12 @@ export class ApprovalsChannel implements ApprovalRequests {
     return value;
   }
 
-  async deliver(request: StoredCase, notices: BillingNotice[]): Promise<MessageRef> {
+  async deliver(request: StoredCase, shown: RequestShown): Promise<MessageRef> {
     const mentions = await this.approverMentions().catch((error: unknown) => {
       this.logger.warn({ err: describeSlackError(error) }, "could not read the approvers to mention");
       return [];
     });
-    const message = approvalMessage(request, { approvers: mentions, notices });
+    const message = approvalMessage(request, { approvers: mentions, notices: shown.notices, gdap: shown.gdap });
     try {
       const posted = await this.client.chat.postMessage({ channel: this.channelId, text: message.text, blocks: message.blocks });
       if (!posted.ts) throw new Error("Slack gave no message timestamp");

@@ -3,19 +3,14 @@
 // transition is saved only if nobody moved the case first; a view is a live read of Partner
 // Center with the preconditions evaluated on it.
 import {
-  type AccessPolicy,
   type CustomerSnapshot,
   type PermissionCheck,
-  type PersonFacts,
   type PreconditionResult,
   type Refusal,
   type RemovalCase,
   type Subscription,
   type Transition,
   cancel,
-  checkApprover,
-  checkOperator,
-  checkReader,
   confirmRemoval,
   evaluatePreconditions,
   isActive,
@@ -25,6 +20,7 @@ import { type Logger, silentLogger } from "../logger";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
 import type { AuditOutcome, Job, MessageRef, Store, StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
+import { type Role, checkRole } from "./permissions";
 import { readGdapView, releaseGdapEnding } from "./gdap-ending";
 import { NO_RELATIONSHIP_MESSAGE, READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import {
@@ -72,16 +68,6 @@ export interface QueuedJob {
   subscriptions: Subscription[];
 }
 
-/** What a person needs to be for a use case: an operator, an approver, or either (to read). */
-export type Role = "operate" | "approve" | "read";
-
-const ROLE_CHECKS: Record<Role, (policy: AccessPolicy, person: PersonFacts) => PermissionCheck> = {
-  operate: checkOperator,
-  approve: checkApprover,
-  read: checkReader,
-};
-
-const UNVERIFIED: PermissionCheck = { ok: false, code: "unverified", message: "The app could not check your access with Slack, so nothing was done. Try again in a minute." };
 
 /** An open case, permission checked, with a live snapshot: what every operator step starts from. */
 export interface OperableCase {
@@ -145,14 +131,8 @@ export class WorkflowContext {
   }
 
   /** The domain's answer for `actor` in `role`, unaudited; facts that cannot be had refuse. */
-  async checkRole(actor: string, role: Role): Promise<PermissionCheck> {
-    try {
-      const [policy, person] = await Promise.all([this.policy.current(), this.policy.describe(actor)]);
-      return ROLE_CHECKS[role](policy, person);
-    } catch (error) {
-      this.logger.warn({ actor, err: describeError(error) }, "could not resolve who may act");
-      return UNVERIFIED;
-    }
+  checkRole(actor: string, role: Role): Promise<PermissionCheck> {
+    return checkRole(this.policy, this.logger, actor, role);
   }
 
   // ---- loading -------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 // may post, what a trigger_id and a response_url allow, Block Kit's limits, the scopes installed.
 import { LogLevel, type Logger, WebClient } from "@slack/web-api";
 import { LocalSlackApi, type LocalSlackServer, serveLocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
-import { localWorkspace, manifestBotScopes } from "../../src/stand-ins/slack/local-workspace";
+import { manifestBotScopes } from "../../src/doctor/manifest-scopes";
+import { localWorkspace } from "../../src/stand-ins/slack/local-workspace";
 
 const TOKEN = "xoxb-stand-in-test";
 /** the client prints the reasons Slack gives; here they are what the tests read */

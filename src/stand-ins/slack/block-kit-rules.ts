@@ -70,6 +70,24 @@ class Checker {
       if (value.placeholder !== undefined) this.text(value.placeholder, `${path}/placeholder`, 150, true);
       return;
     }
+    if (value.type === "checkboxes") {
+      this.actionId(value.action_id, `${path}/action_id`);
+      if (!Array.isArray(value.options) || value.options.length === 0 || value.options.length > 10) return this.fail(`${path}/options`, "must be 1 to 10 items");
+      const values = new Set<string>();
+      value.options.forEach((option, i) => {
+        const at = `${path}/options/${i}`;
+        if (!isObject(option)) return this.fail(at, "must be an option object");
+        this.text(option.text, `${at}/text`, 75);
+        if (option.description !== undefined) this.text(option.description, `${at}/description`, 75);
+        if (typeof option.value !== "string" || option.value.length === 0 || option.value.length > 150) return this.fail(`${at}/value`, "must be 1 to 150 characters");
+        values.add(option.value);
+      });
+      // the options ticked to begin with are some of the options
+      if (value.initial_options !== undefined && (!Array.isArray(value.initial_options) || value.initial_options.some((o) => !isObject(o) || !values.has(String(o.value))))) {
+        this.fail(`${path}/initial_options`, "must be among the options");
+      }
+      return;
+    }
     this.fail(`${path}/type`, `unsupported element type ${String(value.type)}`);
   }
 
