@@ -181,13 +181,15 @@ export async function startApplication(config: Config, options: StartOptions = {
         await db.pool.query("SELECT 1").then(() => (checks.database = true), () => undefined);
         // the client retries an unreachable Partner Center for many seconds; a probe wants an answer now
         checks.partnerCenter = await withinMs(READY_PING_MS, partnerCenter.api.ping()).then(() => true, () => false);
-        // an app that cannot reach its approvers cannot do its job: say so, plainly
-        const channel = approvalsChannel ? await withinMs(READY_PING_MS, approvalsChannel.check()).catch(() => ({ ok: false, problem: "Slack did not answer about the approvals channel in time." })) : null;
-        checks.approvalChannel = channel?.ok ?? false;
-        if (channel?.problem) problems.push(channel.problem);
+        // whether approval requests can be posted, as last found (at start-up, by the sweep, by the
+        // last request): said plainly, without turning unready, since cases and suspensions still
+        // work; a probe asks Slack nothing
+        const channel = approvalsChannel?.known() ?? { ok: false, problem: "The approvals channel has not been checked yet." };
+        checks.approvalChannel = channel.ok;
+        if (channel.problem) problems.push(channel.problem);
         // warnings do not make the app unready (reads and suspensions still work), but say what will fail
         const warnings = await withinMs(READY_PING_MS, partnerCenter.credentialWarnings()).catch(() => ["the App+User token could not be checked in time"]);
-        const ok = checks.accepting && checks.database && checks.partnerCenter && checks.approvalChannel;
+        const ok = checks.accepting && checks.database && checks.partnerCenter;
         // ?detail: npm run doctor's checks, for whoever sets the app up; they never change readiness
         const detail = new URL(req.url ?? "/", "http://app").searchParams.has("detail") ? { doctor: await doctorDetail() } : {};
         res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ready" : "not ready", checks, problems, warnings, ...detail }));
@@ -219,10 +221,9 @@ export async function startApplication(config: Config, options: StartOptions = {
     runner.start([INTERACTION_JOB]);
     const port = await slack.listen(config.PORT, options.host ?? "0.0.0.0");
     closers.push(() => slack.close());
-    // said at start-up, so whoever deploys sees it before the first request goes nowhere
-    void slack.approvals.check().then((state) => {
-      if (!state.ok) logger.error({ channel: slackSettings.approvalChannelId }, `Approval requests cannot be posted: ${state.problem ?? "unknown reason"}`);
-    });
+    // checked at start-up (a problem is logged plainly), so whoever deploys sees it before the
+    // first request goes nowhere; a Slack that does not answer does not hold the start up
+    await withinMs(READY_PING_MS, slack.approvals.check()).catch(() => undefined);
 
     const timers: NodeJS.Timeout[] = [];
     if (options.background !== false) {
@@ -231,6 +232,8 @@ export async function startApplication(config: Config, options: StartOptions = {
       void directory.sync().catch((error: unknown) => logger.warn({ err: String(error) }, "first directory sync failed"));
       void workflow.resumeInterruptedRemovals().catch((error: unknown) => logger.error({ err: String(error) }, "could not resume removals"));
       const sweep = async () => {
+        // the approvals channel looked at again (at most once a minute), for /readyz and the logs
+        await slack.approvals.check();
         await workflow.remindDue();
         await workflow.expireDue();
         // an approved case whose Approve gave up (Partner Center down for its every attempt) moves on here

@@ -50,6 +50,11 @@ export class ApprovalsChannel implements ApprovalRequests {
     private readonly cacheMs = 60_000,
   ) {}
 
+  /** What is known without asking Slack (a probe must not call out): the last check or post; null before either. */
+  known(): ChannelState | null {
+    return this.state?.value ?? null;
+  }
+
   /** Can the bot post there? Asked of Slack at most once a minute; a failed post answers at once. */
   async check(): Promise<ChannelState> {
     if (this.state && Date.now() - this.state.at < this.cacheMs) return this.state.value;
@@ -83,7 +88,11 @@ export class ApprovalsChannel implements ApprovalRequests {
   }
 
   private remember(value: ChannelState): void {
+    const before = this.state?.value;
     this.state = { at: Date.now(), value };
+    // said plainly, once, when it stops working (at start-up too), so whoever runs the app sees it
+    if (!value.ok && before?.ok !== false) this.logger.error({ channel: this.channelId }, `Approval requests cannot be posted: ${value.problem ?? "unknown reason"}`);
+    else if (value.ok && before?.ok === false) this.logger.info({ channel: this.channelId }, "Approval requests can be posted again");
   }
 
   private async ask(): Promise<ChannelState> {

@@ -117,8 +117,8 @@ describe("the steps of a removal", () => {
     });
     const channelApprove = buttonsOf(approval.blocks).find((b) => b.action_id === ACTIONS.approve);
     const homeApprove = buttonsOf(home.blocks).find((b) => b.action_id === ACTIONS.approve && b.value === channelApprove?.value);
-    expect(homeApprove?.confirm).toBeDefined();
-    expect(homeApprove?.confirm).toEqual(channelApprove?.confirm);
+    // the same question: the Home tab has no GDAP box, so only its text may say less
+    expect(homeApprove?.confirm).toMatchObject({ title: channelApprove?.confirm?.title, confirm: channelApprove?.confirm?.confirm, deny: channelApprove?.confirm?.deny, style: "danger" });
     await h.sender.homeBlockAction(APPROVER, `VHOME${APPROVER.id}`, { action_id: String(homeApprove?.id), value: String(homeApprove?.value) });
     await waitFor("removed", () => textOf(approval.blocks).includes("Removed."));
     await waitFor("the home published again without it", () => !textOf((h.slack.homeViews.get(APPROVER.id) as { blocks: unknown[] }).blocks).includes("Fourth Coffee"));

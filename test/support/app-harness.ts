@@ -99,7 +99,7 @@ interface ButtonLike {
   /** the action_id as posted */
   id?: string;
   value?: string;
-  confirm?: unknown;
+  confirm?: { title?: unknown; text?: unknown; confirm?: unknown; deny?: unknown; style?: string };
   accessibility_label?: string;
 }
 
