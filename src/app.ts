@@ -2,7 +2,6 @@
 // when no real one is configured), the workflow and its background workers, and the Slack front end on one port.
 import crypto from "node:crypto";
 import type http from "node:http";
-import { WebClient } from "@slack/web-api";
 import type { Config } from "./config";
 import type { CheckResult } from "./doctor/doctor-check";
 import { runDoctor } from "./doctor/doctor";
@@ -10,8 +9,7 @@ import { type Logger, createLogger } from "./logger";
 import { type GraphConnection, connectGraph } from "./graph/connect-graph";
 import { metrics } from "./metrics";
 import { type LocalPartnerCenterStarter, type PartnerCenterConnection, connectPartnerCenter } from "./partner-center/connect-partner-center";
-import { createSlackApp, type SlackApp } from "./slack/slack-app";
-import { SlackPolicyProvider } from "./slack/slack-policy";
+import { connectSlack, createSlackApp, type SlackApp } from "./slack/slack-app";
 import { type Database, PORTFOLIO_SCAN, type Store, createStore, openDatabase } from "./store";
 import { INTERACTION_ATTEMPTS, INTERACTION_JOB, type Interaction } from "./slack/interaction-jobs";
 import { DirectorySync, GdapEndingJob, JobRunner, OffboardingWorkflow, PortfolioScanJob, SUSPEND_ALL_JOB, SuspendAllJob, notePartnerCenterRequest } from "./workflow";
@@ -24,6 +22,8 @@ export interface SlackSettings {
   appToken?: string | undefined;
   apiUrl?: string | undefined;
   approvalChannelId: string;
+  /** where case messages go when the app cannot post where /offboard was typed */
+  defaultCaseChannelId?: string | undefined;
 }
 
 export interface Application {
@@ -89,6 +89,7 @@ export function slackSettingsFrom(config: Config): SlackSettings | null {
     appToken: config.SLACK_APP_TOKEN,
     apiUrl: config.SLACK_API_URL,
     approvalChannelId: config.APPROVAL_CHANNEL_ID,
+    defaultCaseChannelId: config.DEFAULT_CASE_CHANNEL_ID,
   };
 }
 
@@ -128,20 +129,23 @@ export async function startApplication(config: Config, options: StartOptions = {
     const gdapEnding = graph.api ? new GdapEndingJob(store, graph.api, {}, undefined, logger) : null;
     if (gdapEnding) runner.register(gdapEnding);
     const directory = new DirectorySync(store, partnerCenter.api, undefined, logger);
-    // its own client: the policy is needed before the Bolt app (and its client) exist
-    const policy = new SlackPolicyProvider(
-      new WebClient(slackSettings.botToken, { fetch: metrics.slackFetch(), ...(slackSettings.apiUrl ? { slackApiUrl: slackSettings.apiUrl } : {}) }),
+    // the policy (and the client it asks Slack through) is needed before the workflow and the Bolt app
+    const connection = connectSlack(
+      slackSettings,
       {
         operators: config.OPERATOR_USER_IDS,
+        operatorGroupId: config.OPERATOR_USERGROUP_ID,
         approvers: config.APPROVER_USER_IDS,
         approverGroupId: config.APPROVER_USERGROUP_ID,
         approvalTtlMs: config.APPROVAL_TTL_HOURS * 3600_000,
       },
+      logger,
     );
     const workflow = new OffboardingWorkflow({
       store,
       partnerCenter: partnerCenter.api,
-      policy,
+      policy: connection.policy,
+      customers: directory,
       logger,
       onJobQueued: (queued) => {
         if (queued) suspendAll.handOver(queued);
@@ -154,6 +158,8 @@ export async function startApplication(config: Config, options: StartOptions = {
         if (gdapEnding) runner.kick(gdapEnding.kind);
       },
     });
+    // set once the Slack app exists: whether the bot can post approval requests
+    let approvalsChannel: SlackApp["approvals"] | null = null;
 
     let ready = true;
     let doctorRun: { at: number; results: Promise<CheckResult[]> } | undefined;
@@ -170,16 +176,23 @@ export async function startApplication(config: Config, options: StartOptions = {
         return true;
       }
       if (req.method === "GET" && path === "/readyz") {
-        const checks = { accepting: ready, database: false, partnerCenter: false };
+        const checks = { accepting: ready, database: false, partnerCenter: false, approvalChannel: false };
+        const problems: string[] = [];
         await db.pool.query("SELECT 1").then(() => (checks.database = true), () => undefined);
         // the client retries an unreachable Partner Center for many seconds; a probe wants an answer now
         checks.partnerCenter = await withinMs(READY_PING_MS, partnerCenter.api.ping()).then(() => true, () => false);
+        // whether approval requests can be posted, as last found (at start-up, by the sweep, by the
+        // last request): said plainly, without turning unready, since cases and suspensions still
+        // work; a probe asks Slack nothing
+        const channel = approvalsChannel?.known() ?? { ok: false, problem: "The approvals channel has not been checked yet." };
+        checks.approvalChannel = channel.ok;
+        if (channel.problem) problems.push(channel.problem);
         // warnings do not make the app unready (reads and suspensions still work), but say what will fail
         const warnings = await withinMs(READY_PING_MS, partnerCenter.credentialWarnings()).catch(() => ["the App+User token could not be checked in time"]);
         const ok = checks.accepting && checks.database && checks.partnerCenter;
         // ?detail: npm run doctor's checks, for whoever sets the app up; they never change readiness
         const detail = new URL(req.url ?? "/", "http://app").searchParams.has("detail") ? { doctor: await doctorDetail() } : {};
-        res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ready" : "not ready", checks, warnings, ...detail }));
+        res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ready" : "not ready", checks, problems, warnings, ...detail }));
         return true;
       }
       if (req.method === "GET" && path === "/metrics") {
@@ -198,8 +211,9 @@ export async function startApplication(config: Config, options: StartOptions = {
       kick: () => runner.kick(INTERACTION_JOB),
       settle: () => runner.settle([INTERACTION_JOB]),
     };
-    const slack = createSlackApp({ ...slackSettings, workflow, directory, interactionStore, logger, extraRoutes: healthRoutes });
-    suspendAll.setObserver(slack.updater);
+    const slack = createSlackApp({ ...slackSettings, connection, workflow, interactionStore, logger, extraRoutes: healthRoutes });
+    approvalsChannel = slack.approvals;
+    suspendAll.setObserver(slack.observer);
     scan.setObserver(slack.scanReporter);
     gdapEnding?.setObserver(slack.updater);
     runner.register(slack.interactions);
@@ -207,6 +221,9 @@ export async function startApplication(config: Config, options: StartOptions = {
     runner.start([INTERACTION_JOB]);
     const port = await slack.listen(config.PORT, options.host ?? "0.0.0.0");
     closers.push(() => slack.close());
+    // checked at start-up (a problem is logged plainly), so whoever deploys sees it before the
+    // first request goes nowhere; a Slack that does not answer does not hold the start up
+    await withinMs(READY_PING_MS, slack.approvals.check()).catch(() => undefined);
 
     const timers: NodeJS.Timeout[] = [];
     if (options.background !== false) {
@@ -215,6 +232,9 @@ export async function startApplication(config: Config, options: StartOptions = {
       void directory.sync().catch((error: unknown) => logger.warn({ err: String(error) }, "first directory sync failed"));
       void workflow.resumeInterruptedRemovals().catch((error: unknown) => logger.error({ err: String(error) }, "could not resume removals"));
       const sweep = async () => {
+        // the approvals channel looked at again (at most once a minute), for /readyz and the logs
+        await slack.approvals.check();
+        await workflow.remindDue();
         await workflow.expireDue();
         // an approved case whose Approve gave up (Partner Center down for its every attempt) moves on here
         await workflow.resumeInterruptedRemovals(STUCK_APPROVAL_MS);

@@ -73,6 +73,10 @@ export const configSchema = z.object({
   APPROVER_USER_IDS: idList,
   APPROVER_USERGROUP_ID: optionalText,
   OPERATOR_USER_IDS: idList,
+  /** a user group whose members operate, besides OPERATOR_USER_IDS; with neither, every full member does */
+  OPERATOR_USERGROUP_ID: optionalText,
+  /** where a case message goes when the app cannot post where /offboard was typed; unset: a DM with the operator */
+  DEFAULT_CASE_CHANNEL_ID: optionalText,
 
   APPROVAL_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   DIRECTORY_SYNC_MINUTES: z.coerce.number().positive().default(15),

@@ -46,6 +46,8 @@ describe("loadConfig", () => {
       "APPROVER_USERGROUP_ID",
       "GRAPH_URL",
       "GRAPH_TOKEN",
+      "OPERATOR_USERGROUP_ID",
+      "DEFAULT_CASE_CHANNEL_ID",
     ] as const) {
       expect(config[name]).toBeUndefined();
     }

@@ -8,6 +8,7 @@ import { percentile } from "../bench-results";
 import { type DriverRequest, type DriverResult, isDriverRequest, isRoundRequest, type Target } from "./ack-driver-protocol";
 
 const USER = { id: "U0OPERATOR", name: "olivia" };
+let nextResponseUrl = 0;
 const CHANNEL = "C0OFFBOARD";
 
 async function runRound(request: DriverRequest, sender: SlackRequestSender, target: Target, round: number, rate: number, count: number): Promise<DriverResult> {
@@ -19,7 +20,8 @@ async function runRound(request: DriverRequest, sender: SlackRequestSender, targ
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const responseUrl = request.responseUrls[i % request.responseUrls.length] ?? "";
+    // each request its own response_url, as Slack gives: one takes only 5 posts
+    const responseUrl = request.responseUrls[nextResponseUrl++ % request.responseUrls.length] ?? "";
     // a third each: help, a customer lookup that opens the case view, a Re-check press
     const kind = i % 3;
     const sent = performance.now();

@@ -62,7 +62,9 @@ const median = (values: number[]): number => {
 };
 
 async function main(): Promise<void> {
-  const services = await startRemoteServices({ channel: OPS_CHANNEL, user: OPERATOR.id, responseUrls: 4 });
+  // one response_url per request sent, to the app and to the floor (Slack's take 5 posts each, and expire)
+  const requests = 2 * (WARM_UP.count + ROUNDS * RATE * SECONDS_PER_ROUND);
+  const services = await startRemoteServices({ channel: OPS_CHANNEL, user: OPERATOR.id, responseUrls: requests });
   const signingSecret = services.settings.SLACK_SIGNING_SECRET;
   if (!signingSecret) throw new Error("the remote services sent no signing secret");
   const floor = await startFloor(signingSecret);

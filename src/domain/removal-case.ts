@@ -34,9 +34,13 @@ export interface RemovalCase {
   expiresAt: Date | null;
   decidedBy: string | null;
   decidedAt: Date | null;
+  /** why the requester asks for removal (shown to approvers, kept in the audit trail) */
+  justification: string | null;
   rejectReason: string | null;
   failureReason: string | null;
   removedAt: Date | null;
+  /** when approvers were reminded of this request; not a state change, so it does not bump the version */
+  remindedAt: Date | null;
   /** bumped on every write; a write based on an older version loses */
   version: number;
 }
@@ -49,7 +53,10 @@ export type RefusalCode =
   | "own_request"
   | "expired"
   | "not_expired"
-  | "reason_required";
+  | "reason_required"
+  | "justification_required"
+  | "superseded"
+  | "not_requester";
 
 export interface Refusal {
   code: RefusalCode;
@@ -108,27 +115,52 @@ export function openCase(input: {
     expiresAt: null,
     decidedBy: null,
     decidedAt: null,
+    justification: null,
     rejectReason: null,
     failureReason: null,
     removedAt: null,
+    remindedAt: null,
     version: 0,
   };
 }
 
-/** open → awaiting_approval, only when nothing blocks */
-export function requestRemoval(c: RemovalCase, by: string, preconditions: PreconditionResult, now: Date, approvalTtlMs: number): Transition {
-  const wrong = requireState(c, ["open"], "request removal");
+/** A justification is a few words at least, and no more than a modal's field holds. */
+export const JUSTIFICATION_MIN = 3;
+export const JUSTIFICATION_MAX = 500;
+export const REJECT_REASON_MAX = 500;
+
+/** Whether a justification will do: a few words, no more than the modal's field holds. */
+export function checkJustification(justification: string): Refusal | null {
+  const why = justification.trim();
+  if (why.length < JUSTIFICATION_MIN) return { code: "justification_required", message: "Please say in a few words why this customer should be removed." };
+  if (why.length > JUSTIFICATION_MAX) return { code: "justification_required", message: `Please keep the justification under ${JUSTIFICATION_MAX} characters.` };
+  return null;
+}
+
+/** open → awaiting_approval, only when nothing blocks and the requester says why */
+export function requestRemoval(c: RemovalCase, by: string, preconditions: PreconditionResult, now: Date, approvalTtlMs: number, justification: string): Transition {
+  const wrong = requireState(c, ["open"], "request removal") ?? checkJustification(justification);
   if (wrong) return { ok: false, refusal: wrong };
+  const why = justification.trim();
   if (!preconditions.ready) {
     const count = preconditions.blockers.length;
     return refuse("blocked", `Remove reseller relationship is inactive: ${count} item${count === 1 ? "" : "s"} still block${count === 1 ? "s" : ""} it.`);
   }
-  return move(c, { state: "awaiting_approval", requestedBy: by, requestedAt: now, expiresAt: new Date(now.getTime() + approvalTtlMs) });
+  return move(c, { state: "awaiting_approval", requestedBy: by, requestedAt: now, expiresAt: new Date(now.getTime() + approvalTtlMs), justification: why, remindedAt: null });
+}
+
+/**
+ * A decision names the request it was made on (its request time): a button on an older
+ * request's message must not decide a newer request for the same case.
+ */
+function checkSameRequest(c: RemovalCase, requestedAt: Date | undefined): Refusal | null {
+  if (!requestedAt || c.requestedAt?.getTime() === requestedAt.getTime()) return null;
+  return { code: "superseded", message: `That approval request for ${c.companyName} was replaced by a newer one. Use the latest request.` };
 }
 
 /** awaiting_approval → approved; the four-eyes and expiry rules live here */
-export function approve(c: RemovalCase, by: string, now: Date): Transition {
-  const wrong = requireState(c, ["awaiting_approval"], "approve");
+export function approve(c: RemovalCase, by: string, now: Date, requestedAt?: Date): Transition {
+  const wrong = requireState(c, ["awaiting_approval"], "approve") ?? checkSameRequest(c, requestedAt);
   if (wrong) return { ok: false, refusal: wrong };
   if (c.expiresAt && now.getTime() > c.expiresAt.getTime()) {
     return refuse("expired", `This approval request expired at ${c.expiresAt.toISOString()}. Ask for removal again.`);
@@ -137,11 +169,36 @@ export function approve(c: RemovalCase, by: string, now: Date): Transition {
   return move(c, { state: "approved", decidedBy: by, decidedAt: now });
 }
 
+/** awaiting_approval → open, by the requester, who no longer wants it */
+export function withdraw(c: RemovalCase, by: string, requestedAt?: Date): Transition {
+  const wrong = requireState(c, ["awaiting_approval"], "withdraw the request") ?? checkSameRequest(c, requestedAt);
+  if (wrong) return { ok: false, refusal: wrong };
+  if (by !== c.requestedBy) return refuse("not_requester", "Only the person who requested the removal can withdraw it.");
+  return move(c, { state: "open", requestedBy: null, requestedAt: null, expiresAt: null, justification: null, remindedAt: null });
+}
+
+/** Approvers are reminded at most this long before a request expires. */
+export const REMINDER_MAX_LEAD_MS = 2 * 60 * 60 * 1000;
+
+/** How long before expiry approvers are reminded: a quarter of the window, at most two hours. */
+export function reminderLeadMs(c: RemovalCase): number {
+  if (!c.requestedAt || !c.expiresAt) return 0;
+  return Math.min(REMINDER_MAX_LEAD_MS, Math.floor((c.expiresAt.getTime() - c.requestedAt.getTime()) / 4));
+}
+
+/** True when a waiting request is close to expiry and its approvers have not been reminded yet. */
+export function reminderDue(c: RemovalCase, now: Date): boolean {
+  if (c.state !== "awaiting_approval" || !c.expiresAt || c.remindedAt) return false;
+  const left = c.expiresAt.getTime() - now.getTime();
+  return left > 0 && left <= reminderLeadMs(c);
+}
+
 /** awaiting_approval → rejected, with a reason */
-export function reject(c: RemovalCase, by: string, reason: string, now: Date): Transition {
-  const wrong = requireState(c, ["awaiting_approval"], "reject");
+export function reject(c: RemovalCase, by: string, reason: string, now: Date, requestedAt?: Date): Transition {
+  const wrong = requireState(c, ["awaiting_approval"], "reject") ?? checkSameRequest(c, requestedAt);
   if (wrong) return { ok: false, refusal: wrong };
   if (reason.trim().length === 0) return refuse("reason_required", "Please give a reason for rejecting.");
+  if (reason.trim().length > REJECT_REASON_MAX) return refuse("reason_required", `Please keep the reason under ${REJECT_REASON_MAX} characters.`);
   return move(c, { state: "rejected", decidedBy: by, decidedAt: now, rejectReason: reason.trim() });
 }
 
@@ -164,7 +221,7 @@ export function cancel(c: RemovalCase, now: Date): Transition {
 export function reopen(c: RemovalCase): Transition {
   const wrong = requireState(c, ["approved"], "reopen");
   if (wrong) return { ok: false, refusal: wrong };
-  return move(c, { state: "open", requestedBy: null, requestedAt: null, expiresAt: null, decidedBy: null, decidedAt: null });
+  return move(c, { state: "open", requestedBy: null, requestedAt: null, expiresAt: null, decidedBy: null, decidedAt: null, justification: null, remindedAt: null });
 }
 
 /** approved (or failed, on retry) → removing, when the live re-check still finds nothing blocking */
@@ -210,7 +267,7 @@ export function failRemoval(c: RemovalCase, reason: string): Transition {
  * sweep (any instance). No state may depend on a restart; the sweep reads this map for what it
  * does, and test/domain/ways-forward.test.ts holds every non-final state to having a way on.
  */
-export type WayForwardMove = "request" | "decide" | "close" | "expire" | "resume" | "retry";
+export type WayForwardMove = "request" | "decide" | "withdraw" | "close" | "expire" | "resume" | "retry";
 export type Mover = "person" | "job" | "sweep";
 
 export interface WayForward {
@@ -228,6 +285,7 @@ export const WAYS_FORWARD: { readonly [S in CaseState]: readonly WayForward[] } 
   ],
   awaiting_approval: [
     { move: "decide", by: "person", to: ["approved", "rejected"], why: "an approver approves or rejects" },
+    { move: "withdraw", by: "person", to: ["open"], why: "the requester takes the request back" },
     { move: "close", by: "person", to: ["cancelled"], why: "an operator cancels the request" },
     { move: "expire", by: "sweep", to: ["expired"], why: "nobody decided within the approval window" },
   ],

@@ -18,11 +18,24 @@ export const INTERACTION_JOB = "slack_interaction";
 export const INTERACTION_ATTEMPTS = 3;
 
 const interaction = z.discriminatedUnion("type", [
+  // viewId: the modal the press opened at once (its trigger lives 3 s), for the work to answer in;
   // state: the message's inputs as Slack sent them (checked by the button's handler)
-  z.object({ type: z.literal("button"), actionId: z.string(), value: z.string(), userId: z.string(), channelId: z.string(), responseUrl: z.string().nullable(), triggerId: z.string(), state: z.unknown().optional() }),
-  z.object({ type: z.literal("command"), text: z.string(), userId: z.string(), channelId: z.string(), responseUrl: z.string() }),
-  z.object({ type: z.literal("reject"), caseId: z.string(), reason: z.string(), userId: z.string() }),
-  z.object({ type: z.literal("home"), userId: z.string() }),
+  z.object({
+    type: z.literal("button"),
+    actionId: z.string(),
+    value: z.string(),
+    userId: z.string(),
+    teamId: z.string().optional(),
+    channelId: z.string(),
+    responseUrl: z.string().nullable(),
+    triggerId: z.string(),
+    viewId: z.string().optional(),
+    state: z.unknown().optional(),
+  }),
+  z.object({ type: z.literal("command"), text: z.string(), userId: z.string(), teamId: z.string().optional(), channelId: z.string(), responseUrl: z.string() }),
+  // a removal request whose modal was checked and closed; the request itself reads Partner Center
+  z.object({ type: z.literal("request"), caseId: z.string(), justification: z.string(), userId: z.string(), teamId: z.string().optional() }),
+  z.object({ type: z.literal("home"), userId: z.string(), teamId: z.string().optional() }),
 ]);
 export type Interaction = z.infer<typeof interaction>;
 
@@ -57,7 +70,7 @@ export interface InteractionStore {
 type Worker<T extends Interaction["type"]> = (interaction: InteractionOf<T>, reply: Reply) => Promise<void>;
 type Workers = { [T in Interaction["type"]]?: Worker<T> };
 
-const WHAT: Record<Interaction["type"], string> = { button: "Your button press", command: "Your /offboard command", reject: "Your rejection", home: "Your Home tab" };
+const WHAT: Record<Interaction["type"], string> = { button: "Your button press", command: "Your /offboard command", request: "Your removal request", home: "Your Home tab" };
 
 /** requests accepted within the last BURST_WINDOW_MS that make a burst */
 const BURST_ACCEPTS = 20;
@@ -75,6 +88,8 @@ export class InteractionJobs implements JobHandler {
     private readonly store: InteractionStore,
     private readonly client: WebClient,
     private readonly logger: Logger,
+    /** told, before a job is worked, which workspace its request came from (a fact for the access policy) */
+    private readonly noteRequest: (userId: string, teamId: string | undefined) => void = () => undefined,
   ) {}
 
   /** Who works interactions of a type (each type once). */
@@ -119,14 +134,16 @@ export class InteractionJobs implements JobHandler {
     const request = parsed.data;
     const caseId = caseOf(request);
     if (caseId) noteCase(caseId);
+    // the job may be worked by another instance than the one Slack sent the request to
+    this.noteRequest(request.userId, request.teamId);
     const reply = this.replyTo(request);
     switch (request.type) {
       case "button":
         return this.run(this.workers.button, request, reply);
       case "command":
         return this.run(this.workers.command, request, reply);
-      case "reject":
-        return this.run(this.workers.reject, request, reply);
+      case "request":
+        return this.run(this.workers.request, request, reply);
       case "home":
         return this.run(this.workers.home, request, reply);
     }
@@ -159,9 +176,9 @@ export class InteractionJobs implements JobHandler {
 
 const caseInValue = z.object({ c: z.string() });
 
-/** The case a request is about, where it names one (a case button's value, a rejection), for the job's log line. */
+/** The case a request is about, where it names one (a case button's value, a removal request), for the job's log line. */
 function caseOf(request: Interaction): string | null {
-  if (request.type === "reject") return request.caseId;
+  if (request.type === "request") return request.caseId;
   if (request.type !== "button") return null;
   try {
     const value = caseInValue.safeParse(JSON.parse(request.value));

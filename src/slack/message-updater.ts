@@ -6,8 +6,8 @@
 import type { WebClient } from "@slack/web-api";
 import type { JobProgress } from "../store";
 import type { Logger } from "../logger";
-import type { CaseChange, CaseObserver, CaseView, FreshView, GaveUpNotice, OffboardingWorkflow } from "../workflow";
-import { approvalMessage } from "./blocks/approval-message";
+import type { CaseChange, CaseObserver, CaseView, ChangeFacts, FreshView, GaveUpNotice, OffboardingWorkflow } from "../workflow";
+import { type ApprovalCardOptions, approvalMessage } from "./blocks/approval-message";
 import { escapeText } from "./blocks/block-kit";
 import { caseMessage } from "./blocks/case-message";
 
@@ -25,8 +25,10 @@ export class SlackMessageUpdater implements CaseObserver {
     private readonly minIntervalMs = 1000,
   ) {}
 
-  caseChanged(caseId: string, change: CaseChange, view?: FreshView): void {
-    this.track(this.refresh(caseId, change, this.number(caseId), view));
+  caseChanged(caseId: string, change: CaseChange, view?: FreshView, facts?: ChangeFacts): void {
+    // a reminder changes nothing people see on the case
+    if (change === "reminder") return;
+    this.track(this.refresh(caseId, change, this.number(caseId), view, facts));
   }
 
   jobProgress(caseId: string, _jobId: string, progress: JobProgress): void {
@@ -95,7 +97,7 @@ export class SlackMessageUpdater implements CaseObserver {
     await this.client.chat.update({ channel: ref.channelId, ts: ref.ts, text: message.text, blocks: message.blocks });
   }
 
-  private async refresh(caseId: string, change: CaseChange, n: number, fresh?: FreshView): Promise<void> {
+  private async refresh(caseId: string, change: CaseChange, n: number, fresh?: FreshView, facts?: ChangeFacts): Promise<void> {
     // the view the use case read (or is reading) after the change; only without one is it read here
     let view = fresh ? await fresh : null;
     if (!view) {
@@ -114,11 +116,25 @@ export class SlackMessageUpdater implements CaseObserver {
       await this.client.chat.update({ channel: c.caseMessage.channelId, ts: c.caseMessage.ts, text: message.text, blocks: message.blocks });
       this.logger.debug({ caseId, change, state: c.state }, "case message updated");
     }
-    // GDAP progress shows on the case message; the approval message hears when it has finished
-    if (c.approvalMessage && change !== "job_started" && change !== "subscription_changed" && change !== "rechecked" && change !== "gdap_progress") {
-      const note = change === "reopened" ? { note: "the live re-check found items blocking removal again" } : {};
-      const message = approvalMessage(c, { ...note, notices: view.preconditions.notices, gdap: view.gdap });
+    if (facts?.supersededApproval) {
+      // the earlier request's card: no buttons, and why
+      const old = approvalMessage(c, { superseded: true });
+      await this.client.chat.update({ channel: facts.supersededApproval.channelId, ts: facts.supersededApproval.ts, text: old.text, blocks: old.blocks });
+    }
+    // a request's card changes when the request does (and hears when a GDAP ending has finished); it was posted just now with a new request
+    if (c.approvalMessage && APPROVAL_CHANGES.has(change)) {
+      const message = approvalMessage(c, { ...approvalCardOptions(change, facts), notices: view.preconditions.notices, gdap: view.gdap });
       await this.client.chat.update({ channel: c.approvalMessage.channelId, ts: c.approvalMessage.ts, text: message.text, blocks: message.blocks });
     }
   }
+}
+
+const APPROVAL_CHANGES: ReadonlySet<CaseChange> = new Set(["approved", "reopened", "rejected", "expired", "cancelled", "removed", "failed", "withdrawn", "gdap_finished"]);
+
+function approvalCardOptions(change: CaseChange, facts: ChangeFacts | undefined): ApprovalCardOptions {
+  const requester = facts?.requester ? { requester: facts.requester } : {};
+  if (change === "reopened") return { ...requester, note: "the live re-check found items blocking removal again" };
+  if (change === "withdrawn") return { ...requester, withdrawnBy: facts?.actor ?? "someone" };
+  if (change === "removed") return { ...requester, relinkUrl: facts?.relinkUrl ?? null };
+  return requester;
 }

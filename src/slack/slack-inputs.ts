@@ -1,5 +1,6 @@
 // Everything that comes in from Slack is parsed here with zod before a use case sees it:
-// the slash-command text and the values carried by buttons and modals.
+// the slash-command text and the values carried by buttons and modals. Values are strict
+// objects: a key we never put there means a hand-made payload, refused.
 import { z } from "zod";
 
 export const ACTIONS = {
@@ -14,6 +15,7 @@ export const ACTIONS = {
   recheck: "recheck",
   requestRemoval: "request_removal",
   cancelCase: "cancel_case",
+  withdrawRequest: "withdraw_request",
   approve: "approve",
   reject: "reject",
   retryRemoval: "retry_removal",
@@ -25,18 +27,45 @@ export const ACTIONS = {
 /** The block holding the GDAP choice on an approval message. */
 export const GDAP_CHOICE_BLOCK = "gdap_choice";
 export const END_GDAP_VALUE = "end_gdap";
+/**
+ * Slack wants every action_id in a message or view to be different, so a button repeated down a
+ * message (Suspend on each subscription) carries a number after a dot; the action is the part before.
+ */
+export function numbered(actionId: string, n: number): string {
+  return `${actionId}.${n}`;
+}
+
+export function actionOf(actionId: string): string {
+  return actionId.split(".", 1)[0] ?? actionId;
+}
 
 export const REJECT_MODAL = "reject_reason";
 export const REJECT_REASON_BLOCK = "reason_block";
 export const REJECT_REASON_INPUT = "reason";
+export const REQUEST_MODAL = "request_removal";
+export const JUSTIFICATION_BLOCK = "justification_block";
+export const JUSTIFICATION_INPUT = "justification";
 
 const id = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, "unexpected characters");
 
+/** A request's time in milliseconds, named by the buttons on its approval card. */
+const stamp = z.string().regex(/^\d{1,15}$/, "not a request stamp");
+
 /** Button values are small JSON objects; anything else is a hand-made payload and is refused. */
-export const caseValue = z.object({ c: z.uuid() });
-export const itemValue = z.object({ c: z.uuid(), i: id });
-export const jobValue = z.object({ c: z.uuid(), j: z.uuid() });
-export const customerValue = z.object({ t: id });
+export const caseValue = z.strictObject({ c: z.uuid() });
+export const itemValue = z.strictObject({ c: z.uuid(), i: id });
+export const jobValue = z.strictObject({ c: z.uuid(), j: z.uuid() });
+export const customerValue = z.strictObject({ t: id });
+/** a decision on (or withdrawal of) one request: the case and the request's time */
+export const requestValue = z.strictObject({ c: z.uuid(), r: stamp });
+
+export function requestStamp(requestedAt: Date | null): string {
+  return String(requestedAt?.getTime() ?? 0);
+}
+
+export function stampDate(stampText: string): Date {
+  return new Date(Number(stampText));
+}
 
 const checkboxState = z.object({ type: z.literal("checkboxes"), selected_options: z.array(z.object({ value: z.string() })) });
 const gdapChoiceState = z.object({ values: z.object({ [GDAP_CHOICE_BLOCK]: z.object({ [ACTIONS.endGdapChoice]: checkboxState }) }) });

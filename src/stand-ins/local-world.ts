@@ -16,6 +16,7 @@ import { consolePageDir } from "./console/console-http";
 import { ConsoleServer } from "./console/console-server";
 import { LocalSlackApi, serveLocalSlackApi } from "./slack/local-slack-api";
 import { SlackRequestSender } from "./slack/slack-request-signer";
+import type { WorkspaceSpec } from "./slack/slack-workspace";
 
 /** Environment variables as the app reads them: unset and blank mean the same (see loadConfig). */
 export type Env = Record<string, string | undefined>;
@@ -28,6 +29,8 @@ export interface LocalWorldOptions {
   env?: Env;
   /** Slack user groups and their members, for usergroups.users.list */
   usergroups?: Record<string, string[]>;
+  /** changes to the Slack stand-in's workspace (its people, channels, scopes) */
+  workspace?: Partial<WorkspaceSpec> | undefined;
   /** false: no emulator (the caller points each app at a Partner Center of its own) */
   emulator?: EmulatorBehaviour | false;
   /** how the Graph stand-in the emulator serves behaves; false: none (GDAP left alone) */
@@ -83,9 +86,10 @@ export async function createLocalWorld(options: LocalWorldOptions = {}): Promise
   // 32 hex characters, the shape of Slack's own signing secrets
   const signingSecret = crypto.randomBytes(16).toString("hex");
   const botToken = `xoxb-local-${crypto.randomBytes(24).toString("hex")}`;
-  const slack = new LocalSlackApi(botToken, options.usergroups ?? {});
-  // the approvals channel exists and the bot was invited to it, as docs/deploy.md asks
-  if (config.APPROVAL_CHANNEL_ID) slack.workspace.addChannel(config.APPROVAL_CHANNEL_ID, { name: "approvals", members: [slack.botUserId] });
+  const slack = new LocalSlackApi(botToken, { usergroups: options.usergroups ?? {}, ...options.workspace });
+  // the approvals channel exists and the bot was invited to it, as docs/deploy.md asks (the local
+  // workspace has C0APPROVALS; a test naming another gets it too)
+  if (config.APPROVAL_CHANNEL_ID) slack.workspace.ensureChannel(config.APPROVAL_CHANNEL_ID, { name: "approvals", kind: "private", bot: true });
   // its own loopback port: the app's client needs the URL before the app listens (PORT=0)
   const slackServer = await serveLocalSlackApi(slack, (error) => options.logger?.warn({ err: String(error) }, "local Slack API request failed"));
   let emulator: EmulatorHandle | undefined;
@@ -121,7 +125,8 @@ export async function createLocalWorld(options: LocalWorldOptions = {}): Promise
     botToken,
     appEnv,
     startApp: ({ env, ...startOptions } = {}) => startLocalApp(appEnv(env), startOptions),
-    senderFor: (appUrl) => new SlackRequestSender(appUrl, signingSecret),
+    // trigger_ids come from the stand-in, which then holds views.open to Slack's rules
+    senderFor: (appUrl) => new SlackRequestSender(appUrl, signingSecret, { triggers: slack }),
     responseUrl: (channel, user) => slack.createResponseUrl(slackServer.url, channel, user),
     close: async () => {
       await emulator?.close();

@@ -39,9 +39,11 @@ function toCase(row: CaseRow): StoredCase {
     expiresAt: row.expiresAt,
     decidedBy: row.decidedBy,
     decidedAt: row.decidedAt,
+    justification: row.justification,
     rejectReason: row.rejectReason,
     failureReason: row.failureReason,
     removedAt: row.removedAt,
+    remindedAt: row.remindedAt,
     version: row.version,
     caseMessage: row.caseChannelId && row.caseMessageTs ? { channelId: row.caseChannelId, ts: row.caseMessageTs } : null,
     approvalMessage:
@@ -57,9 +59,11 @@ function caseColumns(c: RemovalCase) {
     expiresAt: c.expiresAt,
     decidedBy: c.decidedBy,
     decidedAt: c.decidedAt,
+    justification: c.justification,
     rejectReason: c.rejectReason,
     failureReason: c.failureReason,
     removedAt: c.removedAt,
+    remindedAt: c.remindedAt,
     activeTenantId: isActive(c.state) ? c.tenantId : null,
     version: c.version,
   };
@@ -120,6 +124,24 @@ export class CaseRepository {
     return rows.map(toCase);
   }
 
+  /** Awaiting-approval cases expiring before `before` whose approvers have not been reminded. */
+  async listUnreminded(before: Date, limit = 100): Promise<StoredCase[]> {
+    const rows = await this.prisma.removalCase.findMany({
+      where: { state: "awaiting_approval", remindedAt: null, expiresAt: { lt: before } },
+      take: limit,
+    });
+    return rows.map(toCase);
+  }
+
+  /** Marks the pending request as reminded, once: false if it was already (or is no longer pending). */
+  async markReminded(id: string, requestedAt: Date, at: Date): Promise<boolean> {
+    const result = await this.prisma.removalCase.updateMany({
+      where: { id, state: "awaiting_approval", requestedAt, remindedAt: null },
+      data: { remindedAt: at },
+    });
+    return result.count === 1;
+  }
+
   /** Awaiting-approval cases whose window has passed. */
   async listExpired(now: Date, limit = 100): Promise<StoredCase[]> {
     const rows = await this.prisma.removalCase.findMany({
@@ -133,12 +155,14 @@ export class CaseRepository {
    * Writes the next state of a case if nobody else moved it since `next.version - 1`;
    * returns false when someone did (the caller re-reads and tells the user what happened).
    */
-  async saveTransition(next: RemovalCase, decision?: ApprovalDecision): Promise<boolean> {
+  async saveTransition(next: RemovalCase, decision?: ApprovalDecision, approvalMessage?: MessageRef): Promise<boolean> {
     const expectedVersion = next.version - 1;
+    // a removal request is saved with the approval message already posted for it, in one write
+    const message = approvalMessage ? { approvalChannelId: approvalMessage.channelId, approvalMessageTs: approvalMessage.ts } : {};
     return this.prisma.$transaction(async (tx) => {
       const updated = await tx.removalCase.updateMany({
         where: { id: next.id, version: expectedVersion },
-        data: caseColumns(next),
+        data: { ...caseColumns(next), ...message },
       });
       if (updated.count !== 1) return false;
       if (decision) {

@@ -14,8 +14,3 @@ export async function placeCaseMessage(ctx: WorkflowContext, caseId: string, see
   if (await ctx.store.cases.replaceCaseMessage(caseId, seen, posted)) return { placed: true };
   return { placed: false, current: (await ctx.store.cases.get(caseId))?.caseMessage ?? null };
 }
-
-/** Remembers the approval request's message, so later changes update it. */
-export async function placeApprovalMessage(ctx: WorkflowContext, caseId: string, posted: MessageRef): Promise<void> {
-  await ctx.store.cases.setApprovalMessage(caseId, posted);
-}

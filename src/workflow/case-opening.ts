@@ -1,6 +1,6 @@
 // Opening a case for a customer (or finding the one already active) and re-checking it live.
 import crypto from "node:crypto";
-import { type CustomerSnapshot, checkOperator, openCase } from "../domain";
+import { type CustomerSnapshot, openCase } from "../domain";
 import { CaseAlreadyActiveError, type StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
 import { isRelationshipGone } from "./relationship-gone";
@@ -10,8 +10,8 @@ import { type WorkflowContext, describeError } from "./workflow-context";
 
 /** Opens a case for a customer, or returns the one already active. */
 export async function startCase(ctx: WorkflowContext, actor: string, tenantId: string): Promise<Outcome<CaseView>> {
-  const permission = checkOperator(await ctx.policy.current(), actor);
-  if (!permission.ok) return ctx.refuse(actor, "case.open", permission.code, permission.message, { tenantId });
+  const permission = await ctx.permit(actor, "operate", "case.open", { tenantId });
+  if (!permission.ok) return permission;
   const existing = await ctx.store.cases.findActiveByTenant(tenantId);
   if (existing) {
     const view = await ctx.viewOf(existing);
@@ -43,7 +43,7 @@ export async function startCase(ctx: WorkflowContext, actor: string, tenantId: s
   }
   await ctx.audit(actor, "case.opened", "ok", stored, null, { companyName: customer.companyName });
   const view = await ctx.withGdap(ctx.composeView(stored, snapshot, null));
-  ctx.notify(stored.id, "opened", view);
+  ctx.notify(stored.id, "opened", view, { actor });
   return success(view);
 }
 

@@ -1,11 +1,14 @@
-// Reading: a case with a live view, the open cases, a customer's audit trail, a user's home.
-import { mayApprove } from "../domain";
+// Reading: a case with a live view, the open cases, a customer's audit trail, the customer
+// picker's search, a user's home. Reading needs rights too: an operator's or an approver's.
+import type { Customer } from "../domain";
 import type { AuditEvent, StoredCase } from "../store";
 import type { CaseView } from "./ports";
-import type { Outcome } from "./results";
+import { type Outcome, refused, success } from "./results";
 import type { WorkflowContext } from "./workflow-context";
 
 export interface HomeSummary {
+  /** false: the person may not see cases; nothing else is filled in */
+  mayRead: boolean;
   myCases: StoredCase[];
   awaitingMe: StoredCase[];
   isApprover: boolean;
@@ -18,22 +21,44 @@ export function viewCase(ctx: WorkflowContext, caseId: string): Promise<Outcome<
   return ctx.viewCase(caseId);
 }
 
-export function listOpenCases(ctx: WorkflowContext): Promise<StoredCase[]> {
-  return ctx.store.cases.listActive();
+/** The case as stored, without permission or Partner Center: for a front end keeping its messages in step. */
+export async function caseRecord(ctx: WorkflowContext, caseId: string): Promise<StoredCase | null> {
+  return ctx.store.cases.get(caseId);
 }
 
-export function auditTrail(ctx: WorkflowContext, tenantId: string): Promise<AuditEvent[]> {
-  return ctx.store.audit.listByTenant(tenantId, 100);
+export async function listOpenCases(ctx: WorkflowContext, actor: string): Promise<Outcome<StoredCase[]>> {
+  const permission = await ctx.permit(actor, "read", "cases.list", null);
+  if (!permission.ok) return permission;
+  return success(await ctx.store.cases.listActive());
 }
 
-/** What a user's home shows: their own active cases and the requests waiting for them. */
+export async function auditTrail(ctx: WorkflowContext, actor: string, tenantId: string): Promise<Outcome<AuditEvent[]>> {
+  const permission = await ctx.permit(actor, "read", "audit.read", { tenantId });
+  if (!permission.ok) return permission;
+  return success(await ctx.store.audit.listByTenant(tenantId, 100));
+}
+
+/** The customers matching what someone typed (company name, domain or tenant id). */
+export async function findCustomers(ctx: WorkflowContext, actor: string, query: string, limit: number): Promise<Outcome<Customer[]>> {
+  const permission = await ctx.permit(actor, "read", "customers.search", null);
+  if (!permission.ok) return permission;
+  if (!ctx.customers) return refused("not_found", "Customer search is not available.");
+  return success(await ctx.customers.search(query, limit));
+}
+
+/**
+ * What a user's home shows: their own active cases and the requests waiting for them. Someone
+ * without rights sees none of it; opening the tab asks for nothing, so it is not audited.
+ */
 export async function homeFor(ctx: WorkflowContext, userId: string): Promise<HomeSummary> {
-  const [policy, active] = await Promise.all([ctx.policy.current(), ctx.store.cases.listActive(100)]);
-  const isApprover = mayApprove(policy, userId);
+  const [reader, approver] = await Promise.all([ctx.checkRole(userId, "read"), ctx.checkRole(userId, "approve")]);
+  if (!reader.ok) return { mayRead: false, myCases: [], awaitingMe: [], isApprover: false, warnings: [] };
+  const active = await ctx.store.cases.listActive(100);
   return {
+    mayRead: true,
     myCases: active.filter((c) => c.openedBy === userId || c.requestedBy === userId),
-    awaitingMe: isApprover ? active.filter((c) => c.state === "awaiting_approval" && c.requestedBy !== userId) : [],
-    isApprover,
-    warnings: isApprover ? await ctx.credentialWarnings() : [],
+    awaitingMe: approver.ok ? active.filter((c) => c.state === "awaiting_approval" && c.requestedBy !== userId) : [],
+    isApprover: approver.ok,
+    warnings: approver.ok ? await ctx.credentialWarnings() : [],
   };
 }

@@ -2,7 +2,7 @@
 // removal, but the operator and the approver see them), the approver's choice to end them held
 // as a job until Partner Center confirms the removal (gdap-ending-job.ts works it), and a retry
 // of what Graph refused. None of this runs when GRAPH_DISABLED leaves GDAP alone.
-import { type GdapPlanItem, checkOperator, planGdapEnding } from "../domain";
+import { type GdapPlanItem, planGdapEnding } from "../domain";
 import { GraphError } from "../graph/gdap-api";
 import { type GdapJob, type GdapJobItem, type JobProgress, type StoredCase, gdapProgress } from "../store";
 import { type Outcome, refused, success } from "./results";
@@ -73,8 +73,8 @@ export async function retryGdapEnding(ctx: WorkflowContext, actor: string, caseI
   const loaded = await ctx.loadCase(caseId);
   if (!loaded.ok) return loaded;
   const c = loaded.value;
-  const permission = checkOperator(await ctx.policy.current(), actor);
-  if (!permission.ok) return ctx.refuse(actor, action, permission.code, permission.message, c);
+  const permission = await ctx.permit(actor, "operate", action, c);
+  if (!permission.ok) return permission;
   if (!ctx.gdap) return ctx.refuse(actor, action, "not_actionable", "This app leaves GDAP relationships alone (GRAPH_DISABLED).", c);
   const job = await ctx.store.gdapJobs.get(jobId);
   if (!job || job.caseId !== caseId) return refused("not_found", "That GDAP ending does not belong to this case.");

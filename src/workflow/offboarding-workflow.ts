@@ -3,16 +3,17 @@
 // Every entry point checks permissions and state through the domain, whichever front end called
 // it, and every state change (or refusal of one) leaves an audit event. Answers are data: a
 // front end words them.
-import type { SubscriptionAction } from "../domain";
+import type { Customer, SubscriptionAction } from "../domain";
 import type { AuditEvent, MessageRef, StoredCase } from "../store";
 import * as messages from "./case-messages";
 import * as opening from "./case-opening";
 import * as scanning from "./portfolio-scan";
 import * as reading from "./case-reading";
-import type { CaseObserver, CaseView } from "./ports";
+import type { ApprovalRequests, CaseObserver, CaseView } from "./ports";
 import * as relink from "./relink";
 import * as gdap from "./gdap-ending";
 import * as decisions from "./removal-decisions";
+import * as request from "./removal-request";
 import { type ApprovalResult, resumeInterruptedRemovals } from "./removal-execution";
 import type { Outcome } from "./results";
 import * as changes from "./subscription-changes";
@@ -39,18 +40,32 @@ export class OffboardingWorkflow {
     this.ctx.observer = observer;
   }
 
+  /** The front end that puts removal requests in front of approvers; until one is set, none is sent. */
+  setApprovalRequests(approvals: ApprovalRequests): void {
+    this.ctx.approvals = approvals;
+  }
+
   // ---- reading -------------------------------------------------------------------------
 
   viewCase(caseId: string): Promise<Outcome<CaseView>> {
     return reading.viewCase(this.ctx, caseId);
   }
 
-  listOpenCases(): Promise<StoredCase[]> {
-    return reading.listOpenCases(this.ctx);
+  /** The case as stored (no permission check, no Partner Center): for keeping messages in step. */
+  caseRecord(caseId: string): Promise<StoredCase | null> {
+    return reading.caseRecord(this.ctx, caseId);
   }
 
-  auditTrail(tenantId: string): Promise<AuditEvent[]> {
-    return reading.auditTrail(this.ctx, tenantId);
+  listOpenCases(actor: string): Promise<Outcome<StoredCase[]>> {
+    return reading.listOpenCases(this.ctx, actor);
+  }
+
+  auditTrail(actor: string, tenantId: string): Promise<Outcome<AuditEvent[]>> {
+    return reading.auditTrail(this.ctx, actor, tenantId);
+  }
+
+  findCustomers(actor: string, query: string, limit = 10): Promise<Outcome<Customer[]>> {
+    return reading.findCustomers(this.ctx, actor, query, limit);
   }
 
   homeFor(userId: string): Promise<reading.HomeSummary> {
@@ -71,10 +86,6 @@ export class OffboardingWorkflow {
     return messages.placeCaseMessage(this.ctx, caseId, seen, posted);
   }
 
-  placeApprovalMessage(caseId: string, posted: MessageRef): Promise<void> {
-    return messages.placeApprovalMessage(this.ctx, caseId, posted);
-  }
-
   changeSubscription(actor: string, caseId: string, subscriptionId: string, action: SubscriptionAction): Promise<Outcome<CaseView>> {
     return changes.changeSubscription(this.ctx, actor, caseId, subscriptionId, action);
   }
@@ -91,8 +102,16 @@ export class OffboardingWorkflow {
     return changes.retryFailedJobItems(this.ctx, actor, caseId, jobId);
   }
 
-  requestRemoval(actor: string, caseId: string): Promise<Outcome<CaseView>> {
-    return decisions.requestRemoval(this.ctx, actor, caseId);
+  requestRemoval(actor: string, caseId: string, justification: string): Promise<Outcome<CaseView>> {
+    return request.requestRemoval(this.ctx, actor, caseId, justification);
+  }
+
+  checkRemovalRequest(actor: string, caseId: string, justification?: string): Promise<Outcome<StoredCase>> {
+    return request.checkRemovalRequest(this.ctx, actor, caseId, justification);
+  }
+
+  withdrawRequest(actor: string, caseId: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {
+    return request.withdraw(this.ctx, actor, caseId, requestedAt);
   }
 
   cancelCase(actor: string, caseId: string): Promise<Outcome<StoredCase>> {
@@ -101,16 +120,17 @@ export class OffboardingWorkflow {
 
   // ---- the approver ----------------------------------------------------------------------
 
+  /** `choices.requestedAt` names the request the approver saw; a newer request for the case is not decided by it. */
   approve(actor: string, caseId: string, choices?: decisions.ApprovalChoices): Promise<Outcome<ApprovalResult>> {
     return decisions.approve(this.ctx, actor, caseId, choices);
   }
 
-  checkRejection(actor: string, caseId: string): Promise<Outcome<StoredCase>> {
-    return decisions.checkRejection(this.ctx, actor, caseId);
+  checkRejection(actor: string, caseId: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {
+    return decisions.checkRejection(this.ctx, actor, caseId, requestedAt);
   }
 
-  reject(actor: string, caseId: string, reason: string): Promise<Outcome<StoredCase>> {
-    return decisions.reject(this.ctx, actor, caseId, reason);
+  reject(actor: string, caseId: string, reason: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {
+    return decisions.reject(this.ctx, actor, caseId, reason, requestedAt);
   }
 
   retryRemoval(actor: string, caseId: string): Promise<Outcome<ApprovalResult>> {
@@ -126,6 +146,10 @@ export class OffboardingWorkflow {
 
   expireDue(): Promise<StoredCase[]> {
     return decisions.expireDue(this.ctx);
+  }
+
+  remindDue(): Promise<StoredCase[]> {
+    return request.remindDue(this.ctx);
   }
 
   /** every approved or removing case (after a crash), or those approved at least `stuckForMs` ago (the sweep) */

@@ -2,7 +2,7 @@
 // class, the top reasons, every customer's row for the CSV) and the clean-up candidates. The
 // scan itself is worked by PortfolioScanJob.
 import crypto from "node:crypto";
-import { BLOCKER_KIND_WORDS, type BlockerKind, CLEANUP_CLASSES, type CleanupClass, checkOperator } from "../domain";
+import { BLOCKER_KIND_WORDS, type BlockerKind, CLEANUP_CLASSES, type CleanupClass } from "../domain";
 import type { ScanCounts, ScanRecord, ScannedCustomer } from "../store";
 import { type Outcome, success } from "./results";
 import type { WorkflowContext } from "./workflow-context";
@@ -29,8 +29,8 @@ export interface ScanReport extends ScanStatus {
 }
 
 export async function startScan(ctx: WorkflowContext, actor: string, channelId: string): Promise<Outcome<ScanStarted>> {
-  const permission = checkOperator(await ctx.policy.current(), actor);
-  if (!permission.ok) return ctx.refuse(actor, "scan.start", permission.code, permission.message, null);
+  const permission = await ctx.permit(actor, "operate", "scan.start", null);
+  if (!permission.ok) return permission;
   const started = await ctx.store.scans.start({ requestedBy: actor, channelId, key: `scan:${crypto.randomUUID()}`, maxAttempts: SCAN_ATTEMPTS }, ctx.clock());
   if (started.created) {
     await ctx.store.audit.append({ actor, action: "scan.started", outcome: "ok", detail: { jobId: started.scan.jobId, channelId }, at: ctx.clock() });
@@ -41,8 +41,8 @@ export async function startScan(ctx: WorkflowContext, actor: string, channelId: 
 
 /** The running scan, else the last one; null when there has never been one. */
 export async function scanStatus(ctx: WorkflowContext, actor: string): Promise<Outcome<ScanStatus | null>> {
-  const permission = checkOperator(await ctx.policy.current(), actor);
-  if (!permission.ok) return ctx.refuse(actor, "scan.status", permission.code, permission.message, null);
+  const permission = await ctx.permit(actor, "operate", "scan.status", null);
+  if (!permission.ok) return permission;
   const scan = await ctx.store.scans.latest();
   return success(scan ? { scan, counts: await ctx.store.scans.counts(scan.jobId) } : null);
 }
@@ -80,7 +80,7 @@ export interface CleanupCandidates {
  * operator; undefined for anyone else (nothing to show them), null when no scan has run.
  */
 export async function cleanupCandidates(ctx: WorkflowContext, actor: string, classes: readonly CleanupClass[] = ["ready"], limit = 20): Promise<CleanupCandidates | null | undefined> {
-  if (!checkOperator(await ctx.policy.current(), actor).ok) return undefined;
+  if (!(await ctx.checkRole(actor, "operate")).ok) return undefined;
   const scan = await ctx.store.scans.latest();
   if (!scan) return null;
   const wanted = classes.filter((c) => CLEANUP_CLASSES.includes(c));

@@ -1,14 +1,49 @@
 // What the workflow needs from around it, as small interfaces: the Slack layer (or any other
 // front end) implements the observer; main wires the rest.
-import type { AccessPolicy, CustomerSnapshot, PreconditionResult } from "../domain";
-import type { Job, JobProgress, StoredCase } from "../store";
+import type { AccessPolicy, BillingNotice, Customer, ItemAction, CustomerSnapshot, PersonFacts, PreconditionResult } from "../domain";
+import type { Job, JobProgress, MessageRef, StoredCase } from "../store";
 import type { GdapView } from "./gdap-ending";
 
 export type Clock = () => Date;
 
-/** Resolves who may operate and approve right now (a Slack user group can change). */
+/**
+ * Resolves who may operate and approve right now (a Slack user group can change), and what is
+ * known about a person. The front end gathers the facts; the domain's policy decides on them.
+ */
 export interface PolicyProvider {
   current(): Promise<AccessPolicy>;
+  /** what the front end knows about the person; facts it could not get come back as "unknown" */
+  describe(userId: string): Promise<PersonFacts>;
+}
+
+/** Where the customer picker searches (the local directory, kept in step with Partner Center). */
+export interface CustomerDirectory {
+  search(query: string, limit: number): Promise<Customer[]>;
+}
+
+/** The approval request could not be put in front of the approvers; the message says why, plainly. */
+export class ApprovalNotDelivered extends Error {
+  override name = "ApprovalNotDelivered";
+}
+
+/** What an approval request shows besides the case: what keeps billing, and the GDAP relationships (and the choice about them). */
+export interface RequestShown {
+  notices: BillingNotice[];
+  gdap?: GdapView | undefined;
+}
+
+/**
+ * Puts a removal request in front of the approvers. The workflow saves a request only after it
+ * was delivered, so a request either reached the approvers or did not happen.
+ */
+export interface ApprovalRequests {
+  /**
+   * Posts the request (the case as it will be saved, and what keeps billing after removal, for
+   * the approver to accept); throws ApprovalNotDelivered when it cannot.
+   */
+  deliver(request: StoredCase, shown: RequestShown): Promise<MessageRef>;
+  /** Takes back a delivered request that was not saved after all (someone moved the case first). */
+  retract(message: MessageRef, request: StoredCase): Promise<void>;
 }
 
 export type CaseChange =
@@ -26,7 +61,29 @@ export type CaseChange =
   | "removed"
   | "failed"
   | "gdap_progress"
-  | "gdap_finished";
+  | "gdap_finished"
+  | "withdrawn"
+  | "reminder";
+
+/** Who made a change and what it was about, so a front end can tell the people concerned. */
+export interface ChangeFacts {
+  /** who made the change; "system" for expiry, reminders and resumed work */
+  actor: string;
+  /** who asked for removal, when the change concerns their request (they are told) */
+  requester?: string | null;
+  /** the subscription or purchase that was changed, and how */
+  item?: { name: string; action: ItemAction };
+  /** the requester's justification for a removal request */
+  justification?: string;
+  /** a rejection's reason, or why a removal failed */
+  reason?: string;
+  /** a Suspend-all job: how many items, and how they ended */
+  job?: { total: number; done?: number; failed?: number };
+  /** the approval message of an earlier request for this case, which a newer one replaces */
+  supersededApproval?: MessageRef;
+  /** after a removal: the link the customer follows to accept a reseller relationship again */
+  relinkUrl?: string | null;
+}
 
 /** A case as people see it: with a live read of Partner Center and the preconditions evaluated on it. */
 export interface CaseView {
@@ -57,8 +114,8 @@ export interface GaveUpNotice {
 
 /** Told when a case changes, so front ends can update what people see. Must not throw. */
 export interface CaseObserver {
-  /** `view`, when given, is the case as it was just read, fresh enough to show */
-  caseChanged(caseId: string, change: CaseChange, view?: FreshView): void;
+  /** `view`, when given, is the case as it was just read, fresh enough to show; `facts` say who did what */
+  caseChanged(caseId: string, change: CaseChange, view?: FreshView, facts?: ChangeFacts): void;
   jobProgress(caseId: string, jobId: string, progress: JobProgress): void;
   /** tell the person who asked for it that the work has stopped for good */
   workGaveUp(notice: GaveUpNotice): void;

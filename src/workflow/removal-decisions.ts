@@ -1,37 +1,13 @@
-// The removal request and its decision: an operator asks (after a live re-check finds nothing
-// blocking) or closes the case; an approver other than the requester approves (which removes at
-// once, see removal-execution.ts) or rejects with a reason; unanswered requests expire.
-import {
-  approve as approveTransition,
-  cancel as cancelTransition,
-  checkApprover,
-  expire,
-  reject as rejectTransition,
-  requestRemoval as requestTransition,
-} from "../domain";
+// The removal request's decision (the request itself is in removal-request.ts): an operator
+// closes the case; an approver other than the requester approves (which removes at once, see
+// removal-execution.ts) or rejects with a reason; unanswered requests expire. A decision names
+// the request it was made on, so a button from an older request decides nothing.
+import { approve as approveTransition, cancel as cancelTransition, expire, reject as rejectTransition } from "../domain";
 import type { StoredCase } from "../store";
 import { recordGdapChoice } from "./gdap-ending";
-import type { CaseView } from "./ports";
 import { type ApprovalResult, executeRemoval } from "./removal-execution";
 import { type Outcome, success } from "./results";
 import type { WorkflowContext } from "./workflow-context";
-
-/** open → awaiting_approval, after a live re-check finds nothing blocking. */
-export async function requestRemoval(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<CaseView>> {
-  const loaded = await ctx.loadOperable(actor, caseId, "removal.request");
-  if (!loaded.ok) return loaded;
-  const { removalCase, snapshot, preconditions } = loaded.value;
-  const policy = await ctx.policy.current();
-  const moved = requestTransition(removalCase, actor, preconditions, ctx.clock(), policy.approvalTtlMs);
-  const saved = await ctx.saveOrRefuse(actor, "removal.request", removalCase, moved);
-  if (!saved.ok) return saved;
-  // what keeps billing is part of what the approver is asked to accept
-  await ctx.audit(actor, "removal.requested", "ok", saved.value, null, { expiresAt: saved.value.expiresAt?.toISOString(), stillBilling: preconditions.notices.map((n) => n.text) });
-  // the re-check just read is what the request was made on: shown as it is
-  const view = await ctx.viewWith(saved.value, snapshot);
-  ctx.notify(caseId, "removal_requested", view);
-  return success(view);
-}
 
 export async function cancelCase(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<StoredCase>> {
   const loaded = await ctx.loadCaseForOperator(actor, caseId, "case.cancel");
@@ -39,22 +15,24 @@ export async function cancelCase(ctx: WorkflowContext, actor: string, caseId: st
   const saved = await ctx.saveOrRefuse(actor, "case.cancel", loaded.value, cancelTransition(loaded.value, ctx.clock()));
   if (!saved.ok) return saved;
   await ctx.audit(actor, "case.cancelled", "ok", saved.value, null);
-  ctx.notify(caseId, "cancelled");
+  ctx.notify(caseId, "cancelled", undefined, { actor, requester: loaded.value.requestedBy });
   return saved;
 }
 
 /** A case an approver may decide on, after the permission check; refusals are audited as `action`. */
 async function loadForApprover(ctx: WorkflowContext, actor: string, caseId: string, action: string): Promise<Outcome<StoredCase>> {
-  const permission = checkApprover(await ctx.policy.current(), actor);
   const loaded = await ctx.loadCase(caseId);
   if (!loaded.ok) return loaded;
-  if (!permission.ok) return ctx.refuse(actor, action, permission.code, permission.message, loaded.value);
+  const permission = await ctx.permit(actor, "approve", action, loaded.value);
+  if (!permission.ok) return permission;
   return loaded;
 }
 
 export interface ApprovalChoices {
   /** also end the customer's GDAP relationships once the removal is confirmed (default: yes) */
   endGdap?: boolean | undefined;
+  /** the request the approver saw (its time): a newer request for the case is not decided by it */
+  requestedAt?: Date | undefined;
 }
 
 /**
@@ -75,7 +53,7 @@ export async function approve(ctx: WorkflowContext, actor: string, caseId: strin
     const relinkUrl = await ctx.partnerCenter.getRelationshipRequestLink().catch(() => null);
     return success({ result: "removed", view: null, removalCase, relinkUrl });
   }
-  const moved = approveTransition(removalCase, actor, ctx.clock());
+  const moved = approveTransition(removalCase, actor, ctx.clock(), choices.requestedAt);
   if (!moved.ok && moved.refusal.code === "expired") await expireCase(ctx, removalCase);
   const saved = await ctx.saveOrRefuse(actor, "removal.approve", removalCase, moved, {
     decidedBy: actor,
@@ -87,7 +65,7 @@ export async function approve(ctx: WorkflowContext, actor: string, caseId: strin
   const endGdap = choices.endGdap ?? true;
   await ctx.audit(actor, "removal.approved", "ok", saved.value, null, ctx.gdap ? { endGdap } : {});
   await recordGdapChoice(ctx, actor, saved.value, endGdap);
-  ctx.notify(caseId, "approved");
+  ctx.notify(caseId, "approved", undefined, { actor, requester: saved.value.requestedBy });
   return success(await executeRemoval(ctx, actor, saved.value));
 }
 
@@ -95,26 +73,29 @@ export async function approve(ctx: WorkflowContext, actor: string, caseId: strin
  * Whether this person may reject this request now: asked before a front end asks them for a
  * reason, so nobody writes one only to be refused. The rejection itself checks again.
  */
-export async function checkRejection(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<StoredCase>> {
+export async function checkRejection(ctx: WorkflowContext, actor: string, caseId: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {
   const loaded = await loadForApprover(ctx, actor, caseId, "removal.reject");
   if (!loaded.ok) return loaded;
   const c = loaded.value;
   if (c.state !== "awaiting_approval") {
     return ctx.refuse(actor, "removal.reject", "wrong_state", `This request is no longer waiting for a decision; the case is ${c.state.replace("_", " ")}.`, c);
   }
+  if (requestedAt && c.requestedAt?.getTime() !== requestedAt.getTime()) {
+    return ctx.refuse(actor, "removal.reject", "superseded", `That approval request for ${c.companyName} was replaced by a newer one. Use the latest request.`, c);
+  }
   return loaded;
 }
 
-export async function reject(ctx: WorkflowContext, actor: string, caseId: string, reason: string): Promise<Outcome<StoredCase>> {
+export async function reject(ctx: WorkflowContext, actor: string, caseId: string, reason: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {
   const loaded = await loadForApprover(ctx, actor, caseId, "removal.reject");
   if (!loaded.ok) return loaded;
   const removalCase = loaded.value;
   const now = ctx.clock();
-  const moved = rejectTransition(removalCase, actor, reason, now);
+  const moved = rejectTransition(removalCase, actor, reason, now, requestedAt);
   const saved = await ctx.saveOrRefuse(actor, "removal.reject", removalCase, moved, { decidedBy: actor, decision: "rejected", reason: reason.trim(), decidedAt: now });
   if (!saved.ok) return saved;
   await ctx.audit(actor, "removal.rejected", "ok", saved.value, null, { reason: reason.trim() });
-  ctx.notify(caseId, "rejected");
+  ctx.notify(caseId, "rejected", undefined, { actor, requester: saved.value.requestedBy, reason: reason.trim() });
   return saved;
 }
 
@@ -143,6 +124,6 @@ async function expireCase(ctx: WorkflowContext, c: StoredCase): Promise<StoredCa
   if (!moved.ok || !(await ctx.store.cases.saveTransition(moved.next))) return null;
   const stored = { ...c, ...moved.next };
   await ctx.audit("system", "removal.expired", "ok", stored, null, { expiresAt: c.expiresAt?.toISOString() });
-  ctx.notify(c.id, "expired");
+  ctx.notify(c.id, "expired", undefined, { actor: "system", requester: c.requestedBy });
   return stored;
 }

@@ -58,7 +58,7 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
           await ctx.audit(actor, "removal.reopened", "refused", stored, null, { blockers: preconditions.blockers.map((b) => b.kind) });
           // the re-check just read shows the new blockers: handed on, not read again
           const view = await ctx.viewWith(stored, snapshot);
-          ctx.notify(current.id, "reopened", view);
+          ctx.notify(current.id, "reopened", view, { actor, requester: current.requestedBy });
           return { result: "reopened", view, removalCase: stored, relinkUrl: null };
         }
       }
@@ -92,10 +92,11 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
   const stored: StoredCase = { ...current, ...done.next };
   await ctx.store.directory.setRelationship(current.tenantId, "none");
   await ctx.audit(actor, "relationship.removed", "ok", stored, pcRequestId, { confirmedBy: "Partner Center's answer: relationshipToPartner none" });
-  ctx.notify(current.id, "removed");
+  const relinkUrl = await relinkLink(ctx, current.id);
+  ctx.notify(current.id, "removed", undefined, { actor, requester: stored.requestedBy, relinkUrl });
   // the removal is confirmed: a GDAP ending the approval chose may start
   await releaseGdapEnding(ctx, current.id);
-  return { result: "removed", view: null, removalCase: stored, relinkUrl: await relinkLink(ctx, current.id) };
+  return { result: "removed", view: null, removalCase: stored, relinkUrl };
 }
 
 const READ_SHOWED_NONE = "a read of the customer showed relationshipToPartner none";
@@ -131,7 +132,7 @@ async function recordFailure(ctx: WorkflowContext, actor: string, c: StoredCase,
     if (failed.ok && (await ctx.store.cases.saveTransition(failed.next))) latest = { ...c, ...failed.next };
   }
   await ctx.audit(actor, "relationship.remove", "failed", latest, pcRequestId, { reason });
-  ctx.notify(c.id, "failed");
+  ctx.notify(c.id, "failed", undefined, { actor, requester: latest.requestedBy, reason });
   return { result: "failed", view: null, removalCase: latest, relinkUrl: null, failure: reason };
 }
 

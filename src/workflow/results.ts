@@ -1,7 +1,9 @@
-import type { CaseState, Refusal } from "../domain";
+import type { CaseState, PermissionCode, Refusal } from "../domain";
 
 export type UseCaseRefusalCode =
   | Refusal["code"]
+  | PermissionCode
+  | "not_delivered"
   | "not_found"
   | "already_decided"
   | "no_relationship"

@@ -33,7 +33,7 @@ export async function changeSubscription(ctx: WorkflowContext, actor: string, ca
     await ctx.audit(actor, auditAction, "failed", removalCase, requestIdOf(error), { subscriptionId, error: describeChangeError(error) });
     return refused("partner_center", `Partner Center did not do that for ${check.subscription.offerName}: ${describeChangeError(error)}`);
   }
-  return ctx.viewAfter(caseId, "subscription_changed");
+  return ctx.viewAfter(caseId, "subscription_changed", { actor, item: { name: check.subscription.offerName, action } });
 }
 
 export async function cancelSoftwarePurchase(ctx: WorkflowContext, actor: string, caseId: string, purchaseId: string): Promise<Outcome<CaseView>> {
@@ -52,7 +52,7 @@ export async function cancelSoftwarePurchase(ctx: WorkflowContext, actor: string
     await ctx.audit(actor, "software_purchase.cancel", "failed", removalCase, requestIdOf(error), { purchaseId, error: describeError(error) });
     return refused("partner_center", `Partner Center did not cancel ${purchase.name}: ${describeError(error)}`);
   }
-  return ctx.viewAfter(caseId, "subscription_changed");
+  return ctx.viewAfter(caseId, "subscription_changed", { actor, item: { name: purchase.name, action: "cancel_software" } });
 }
 
 /** Queues a persisted job that suspends or cancels every clearable subscription. */
@@ -80,7 +80,7 @@ export async function suspendAll(ctx: WorkflowContext, actor: string, caseId: st
   if (!created) return success({ job, queued: job.total, joined: true });
   await ctx.audit(actor, "subscriptions.suspend_all.queued", "ok", removalCase, null, { jobId: job.id, count: work.length });
   // the snapshot just read is the customer as the job starts: shown with the job, no second read
-  ctx.notify(caseId, "job_started", ctx.jobView(job).then((jobView) => ctx.withGdap(ctx.composeView(removalCase, snapshot, jobView)), () => null));
+  ctx.notify(caseId, "job_started", ctx.jobView(job).then((jobView) => ctx.withGdap(ctx.composeView(removalCase, snapshot, jobView)), () => null), { actor, job: { total: work.length } });
   ctx.onJobQueued({ jobId: job.id, subscriptions: snapshot.subscriptions });
   return success({ job, queued: work.length, joined: false });
 }
@@ -93,7 +93,7 @@ export async function retryFailedJobItems(ctx: WorkflowContext, actor: string, c
   const requeued = await ctx.store.jobs.retryFailed(jobId);
   if (requeued === 0) return refused("not_actionable", "Nothing failed, so there is nothing to retry.");
   await ctx.audit(actor, "subscriptions.retry_failed", "ok", loaded.value, null, { jobId, requeued });
-  ctx.notify(caseId, "job_started");
+  ctx.notify(caseId, "job_started", undefined, { actor, job: { total: requeued } });
   ctx.onJobQueued();
   return success({ requeued });
 }

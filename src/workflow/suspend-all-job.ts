@@ -91,7 +91,7 @@ export class SuspendAllJob implements JobHandler {
         detail: { jobId: job.id, ...progress },
       });
       this.observer.jobProgress(job.caseId, job.id, progress);
-      this.observer.caseChanged(job.caseId, "job_finished");
+      this.observer.caseChanged(job.caseId, "job_finished", undefined, { actor: job.requestedBy, job: { total: progress.total, done: progress.done, failed: progress.failed } });
     }
     return "handled";
   }

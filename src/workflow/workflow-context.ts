@@ -2,15 +2,39 @@
 // refusal leaves an audit event; a case is loaded only for someone allowed to work on it; a
 // transition is saved only if nobody moved the case first; a view is a live read of Partner
 // Center with the preconditions evaluated on it.
-import { type CustomerSnapshot, type PreconditionResult, type RemovalCase, type Subscription, type Transition, cancel, checkOperator, confirmRemoval, evaluatePreconditions, isActive } from "../domain";
+import {
+  type CustomerSnapshot,
+  type PermissionCheck,
+  type PreconditionResult,
+  type Refusal,
+  type RemovalCase,
+  type Subscription,
+  type Transition,
+  cancel,
+  confirmRemoval,
+  evaluatePreconditions,
+  isActive,
+} from "../domain";
 import type { GdapApi } from "../graph/gdap-api";
 import { type Logger, silentLogger } from "../logger";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
-import type { AuditOutcome, Job, Store, StoredCase } from "../store";
+import type { AuditOutcome, Job, MessageRef, Store, StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
+import { type Role, checkRole } from "./permissions";
 import { readGdapView, releaseGdapEnding } from "./gdap-ending";
 import { NO_RELATIONSHIP_MESSAGE, READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
-import { type CaseChange, type CaseObserver, type CaseView, type Clock, type FreshView, type PolicyProvider, ignoringObserver } from "./ports";
+import {
+  type ApprovalRequests,
+  type CaseChange,
+  type CaseObserver,
+  type CaseView,
+  type ChangeFacts,
+  type Clock,
+  type CustomerDirectory,
+  type FreshView,
+  type PolicyProvider,
+  ignoringObserver,
+} from "./ports";
 import { type DecisionTaken, type Outcome, type RefusalDetail, type UseCaseRefusalCode, refused, success } from "./results";
 import { noteCase } from "./job-trace";
 
@@ -34,6 +58,8 @@ export interface WorkflowDeps {
   gdap?: GdapApi | null;
   /** a GDAP ending may start now (a removal confirmed, a retry queued); its runner looks at once */
   onGdapEndingQueued?: () => void;
+  /** where the customer picker searches */
+  customers?: CustomerDirectory;
 }
 
 /** A job just queued and the customer's subscriptions as read when it was made. */
@@ -41,6 +67,7 @@ export interface QueuedJob {
   jobId: string;
   subscriptions: Subscription[];
 }
+
 
 /** An open case, permission checked, with a live snapshot: what every operator step starts from. */
 export interface OperableCase {
@@ -74,7 +101,10 @@ export class WorkflowContext {
   readonly credentialWarnings: () => Promise<string[]>;
   readonly gdap: GdapApi | null;
   readonly onGdapEndingQueued: () => void;
+  readonly customers: CustomerDirectory | null;
   observer: CaseObserver;
+  /** set by the front end that can reach approvers; without one no request is sent */
+  approvals: ApprovalRequests | null = null;
 
   constructor(deps: WorkflowDeps) {
     this.store = deps.store;
@@ -88,6 +118,21 @@ export class WorkflowContext {
     this.credentialWarnings = deps.credentialWarnings ?? (async () => []);
     this.gdap = deps.gdap ?? null;
     this.onGdapEndingQueued = deps.onGdapEndingQueued ?? (() => undefined);
+    this.customers = deps.customers ?? null;
+  }
+
+  // ---- permission ------------------------------------------------------------------------
+
+  /** Whether `actor` may act in `role`: the domain decides on the facts; a refusal is audited as `action`. */
+  async permit(actor: string, role: Role, action: string, subject: Subject): Promise<Outcome<null>> {
+    const check = await this.checkRole(actor, role);
+    if (check.ok) return success(null);
+    return this.refuse(actor, action, check.code, check.message, subject);
+  }
+
+  /** The domain's answer for `actor` in `role`, unaudited; facts that cannot be had refuse. */
+  checkRole(actor: string, role: Role): Promise<PermissionCheck> {
+    return checkRole(this.policy, this.logger, actor, role);
   }
 
   // ---- loading -------------------------------------------------------------------------
@@ -102,8 +147,8 @@ export class WorkflowContext {
     const loaded = await this.loadCase(caseId);
     if (!loaded.ok) return loaded;
     const removalCase = loaded.value;
-    const permission = checkOperator(await this.policy.current(), actor);
-    if (!permission.ok) return this.refuse(actor, action, permission.code, permission.message, removalCase);
+    const permission = await this.permit(actor, "operate", action, removalCase);
+    if (!permission.ok) return permission;
     if (!isActive(removalCase.state)) {
       return this.refuse(actor, action, "wrong_state", `The case for ${removalCase.companyName} is ${removalCase.state}; nothing more can be done on it.`, removalCase);
     }
@@ -135,19 +180,23 @@ export class WorkflowContext {
     current: StoredCase,
     moved: Transition,
     decision?: Parameters<Store["cases"]["saveTransition"]>[1],
+    approvalMessage?: MessageRef,
   ): Promise<Outcome<StoredCase>> {
-    if (!moved.ok) {
-      const decided = await this.decisionOn(current);
-      if (decided) return this.refuse(actor, action, moved.refusal.code, describeDecision(decided), current, {}, { decided });
-      return this.refuse(actor, action, moved.refusal.code, moved.refusal.message, current);
-    }
-    if (!(await this.store.cases.saveTransition(moved.next, decision))) {
+    if (!moved.ok) return this.refuseMove(actor, action, current, moved.refusal);
+    if (!(await this.store.cases.saveTransition(moved.next, decision, approvalMessage))) {
       const latest = (await this.store.cases.get(current.id)) ?? current;
       const decided = await this.decisionOn(latest);
       const message = decided ? describeDecision(decided) : `Someone else changed this case first; it is now ${stateWords(latest)}.`;
       return this.refuse(actor, action, "already_decided", message, latest, {}, decided ? { decided } : {});
     }
-    return success({ ...current, ...moved.next });
+    return success({ ...current, ...moved.next, ...(approvalMessage ? { approvalMessage } : {}) });
+  }
+
+  /** The domain said no to a move: audited, and worded as the decision already taken where there is one. */
+  async refuseMove<T>(actor: string, action: string, current: StoredCase, refusal: Refusal): Promise<Outcome<T>> {
+    const decided = await this.decisionOn(current);
+    if (decided) return this.refuse(actor, action, refusal.code, describeDecision(decided), current, {}, { decided });
+    return this.refuse(actor, action, refusal.code, refusal.message, current);
   }
 
   /** "Already approved by X" reads better than "wrong state" for the second approver. */
@@ -208,9 +257,9 @@ export class WorkflowContext {
    * Reads the case after a change and tells the front end, handing it the read under way so it
    * does not read Partner Center again; the caller gets the same read.
    */
-  async viewAfter(caseId: string, change: CaseChange): Promise<Outcome<CaseView>> {
+  async viewAfter(caseId: string, change: CaseChange, facts?: ChangeFacts): Promise<Outcome<CaseView>> {
     const reading = this.viewCase(caseId);
-    this.notify(caseId, change, reading.then((view) => (view.ok ? view.value : null), () => null));
+    this.notify(caseId, change, reading.then((view) => (view.ok ? view.value : null), () => null), facts);
     return reading;
   }
 
@@ -236,7 +285,7 @@ export class WorkflowContext {
     if (!moved.ok || !(await this.store.cases.saveTransition(moved.next))) return (await this.store.cases.get(c.id)) ?? c;
     const stored: StoredCase = { ...c, ...moved.next };
     await this.audit(actor, removedByUs ? "relationship.removed" : "case.closed_no_relationship", "ok", stored, pcRequestId, { confirmedBy: how });
-    this.notify(c.id, removedByUs ? "removed" : "cancelled");
+    this.notify(c.id, removedByUs ? "removed" : "cancelled", undefined, { actor, requester: c.requestedBy });
     // confirmed removed: a GDAP ending its approval chose may start
     if (removedByUs) await releaseGdapEnding(this, c.id);
     return stored;
@@ -292,9 +341,9 @@ export class WorkflowContext {
     await this.store.audit.append({ actor, action, outcome, caseId: c.id, tenantId: c.tenantId, pcRequestId, detail: { ...detail, state: c.state }, at: this.clock() });
   }
 
-  notify(caseId: string, change: CaseChange, view?: FreshView): void {
+  notify(caseId: string, change: CaseChange, view?: FreshView, facts?: ChangeFacts): void {
     try {
-      this.observer.caseChanged(caseId, change, view);
+      this.observer.caseChanged(caseId, change, view, facts);
     } catch (error) {
       this.logger.warn({ caseId, err: describeError(error) }, "case observer failed");
     }

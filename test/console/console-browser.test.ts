@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import type { Application } from "../../src/app";
-import { APPROVAL_CHANNEL, OFFBOARD_CHANNEL } from "../../src/stand-ins/console/console-identities";
+import { APPROVAL_CHANNEL, OFFBOARD_CHANNEL, PRIVATE_CHANNEL } from "../../src/stand-ins/console/console-identities";
 import { startLocalConsole } from "../../src/stand-ins/local-world";
 import { createLogger } from "../../src/logger";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
@@ -60,9 +60,27 @@ describe("local console in a real browser", () => {
     await page.selectOption("#identity", userId);
   }
 
-  async function openChannel(name: "offboarding" | "approvals"): Promise<void> {
-    await page.locator(`.sidebar .nav-item[data-view="${name === "offboarding" ? OFFBOARD_CHANNEL.id : APPROVAL_CHANNEL.id}"]`).click();
+  async function openChannel(name: "offboarding" | "approvals" | "leadership"): Promise<void> {
+    const id = { offboarding: OFFBOARD_CHANNEL.id, approvals: APPROVAL_CHANNEL.id, leadership: PRIVATE_CHANNEL.id }[name];
+    await page.locator(`.sidebar .nav-item[data-view="${id}"]`).click();
     await expectVisible(page.locator("#view-title", { hasText: `# ${name}` }));
+  }
+
+  /** The app's direct messages with whoever the page is now. */
+  async function openDirectMessages(): Promise<void> {
+    await page.locator("#nav-dms .nav-item").click();
+    await expectVisible(page.locator("#view-title", { hasText: "Reseller Offboarding" }));
+  }
+
+  /** Request removal…: its modal asks why; the answer goes to the approvers. */
+  async function requestRemoval(caseMessage: Locator, why: string): Promise<void> {
+    await press(caseMessage, "Request removal");
+    const modal = page.getByRole("dialog");
+    await expectVisible(modal.locator("h2", { hasText: "Request removal" }));
+    await modal.getByLabel("Why should this customer be removed?").fill(why);
+    await screenshot("request-removal-modal");
+    await modal.getByRole("button", { name: "Send to approvers" }).click();
+    await modal.waitFor({ state: "detached" });
   }
 
   async function slashCommand(text: string): Promise<void> {
@@ -119,17 +137,24 @@ describe("local console in a real browser", () => {
     await expectVisible(caseMessage.getByRole("button", { name: "Request removal" }));
     await screenshot("suspended");
 
-    // ask for approval
-    await press(caseMessage, "Request removal", { title: "Request removal?", yes: "Request removal" });
-    await expectVisible(ephemeral("Removal requested"));
-    await expectVisible(ephemeral("Only visible to you").filter({ hasText: "#approvals" }));
+    // ask for approval, saying why
+    await requestRemoval(caseMessage, "Contract ended; they moved to another partner.");
     await expectVisible(caseMessage.locator(".b-text", { hasText: "waiting for an approver" }));
+    await expectVisible(caseMessage.locator(".b-text", { hasText: "Contract ended; they moved to another partner." }));
+    await expectVisible(caseMessage.locator(".thread .msg", { hasText: "requested removal of Contoso Ltd" }));
+    // the app confirms in Olivia's direct messages, where she will hear the outcome too
+    await openDirectMessages();
+    await expectVisible(page.locator(".timeline .msg", { hasText: "Removal of Contoso Ltd requested" }));
+    await openChannel("offboarding");
 
     // Nora is no approver: the app refuses, privately
     await becomeUser("U0NORA");
     await openChannel("approvals");
     const approval = messageWithHeader("Approval needed: remove Contoso Ltd");
     await expectVisible(approval);
+    // the approvers are named on it, and the justification shown
+    await expectVisible(approval.locator(".mention", { hasText: "@Alex Approver" }));
+    await expectVisible(approval.locator(".b-text", { hasText: "Contract ended" }));
     await press(approval, "Approve", { title: "Remove the reseller relationship?", yes: "Approve and remove" });
     await expectVisible(ephemeral("Only approvers"));
     await screenshot("refused-not-an-approver");
@@ -169,6 +194,14 @@ describe("local console in a real browser", () => {
     expect(await link.getAttribute("href")).toMatch(/^https:\/\//);
     await screenshot("removed-with-relink-link");
 
+    // Olivia hears of it in her direct messages
+    await becomeUser("U0OLIVIA");
+    await openDirectMessages();
+    await expectVisible(page.locator(".timeline .msg", { hasText: "approved your request to remove Contoso Ltd" }));
+    await expectVisible(page.locator(".timeline .msg", { hasText: "The reseller relationship with Contoso Ltd is removed." }));
+    await screenshot("direct-messages");
+    await becomeUser("U0ALEX");
+
     // and Alex's Home tab is there too
     await page.locator("#nav-home").click();
     await expectVisible(page.locator(".timeline .b-header", { hasText: "Reseller Offboarding" }));
@@ -181,7 +214,7 @@ describe("local console in a real browser", () => {
     await openChannel("offboarding");
     await slashCommand("/offboard Fourth Coffee");
     const caseMessage = messageWithHeader("Offboarding: Fourth Coffee");
-    await press(caseMessage, "Request removal", { title: "Request removal?", yes: "Request removal" });
+    await requestRemoval(caseMessage, "No longer a customer of ours.");
 
     await becomeUser("U0ALEX");
     await openChannel("approvals");
@@ -208,6 +241,22 @@ describe("local console in a real browser", () => {
     await expectVisible(approval.locator(".b-text", { hasText: "Rejected by @Alex Approver" }));
     await expectVisible(approval.locator(".b-text", { hasText: "contract runs until June" }));
     await screenshot("rejected");
+
+    // Olivia is told why, in her direct messages
+    await becomeUser("U0OLIVIA");
+    await openDirectMessages();
+    await expectVisible(page.locator(".timeline .msg", { hasText: "rejected your request to remove Fourth Coffee: The customer's contract runs until June." }));
+  });
+
+  it("a case asked for in a private channel without the app comes in a direct message, and Slack's refusal shows", async () => {
+    await becomeUser("U0OLIVIA");
+    await openChannel("leadership");
+    await slashCommand("/offboard Proseware Inc");
+    await expectVisible(ephemeral("cannot post in this conversation"));
+    await expectVisible(page.locator("#slack-errors", { hasText: "channel_not_found" }));
+    await screenshot("private-channel-pointer");
+    await openDirectMessages();
+    await expectVisible(messageWithHeader("Offboarding: Proseware Inc"));
   });
 
   it("shows the app's text as text, and refuses other commands in the composer", async () => {

@@ -119,7 +119,7 @@ describe("production install", () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect({ status: ready?.status, output: ready?.status === 200 ? "" : output }).toEqual({ status: 200, output: "" });
-    expect(JSON.parse(ready?.body ?? "{}")).toEqual({ status: "ready", checks: { accepting: true, database: true, partnerCenter: true }, warnings: [] });
+    expect(JSON.parse(ready?.body ?? "{}")).toEqual({ status: "ready", checks: { accepting: true, database: true, partnerCenter: true, approvalChannel: true }, problems: [], warnings: [] });
     // the local console's page shipped with the image
     expect((await fetch(`${base}/`)).status).toBe(200);
 

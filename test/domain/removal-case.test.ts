@@ -17,11 +17,14 @@ import {
   failRemoval,
   isActive,
   reject,
+  reminderDue,
   reopen,
   requestRemoval,
+  withdraw,
 } from "../../src/domain";
 import { APPROVER, DAY, HOUR, NOW, OPENER, REQUESTER, at, caseIn, freshCase, frozen, legacySubscription, snapshot } from "./fixtures";
 
+const WHY = "Customer moved to another partner";
 const READY: PreconditionResult = evaluatePreconditions(snapshot(), NOW);
 const BLOCKED_TWICE: PreconditionResult = evaluatePreconditions(
   snapshot({ subscriptions: [legacySubscription({ id: "a" }), legacySubscription({ id: "b" })] }),
@@ -49,12 +52,13 @@ interface TransitionSpec {
 }
 
 const TRANSITIONS: readonly TransitionSpec[] = [
-  { name: "requestRemoval", allowed: ["open"], to: "awaiting_approval", run: (c) => requestRemoval(c, REQUESTER, READY, NOW, DEFAULT_APPROVAL_TTL_MS) },
+  { name: "requestRemoval", allowed: ["open"], to: "awaiting_approval", run: (c) => requestRemoval(c, REQUESTER, READY, NOW, DEFAULT_APPROVAL_TTL_MS, WHY) },
   { name: "approve", allowed: ["awaiting_approval"], to: "approved", run: (c) => approve(c, APPROVER, at(HOUR)) },
   { name: "reject", allowed: ["awaiting_approval"], to: "rejected", run: (c) => reject(c, APPROVER, "not this customer", at(HOUR)) },
   { name: "expire", allowed: ["awaiting_approval"], to: "expired", run: (c) => expire(c, at(2 * DAY)) },
   { name: "cancel", allowed: ["open", "awaiting_approval"], to: "cancelled", run: (c) => cancel(c, at(HOUR)) },
   { name: "reopen", allowed: ["approved"], to: "open", run: (c) => reopen(c) },
+  { name: "withdraw", allowed: ["awaiting_approval"], to: "open", run: (c) => withdraw(c, REQUESTER) },
   { name: "beginRemoval", allowed: ["approved", "failed"], to: "removing", run: (c) => beginRemoval(c, READY) },
   { name: "completeRemoval", allowed: ["removing"], to: "removed", run: (c) => completeRemoval(c, at(HOUR)) },
   { name: "failRemoval", allowed: ["removing"], to: "failed", run: (c) => failRemoval(c, "Partner Center said 500") },
@@ -67,8 +71,8 @@ describe("the transition matrix", () => {
 
   test("covers every state for every transition", () => {
     expect(illegal.length + legal.length).toBe(TRANSITIONS.length * CASE_STATES.length);
-    expect(legal).toHaveLength(14);
-    expect(illegal).toHaveLength(TRANSITIONS.length * CASE_STATES.length - 14);
+    expect(legal).toHaveLength(15);
+    expect(illegal).toHaveLength(TRANSITIONS.length * CASE_STATES.length - 15);
   });
 
   test.each(illegal)("%s from %s is refused as wrong_state and leaves the case untouched", (_name, state, t) => {
@@ -109,6 +113,7 @@ describe("the transition matrix", () => {
         "awaiting_approval->rejected",
         "awaiting_approval->expired",
         "awaiting_approval->cancelled",
+        "awaiting_approval->open",
         "approved->open",
         "approved->removing",
         "failed->removing",
@@ -124,30 +129,36 @@ describe("the transition matrix", () => {
 
 describe("requestRemoval", () => {
   test("open → awaiting_approval records who asked, when, and when the request expires", () => {
-    const moved = next(requestRemoval(freshCase(), REQUESTER, READY, NOW, 2 * HOUR));
+    const moved = next(requestRemoval(freshCase(), REQUESTER, READY, NOW, 2 * HOUR, WHY));
     expect(moved).toMatchObject({ state: "awaiting_approval", requestedBy: REQUESTER, requestedAt: NOW, expiresAt: at(2 * HOUR), openedBy: OPENER, version: 1 });
   });
 
   test("uses the default 24-hour approval window when given it", () => {
     expect(DEFAULT_APPROVAL_TTL_MS).toBe(24 * HOUR);
-    expect(next(requestRemoval(freshCase(), REQUESTER, READY, NOW, DEFAULT_APPROVAL_TTL_MS)).expiresAt).toEqual(at(DAY));
+    expect(next(requestRemoval(freshCase(), REQUESTER, READY, NOW, DEFAULT_APPROVAL_TTL_MS, WHY)).expiresAt).toEqual(at(DAY));
   });
 
   test("is refused as blocked while anything blocks, saying how many items", () => {
     const c = frozen(freshCase());
     const before = structuredClone(c);
-    const refusal = refusalOf(requestRemoval(c, REQUESTER, BLOCKED_TWICE, NOW, DEFAULT_APPROVAL_TTL_MS));
+    const refusal = refusalOf(requestRemoval(c, REQUESTER, BLOCKED_TWICE, NOW, DEFAULT_APPROVAL_TTL_MS, WHY));
     expect(refusal.code).toBe("blocked");
     expect(refusal.message).toContain("2 items still block it");
     expect(c).toEqual(before);
   });
 
   test("the blocked message uses the singular for one item", () => {
-    expect(refusalOf(requestRemoval(freshCase(), REQUESTER, BLOCKED_ONCE, NOW, DEFAULT_APPROVAL_TTL_MS)).message).toContain("1 item still blocks it");
+    expect(refusalOf(requestRemoval(freshCase(), REQUESTER, BLOCKED_ONCE, NOW, DEFAULT_APPROVAL_TTL_MS, WHY)).message).toContain("1 item still blocks it");
+  });
+
+  test("keeps the requester's justification, trimmed, and refuses none or one too long", () => {
+    expect(next(requestRemoval(freshCase(), REQUESTER, READY, NOW, DAY, "  Contract ended in March  ")).justification).toBe("Contract ended in March");
+    expect(refusalOf(requestRemoval(freshCase(), REQUESTER, READY, NOW, DAY, "  ")).code).toBe("justification_required");
+    expect(refusalOf(requestRemoval(freshCase(), REQUESTER, READY, NOW, DAY, "x".repeat(501))).code).toBe("justification_required");
   });
 
   test("state is checked before preconditions", () => {
-    expect(refusalOf(requestRemoval(caseIn("approved"), REQUESTER, BLOCKED_TWICE, NOW, DEFAULT_APPROVAL_TTL_MS)).code).toBe("wrong_state");
+    expect(refusalOf(requestRemoval(caseIn("approved"), REQUESTER, BLOCKED_TWICE, NOW, DEFAULT_APPROVAL_TTL_MS, WHY)).code).toBe("wrong_state");
   });
 });
 
@@ -260,15 +271,63 @@ describe("cancel, reopen, beginRemoval, completeRemoval, failRemoval", () => {
   });
 });
 
+describe("a decision names its request", () => {
+  const waiting = () => caseIn("awaiting_approval", { requestedBy: REQUESTER, requestedAt: NOW, expiresAt: at(DAY) });
+
+  test("a button from an older request for the same case decides nothing", () => {
+    const older = at(-2 * HOUR);
+    for (const t of [approve(waiting(), APPROVER, at(HOUR), older), reject(waiting(), APPROVER, "no", at(HOUR), older), withdraw(waiting(), REQUESTER, older)]) {
+      expect(refusalOf(t).code).toBe("superseded");
+    }
+    expect(next(approve(waiting(), APPROVER, at(HOUR), NOW)).state).toBe("approved");
+  });
+
+  test("a reject reason longer than the modal allows is refused", () => {
+    expect(refusalOf(reject(waiting(), APPROVER, "x".repeat(501), at(HOUR))).code).toBe("reason_required");
+  });
+});
+
+describe("withdraw", () => {
+  test("the requester takes the request back: the case is open again, with nothing of the request left", () => {
+    const c = caseIn("awaiting_approval", { justification: "ended", remindedAt: at(HOUR) });
+    expect(next(withdraw(c, REQUESTER))).toMatchObject({ state: "open", requestedBy: null, requestedAt: null, expiresAt: null, justification: null, remindedAt: null, version: 4 });
+  });
+
+  test("nobody else may withdraw it", () => {
+    expect(refusalOf(withdraw(caseIn("awaiting_approval"), APPROVER)).code).toBe("not_requester");
+  });
+});
+
+describe("reminderDue", () => {
+  const waiting = (overrides = {}) => caseIn("awaiting_approval", { requestedAt: NOW, expiresAt: at(DAY), ...overrides });
+
+  test("two hours before a day-long request expires, once", () => {
+    expect(reminderDue(waiting(), at(DAY - 3 * HOUR))).toBe(false);
+    expect(reminderDue(waiting(), at(DAY - 2 * HOUR))).toBe(true);
+    expect(reminderDue(waiting({ remindedAt: at(DAY - 2 * HOUR) }), at(DAY - HOUR))).toBe(false);
+    expect(reminderDue(waiting(), at(DAY + 1))).toBe(false);
+  });
+
+  test("a short window is reminded in its last quarter", () => {
+    const short = waiting({ expiresAt: at(4 * HOUR) });
+    expect(reminderDue(short, at(2 * HOUR))).toBe(false);
+    expect(reminderDue(short, at(3 * HOUR))).toBe(true);
+  });
+
+  test("only a pending request", () => {
+    expect(reminderDue(caseIn("approved", { requestedAt: NOW, expiresAt: at(DAY) }), at(DAY - HOUR))).toBe(false);
+  });
+});
+
 describe("a whole life", () => {
   test("open → approved → reopened → approved → removing → failed → retried → removed, one version per step", () => {
     let c = freshCase();
     expect(c.version).toBe(0);
     const steps: Array<(c: RemovalCase) => Transition> = [
-      (x) => requestRemoval(x, REQUESTER, READY, NOW, DEFAULT_APPROVAL_TTL_MS),
+      (x) => requestRemoval(x, REQUESTER, READY, NOW, DEFAULT_APPROVAL_TTL_MS, WHY),
       (x) => approve(x, APPROVER, at(HOUR)),
       (x) => reopen(x),
-      (x) => requestRemoval(x, REQUESTER, READY, at(2 * HOUR), DEFAULT_APPROVAL_TTL_MS),
+      (x) => requestRemoval(x, REQUESTER, READY, at(2 * HOUR), DEFAULT_APPROVAL_TTL_MS, WHY),
       (x) => approve(x, APPROVER, at(3 * HOUR)),
       (x) => beginRemoval(x, READY),
       (x) => failRemoval(x, "timeout"),

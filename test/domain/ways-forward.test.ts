@@ -20,6 +20,7 @@ import {
   reopen,
   requestRemoval,
   statesMovedBy,
+  withdraw,
 } from "../../src/domain";
 import { APPROVER, DAY, NOW, REQUESTER, at, caseIn, legacySubscription, snapshot } from "./fixtures";
 
@@ -29,8 +30,9 @@ const BLOCKED = evaluatePreconditions(snapshot({ subscriptions: [legacySubscript
 /** The transitions each move stands for, tried on a case in `state`; the states they reach. */
 function reachedBy(move: WayForwardMove, c: RemovalCase): CaseState[] {
   const tries: Record<WayForwardMove, Transition[]> = {
-    request: [requestRemoval(c, REQUESTER, READY, NOW, DAY)],
+    request: [requestRemoval(c, REQUESTER, READY, NOW, DAY, "Contract ended")],
     decide: [approve(c, APPROVER, NOW), reject(c, APPROVER, "not now", NOW)],
+    withdraw: [withdraw(c, REQUESTER)],
     close: [cancel(c, NOW)],
     expire: [expire(c, at(2 * DAY))],
     // resuming re-checks Partner Center: nothing blocks, new blockers, or the relationship already gone

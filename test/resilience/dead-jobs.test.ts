@@ -18,7 +18,7 @@ test(`a command whose answer can never be delivered: retried, then dead, the use
 
   const told = await waitFor(
     "the operator told by direct message",
-    () => h.slack.messages.find((m) => m.channel === OPERATOR.id && m.text.includes("could not be carried out")),
+    () => h.slack.directMessages(OPERATOR.id).find((m) => m.text.includes("could not be carried out")),
     30_000,
   );
   expect(told.text).toContain("Your /offboard command could not be carried out after 3 tries");

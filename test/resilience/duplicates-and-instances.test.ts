@@ -5,8 +5,11 @@ import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import type { Application } from "../../src/app";
 import type { SlackRequestSender } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
+import { requestRemovalAndWait } from "../support/slack-steps";
 import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, buttonsOf, startHarness, startSecondInstance, waitFor } from "../support/app-harness";
 import { describeDatabase } from "../support/test-database";
+import { JUSTIFICATION, submitModal } from "../support/slack-steps";
+import { JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT } from "../../src/slack/slack-inputs";
 
 let h: Harness;
 let second: { app: Application; sender: SlackRequestSender; logs: string[] };
@@ -48,9 +51,7 @@ async function awaitingApproval(companyName: string) {
   const message = await openCase(companyName);
   if (hasButton(message, ACTIONS.suspendAll)) await h.press(OPERATOR, message, ACTIONS.suspendAll);
   await waitFor("Request removal button", () => hasButton(message, ACTIONS.requestRemoval));
-  const before = h.slack.channelMessages(APPROVAL_CHANNEL).length;
-  await h.press(OPERATOR, message, ACTIONS.requestRemoval);
-  return waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL)[before]);
+  return requestRemovalAndWait(h, OPERATOR, message);
 }
 
 describe(`duplicates and two instances (${describeDatabase()})`, () => {
@@ -111,11 +112,12 @@ describe(`duplicates and two instances (${describeDatabase()})`, () => {
     await h.press(OPERATOR, message, ACTIONS.suspendAll);
     await waitFor("Request removal button", () => hasButton(message, ACTIONS.requestRemoval), 30_000);
     const approvals = h.slack.channelMessages(APPROVAL_CHANNEL).length;
+    const modals = h.slack.openModals.length;
     const press = { action_id: ACTIONS.requestRemoval, value: buttonValue(message, ACTIONS.requestRemoval) };
     const url = () => h.slack.createResponseUrl(h.slackUrl, OPS_CHANNEL, OPERATOR.id);
-    const triggerId = "retry.1.proseware";
+    const triggerId = h.slack.issueTrigger(OPERATOR.id);
     await h.sender.blockAction(OPERATOR, OPS_CHANNEL, message.ts, press, url(), { triggerId });
-    await waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL)[approvals]);
+    const modal = await waitFor("the request modal", () => h.slack.openModals[modals]);
     // Slack did not see our answer in time and sends the same request again, to either instance
     const retry = await second.sender.blockAction(OPERATOR, OPS_CHANNEL, message.ts, press, url(), {
       triggerId,
@@ -123,6 +125,11 @@ describe(`duplicates and two instances (${describeDatabase()})`, () => {
     });
     expect(retry.status).toBe(200);
     await waitFor("the retry dropped", () => second.logs.some((l) => l.includes("dropped a Slack retry")));
+    // one modal, one request: the trigger opens one view, and the retry's attempt is taken as the second delivery it is
+    expect(h.slack.openModals).toHaveLength(modals + 1);
+    expect(h.slack.calls.filter((c) => c.method === "views.open" && c.body.trigger_id === triggerId && !c.error)).toHaveLength(1);
+    await submitModal(h, OPERATOR, modal, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT, JUSTIFICATION);
+    await waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL)[approvals]);
     expect(h.slack.channelMessages(APPROVAL_CHANNEL)).toHaveLength(approvals + 1);
     const refused = (await h.app.store.audit.listByTenant(DEMO_TENANTS.ordinaryProseware)).filter((e) => e.action === "removal.request" && e.outcome === "refused");
     expect(refused).toHaveLength(0);

@@ -3,7 +3,8 @@
 // APPROVAL_TTL_HOURS takes fractions of an hour, so the window here is under a second.
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { ACTIONS } from "../../src/slack/slack-inputs";
-import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
+import { requestRemovalAndWait } from "../support/slack-steps";
+import { APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 
 const TTL_HOURS = "0.0002"; // 0.72 s
 const EXPIRED_TEXT = "Expired.";
@@ -20,9 +21,7 @@ async function requestRemoval(h: Harness, companyName: string) {
     30_000,
   );
   await waitFor("Request removal button", () => buttonsOf(message.blocks).some((b) => b.action_id === ACTIONS.requestRemoval));
-  const before = h.slack.channelMessages(APPROVAL_CHANNEL).length;
-  await h.press(OPERATOR, message, ACTIONS.requestRemoval);
-  return waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL)[before]);
+  return requestRemovalAndWait(h, OPERATOR, message);
 }
 
 describe("an approval request past its expiry", () => {

@@ -1,7 +1,8 @@
 // Kills the app process while it is ending a customer's GDAP relationships and restarts it on
 // the same database: the restarted process takes the job over once the dead one's lease has run
 // out, and finishes it with every relationship terminated by one request, none sent twice.
-import { ACTIONS } from "../../src/slack/slack-inputs";
+import { ACTIONS, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT } from "../../src/slack/slack-inputs";
+import { JUSTIFICATION, submitModal } from "../support/slack-steps";
 import { messageState } from "../../src/stand-ins/slack/slack-request-signer";
 import { type GraphStandIn, createGraphStandIn, demoRelationshipId, graphMount } from "../../src/stand-ins/graph";
 import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
@@ -63,8 +64,12 @@ test(`SIGKILL while GDAP relationships are being ended: a restart finishes, each
     ),
   );
   await waitFor("Request removal", () => buttonsOf(message.blocks).some((b) => b.action_id === ACTIONS.requestRemoval));
+  // Request removal… opens its modal at once; the justification's submission is the request
+  const modals = world.slack.openModals.length;
   await press(first, OPERATOR, message, ACTIONS.requestRemoval);
-  const approval = await waitFor("the approval message", () => world.slack.channelMessages(APPROVAL_CHANNEL)[0]);
+  const modal = await withLogsOnFailure(first, waitFor("the request modal", () => world.slack.openModals[modals], 30_000));
+  expect((await submitModal({ sender: first.sender }, OPERATOR, modal, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT, JUSTIFICATION)).status).toBe(200);
+  const approval = await withLogsOnFailure(first, waitFor("the approval message", () => world.slack.channelMessages(APPROVAL_CHANNEL)[0], 30_000));
   expect(textOf(approval.blocks)).toContain("Also end GDAP relationships");
   await press(first, APPROVER, approval, ACTIONS.approve);
 

@@ -5,7 +5,8 @@
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
 import type { SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
-import { ACTIONS } from "../../src/slack/slack-inputs";
+import { ACTIONS, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT } from "../../src/slack/slack-inputs";
+import { JUSTIFICATION, submitModal } from "../support/slack-steps";
 import { APPROVAL_CHANNEL, APPROVER, OPERATOR, OPS_CHANNEL, buttonsOf, textOf, waitFor } from "../support/app-harness";
 import { type AppProcess, type ProcessWorld, createProcessWorld, withLogsOnFailure } from "../support/app-process";
 import { appliedChanges } from "../support/suspension-counts";
@@ -74,7 +75,14 @@ test(`SIGKILL right after the 200 for a Suspend press, Request removal and Appro
   // Request removal
   const fourthCoffee = await caseMessage(second, "Fourth Coffee");
   await waitFor("Request removal offered", () => buttons(fourthCoffee, ACTIONS.requestRemoval).length === 1, 30_000);
-  await pressThenKill(second, OPERATOR, fourthCoffee, ACTIONS.requestRemoval);
+  // the modal opens at once; its submission is the request, and the kill lands right after its 200
+  const modals = world.slack.openModals.length;
+  await second.sender.blockAction(OPERATOR, OPS_CHANNEL, fourthCoffee.ts, { action_id: ACTIONS.requestRemoval, value: buttons(fourthCoffee, ACTIONS.requestRemoval)[0]?.value ?? "" }, world.responseUrl(OPS_CHANNEL, OPERATOR.id));
+  const modal = await withLogsOnFailure(second, waitFor("the request modal", () => world.slack.openModals[modals], 30_000));
+  emulator.configure({ latencyMs: SLOW_MS });
+  expect((await submitModal({ sender: second.sender }, OPERATOR, modal, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT, JUSTIFICATION)).status).toBe(200);
+  expect((await second.stop("SIGKILL")).signal).toBe("SIGKILL");
+  emulator.configure({ latencyMs: 0 });
   const approvalRequests = () => world.slack.messages.filter((m) => m.channel === APPROVAL_CHANNEL && m.text.includes("Fourth Coffee"));
   expect(approvalRequests()).toHaveLength(0);
 

@@ -4,7 +4,8 @@ import crypto from "node:crypto";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
 import { ACTIONS } from "../../src/slack/slack-inputs";
-import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
+import { APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
+import { requestRemovalAndWait } from "../support/slack-steps";
 import { createProcessWorld, parseLine, pressSuspendAll, withLogsOnFailure } from "../support/app-process";
 import { appliedChanges, statusesOf } from "../support/suspension-counts";
 
@@ -22,8 +23,7 @@ describe("health, readiness and logs", () => {
     const message = await waitFor("case message", () => h.slack.messages.find((m) => m.channel === OPS_CHANNEL && m.text.includes("Contoso Ltd")));
     await h.press(OPERATOR, message, ACTIONS.suspendAll);
     await waitFor("Request removal", () => buttonsOf(message.blocks).some((b) => b.action_id === ACTIONS.requestRemoval), 30_000);
-    await h.press(OPERATOR, message, ACTIONS.requestRemoval);
-    const approval = await waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL).find((m) => m.text.includes("Contoso Ltd")));
+    const approval = await requestRemovalAndWait(h, OPERATOR, message);
     await h.press(APPROVER, approval, ACTIONS.approve);
     await waitFor("removed", () => textOf(approval.blocks).includes("Removed."));
     await h.app.slack.updater.settle();
@@ -38,19 +38,19 @@ describe("health, readiness and logs", () => {
     expect(output).not.toMatch(/xox[abpr]-/);
   });
 
-  test("GET /healthz answers while the process is up; GET /readyz checks the database and Partner Center", async () => {
+  test("GET /healthz answers while the process is up; GET /readyz checks the database, Partner Center and the approvals channel", async () => {
     const health = await fetch(`${h.app.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
     const ready = await fetch(`${h.app.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { accepting: true, database: true, partnerCenter: true }, warnings: [] });
+    expect(await ready.json()).toEqual({ status: "ready", checks: { accepting: true, database: true, partnerCenter: true, approvalChannel: true }, problems: [], warnings: [] });
 
     // Partner Center goes away: not ready (answered promptly, not after the client's retries), still healthy
     await h.emulator.close();
     const notReady = await fetch(`${h.app.url}/readyz`);
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toEqual({ status: "not ready", checks: { accepting: true, database: true, partnerCenter: false }, warnings: [] });
+    expect(await notReady.json()).toEqual({ status: "not ready", checks: { accepting: true, database: true, partnerCenter: false, approvalChannel: true }, problems: [], warnings: [] });
     expect((await fetch(`${h.app.url}/healthz`)).status).toBe(200);
   });
 });

@@ -3,7 +3,8 @@
 // after its backoff, which finds the approver's own approval standing and removes.
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { ACTIONS } from "../../src/slack/slack-inputs";
-import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, waitFor } from "../support/app-harness";
+import { requestRemovalAndWait } from "../support/slack-steps";
+import { APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, waitFor } from "../support/app-harness";
 import { describeDatabase } from "../support/test-database";
 
 let h: Harness;
@@ -31,8 +32,7 @@ test(`a 400 on the re-check after Approve ends in a retried removal, not a stuck
   const oneRead = h.emulator.stats().total - beforeRecheck;
   expect(oneRead).toBeGreaterThan(0);
 
-  await h.press(OPERATOR, message, ACTIONS.requestRemoval);
-  const approval = await waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL).find((m) => m.text.includes("Fourth Coffee")));
+  const approval = await requestRemovalAndWait(h, OPERATOR, message);
   await waitFor("Approve offered", () => hasButton(approval, ACTIONS.approve));
   await h.app.slack.settle();
 
@@ -43,7 +43,7 @@ test(`a 400 on the re-check after Approve ends in a retried removal, not a stuck
 
   const c = await h.app.store.cases.findActiveByTenant(tenant);
   expect(c).toBeNull();
-  const events = (await h.app.workflow.auditTrail(tenant)).map((e) => `${e.action}:${e.outcome}`);
+  const events = (await h.app.store.audit.listByTenant(tenant)).map((e) => `${e.action}:${e.outcome}`);
   expect(events).toEqual(expect.arrayContaining(["removal.approved:ok", "relationship.remove:failed", "relationship.removed:ok"]));
   expect(removalCalls()).toBe(1);
   expect(h.emulator.snapshot().customers.find((x) => x.id === tenant)?.relationshipToPartner).toBe("none");

@@ -2,11 +2,12 @@
 // (signed requests into the real Bolt receiver), with Partner Center played by the emulator and
 // Microsoft Graph by the Graph stand-in the emulator serves under /graph/v1.0.
 import type { GdapStandInRelationship } from "../../src/stand-ins/graph";
+import { requestRemovalAndWait } from "../support/slack-steps";
 import { demoRelationshipId } from "../../src/stand-ins/graph";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { GDAP_ENDING } from "../../src/store";
 import { ACTIONS } from "../../src/slack/slack-inputs";
-import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
+import { APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 
 let h: Harness;
 /** an active demo relationship as seeded, to copy for customers the demo gives none */
@@ -47,9 +48,7 @@ async function requestRemovalFor(companyName: string) {
   const message = await openCase(companyName);
   if (hasButton(message, ACTIONS.suspendAll)) await h.press(OPERATOR, message, ACTIONS.suspendAll);
   await waitFor("Request removal button", () => hasButton(message, ACTIONS.requestRemoval));
-  const approvals = h.slack.channelMessages(APPROVAL_CHANNEL).length;
-  await h.press(OPERATOR, message, ACTIONS.requestRemoval);
-  const approval = await waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL)[approvals]);
+  const approval = await requestRemovalAndWait(h, OPERATOR, message);
   return { message, approval };
 }
 

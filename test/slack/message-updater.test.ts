@@ -30,8 +30,8 @@ function viewIn(state: CaseState, ref: { channelId: string; ts: string }): CaseV
 }
 
 test("a slow read for an earlier change does not overwrite the message after a later one", async () => {
-  const posted = await client.chat.postMessage({ channel: "C1", text: "case" });
-  const ref = { channelId: "C1", ts: String(posted.ts) };
+  const posted = await client.chat.postMessage({ channel: "C0OFFBOARD", text: "case" });
+  const ref = { channelId: "C0OFFBOARD", ts: String(posted.ts) };
   // the first read (the request) is slow; the second (the rejection) answers at once
   const reads: Array<{ view: CaseView; delayMs: number }> = [
     { view: viewIn("awaiting_approval", ref), delayMs: 300 },
@@ -58,8 +58,8 @@ test("a slow read for an earlier change does not overwrite the message after a l
 });
 
 test("a view handed on while still being read is not read again, and keeps its place among the changes", async () => {
-  const posted = await client.chat.postMessage({ channel: "C1", text: "case" });
-  const ref = { channelId: "C1", ts: String(posted.ts) };
+  const posted = await client.chat.postMessage({ channel: "C0OFFBOARD", text: "case" });
+  const ref = { channelId: "C0OFFBOARD", ts: String(posted.ts) };
   let reads = 0;
   const workflow = {
     viewCase: async (): Promise<Outcome<CaseView>> => {
@@ -81,8 +81,8 @@ test("a view handed on while still being read is not read again, and keeps its p
 });
 
 test("a view handed on that could not be read is read by the updater itself", async () => {
-  const posted = await client.chat.postMessage({ channel: "C1", text: "case" });
-  const ref = { channelId: "C1", ts: String(posted.ts) };
+  const posted = await client.chat.postMessage({ channel: "C0OFFBOARD", text: "case" });
+  const ref = { channelId: "C0OFFBOARD", ts: String(posted.ts) };
   let reads = 0;
   const workflow = {
     viewCase: async (): Promise<Outcome<CaseView>> => {

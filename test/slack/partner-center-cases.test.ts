@@ -5,7 +5,8 @@
 // card, what the app does not recognise, and a removal whose answer was lost.
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
-import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
+import { requestRemovalAndWait } from "../support/slack-steps";
+import { APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 
 let h: Harness;
 
@@ -29,11 +30,8 @@ async function openCase(companyName: string): Promise<Message> {
 }
 
 async function requestAndApprove(message: Message, companyName: string): Promise<Message> {
-  await waitFor("Request removal offered", () => hasButton(message, ACTIONS.requestRemoval));
-  const approvals = h.slack.channelMessages(APPROVAL_CHANNEL).length;
-  await h.press(OPERATOR, message, ACTIONS.requestRemoval);
-  const approval = await waitFor(`approval request for ${companyName}`, () => h.slack.channelMessages(APPROVAL_CHANNEL)[approvals]);
-  return approval;
+  await waitFor(`Request removal offered for ${companyName}`, () => hasButton(message, ACTIONS.requestRemoval));
+  return requestRemovalAndWait(h, OPERATOR, message);
 }
 
 test("a live reservation blocks, named as Partner Center names it; an expired or cancelled one does not", async () => {
@@ -96,8 +94,9 @@ test("an annual new-commerce licence past its window: Suspend all turns auto-ren
   const approval = await requestAndApprove(message, "Relecloud");
   expect(textOf(approval.blocks)).toContain("Still billing after suspension (1)");
   expect(textOf(approval.blocks)).toContain(`Microsoft 365 E3 (×40) is suspended but keeps billing until ${end}; it will not renew.`);
-  const requested = (await h.app.store.audit.listByTenant(tenant)).find((e) => e.action === "removal.requested");
-  expect(requested?.detail).toMatchObject({ stillBilling: [expect.stringContaining(end)] });
+  // the approval request is posted first, then the request saved and audited
+  const requested = await waitFor("the request audited", async () => (await h.app.store.audit.listByTenant(tenant)).find((e) => e.action === "removal.requested"));
+  expect(requested.detail).toMatchObject({ stillBilling: [expect.stringContaining(end)] });
 
   await h.press(APPROVER, approval, ACTIONS.approve);
   await waitFor("removed", () => customerOf(tenant)?.relationshipToPartner === "none");

@@ -4,6 +4,7 @@ import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { signSlackRequest } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, BYSTANDER, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
+import { nextModal, reject, requestRemovalAndWait } from "../support/slack-steps";
 
 let h: Harness;
 
@@ -38,9 +39,7 @@ async function requestRemovalFor(companyName: string) {
   const message = await openCase(companyName);
   if (hasButton(message, ACTIONS.suspendAll)) await h.press(OPERATOR, message, ACTIONS.suspendAll);
   await waitFor("Request removal button", () => hasButton(message, ACTIONS.requestRemoval));
-  const approvals = h.slack.channelMessages(APPROVAL_CHANNEL).length;
-  await h.press(OPERATOR, message, ACTIONS.requestRemoval);
-  const approval = await waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL)[approvals]);
+  const approval = await requestRemovalAndWait(h, OPERATOR, message);
   return { message, approval };
 }
 
@@ -66,9 +65,7 @@ describe("the removal flow in Slack", () => {
     await waitFor("Request removal offered", () => hasButton(message, ACTIONS.requestRemoval));
     expect(textOf(message.blocks)).toMatch(/3 \/ 3/);
 
-    const approvals = h.slack.channelMessages(APPROVAL_CHANNEL).length;
-    await h.press(OPERATOR, message, ACTIONS.requestRemoval);
-    const approval = await waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL)[approvals]);
+    const approval = await requestRemovalAndWait(h, OPERATOR, message);
     expect(textOf(approval.blocks)).toContain(`<@${OPERATOR.id}>`);
     expect(textOf(approval.blocks)).toContain("Contoso Ltd");
     expect(textOf(approval.blocks)).toContain("support contacts");
@@ -80,7 +77,7 @@ describe("the removal flow in Slack", () => {
     await waitFor("approval message final", () => textOf(approval.blocks).includes("Removed.") && !hasButton(approval, ACTIONS.approve));
     expect(textOf(approval.blocks)).toContain("GDAP");
     await waitFor("case message final", () => textOf(message.blocks).includes("Relationship removed"));
-    const reply = await waitFor("relink reply in the thread", () => h.slack.messages.find((m) => m.threadTs === message.ts));
+    const reply = await waitFor("relink reply in the thread", () => h.slack.messages.find((m) => m.threadTs === message.ts && m.text.includes("reseller relationship with")));
     expect(reply.text).toMatch(/Next step.*https:\/\//);
     expect(removalCalls()).toBe(1);
 
@@ -107,12 +104,9 @@ describe("the removal flow in Slack", () => {
       return waitFor("case message", () => h.slack.messages.find((m) => m.text.includes("Fourth Coffee")));
     });
     await waitFor("Request removal button", () => hasButton(message, ACTIONS.requestRemoval));
-    const approvals = h.slack.channelMessages(APPROVAL_CHANNEL).length;
-    await h.press(APPROVER, message, ACTIONS.requestRemoval);
-    const approval = await waitFor("approval message", () => h.slack.channelMessages(APPROVAL_CHANNEL)[approvals]);
+    const approval = await requestRemovalAndWait(h, APPROVER, message);
     const before = ephemeralCount(APPROVER.id);
     await h.press(APPROVER, approval, ACTIONS.approve);
-    // the first ephemeral is the "Removal requested" note; the refusal follows it
     const refusal = await waitFor("refusal", () => h.slack.ephemerals.filter((e) => e.user === APPROVER.id).slice(before).find((e) => e.text.includes("someone else")));
     expect(refusal.text).toContain("You requested this removal");
     expect(relationshipOf(DEMO_TENANTS.clean)).toBe("reseller");
@@ -129,9 +123,11 @@ describe("the removal flow in Slack", () => {
     const before = ephemeralCount(BYSTANDER.id);
     await h.press(BYSTANDER, approval, ACTIONS.approve);
     expect((await nextEphemeral(BYSTANDER.id, before, "refusal")).text).toContain("Only approvers");
+    // the reject modal opens at once (its trigger lives 3 s) and then says why not, with no submit button
+    const modals = h.slack.openModals.length;
     await h.press(BYSTANDER, approval, ACTIONS.reject);
-    expect((await nextEphemeral(BYSTANDER.id, before + 1, "refusal")).text).toContain("Only approvers");
-    expect(h.slack.openModals).toHaveLength(0);
+    const modal = await nextModal(h, BYSTANDER, modals);
+    await waitFor("the modal turned into a refusal", () => JSON.stringify(modal.view).includes("Only approvers") && modal.view.submit === undefined);
     expect(removalCalls()).toBe(calls);
     expect((await h.app.store.cases.findActiveByTenant(DEMO_TENANTS.ordinaryCoho))?.state).toBe("awaiting_approval");
     const refused = (await h.app.store.audit.listByTenant(DEMO_TENANTS.ordinaryCoho)).filter((e) => e.outcome === "refused");
@@ -142,19 +138,12 @@ describe("the removal flow in Slack", () => {
 
   test("reject asks for a reason in a modal and records it", async () => {
     const { approval } = await requestRemovalFor("Proseware Inc");
-    await h.press(APPROVER, approval, ACTIONS.reject);
-    const modal = await waitFor("reject modal", () => h.slack.openModals.at(-1));
-    expect(modal.view.callback_id).toBe("reject_reason");
-    const submit = (reason: string) =>
-      h.sender.viewSubmission(APPROVER, {
-        callback_id: "reject_reason",
-        private_metadata: String(modal.view.private_metadata),
-        values: { reason_block: { reason: { type: "plain_text_input", value: reason } } },
-      });
-    const blank = await submit("  ");
-    expect(JSON.parse(blank.body)).toMatchObject({ response_action: "errors" });
+    const blank = await reject(h, APPROVER, approval, "  ");
+    expect(JSON.parse(blank.answer.body)).toMatchObject({ response_action: "errors" });
     expect(await h.app.store.cases.findActiveByTenant(DEMO_TENANTS.ordinaryProseware)).not.toBeNull();
-    expect((await submit("Customer still has open invoices")).status).toBe(200);
+    const { answer } = await reject(h, APPROVER, approval, "Customer still has open invoices");
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe("");
     await waitFor("approval message shows the rejection", () => textOf(approval.blocks).includes("Customer still has open invoices"));
     expect(hasButton(approval, ACTIONS.approve)).toBe(false);
     expect(relationshipOf(DEMO_TENANTS.ordinaryProseware)).toBe("reseller");
@@ -187,7 +176,8 @@ describe("the removal flow in Slack", () => {
     if (!approval) throw new Error("the first test's approval message is missing");
     const calls = removalCalls();
     // replay an Approve press with the value the button carried before the case was removed
-    const approveValue = JSON.stringify({ c: (await h.app.store.cases.listByTenant(DEMO_TENANTS.legacyOnly))[0]?.id });
+    const removed = (await h.app.store.cases.listByTenant(DEMO_TENANTS.legacyOnly))[0];
+    const approveValue = JSON.stringify({ c: removed?.id, r: String(removed?.requestedAt?.getTime()) });
     const responseUrl = () => h.slack.createResponseUrl(h.slackUrl, APPROVAL_CHANNEL, SECOND_APPROVER.id);
     let before = ephemeralCount(SECOND_APPROVER.id);
     await h.sender.blockAction(SECOND_APPROVER, APPROVAL_CHANNEL, approval.ts, { action_id: ACTIONS.approve, value: approveValue }, responseUrl());

@@ -27,7 +27,7 @@ async function step(c: RemovalCase, move: (c: RemovalCase) => Transition): Promi
 /** A case approved for removal, and a function that confirms the removal. */
 async function approvedCase(): Promise<{ c: RemovalCase; remove: () => Promise<RemovalCase> }> {
   const opened = await store.cases.create(openCase({ id: crypto.randomUUID(), tenantId: crypto.randomUUID(), companyName: "Fourth Coffee", domain: "fourthcoffee.example", openedBy: "U1", now }));
-  let c = await step(opened, (x) => requestRemoval(x, "U1", ready, now, 3_600_000));
+  let c = await step(opened, (x) => requestRemoval(x, "U1", ready, now, 3_600_000, "Contract ended"));
   c = await step(c, (x) => approve(x, "U2", now));
   const approvedOne = c;
   return {

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { approve, openCase, requestRemoval } from "../../src/domain";
 import { CaseAlreadyActiveError, type Database, type Store, createStore } from "../../src/store";
+import { readMigrations } from "../../src/store/migrations";
 import { describeDatabase, openTestDatabase } from "../support/test-database";
 
 let db: Database;
@@ -23,14 +24,8 @@ describe(`store on ${describeDatabase()}`, () => {
     const rows = await db.pool.query<{ migration_name: string; finished_at: Date | null }>(
       `SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY migration_name`,
     );
-    expect(rows.rows.map((r) => r.migration_name)).toEqual([
-      "20261124000000_init",
-      "20261124000100_audit_append_only",
-      "20261201000000_directory_trigram_search",
-      "20261210000000_token_cache",
-      "20261211000000_durable_jobs",
-      "20261220000000_portfolio_scan",
-    ]);
+    expect(rows.rows.map((r) => r.migration_name)).toEqual(readMigrations().map((m) => m.name));
+    expect(rows.rows.length).toBeGreaterThanOrEqual(4);
     expect(rows.rows.every((r) => r.finished_at !== null)).toBe(true);
   });
 
@@ -58,7 +53,7 @@ describe(`store on ${describeDatabase()}`, () => {
 
   test("a transition based on a stale version is refused", async () => {
     const c = await store.cases.create(newCase());
-    const requested = requestRemoval(c, "U1", { ready: true, blockers: [], notices: [] }, now, 60_000);
+    const requested = requestRemoval(c, "U1", { ready: true, blockers: [], notices: [] }, now, 60_000, "Customer moved to another partner");
     if (!requested.ok) throw new Error("expected ok");
     expect(await store.cases.saveTransition(requested.next)).toBe(true);
     // a second writer that read the same version loses
@@ -74,7 +69,7 @@ describe(`store on ${describeDatabase()}`, () => {
 
   test("concurrent writers of one version: exactly one wins", async () => {
     const c = await store.cases.create(newCase());
-    const requested = requestRemoval(c, "U1", { ready: true, blockers: [], notices: [] }, now, 60_000);
+    const requested = requestRemoval(c, "U1", { ready: true, blockers: [], notices: [] }, now, 60_000, "Customer moved to another partner");
     if (!requested.ok) throw new Error("expected ok");
     const results = await Promise.all(Array.from({ length: 10 }, () => store.cases.saveTransition(requested.next)));
     expect(results.filter(Boolean)).toHaveLength(1);

@@ -10,6 +10,8 @@ import type { EmulatorHandle } from "../../src/stand-ins/partner-center";
 import { type EmulatorBehaviour, type Env, type LocalWorld, createLocalWorld } from "../../src/stand-ins/local-world";
 import type { LocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
 import { type SlackRequestSender, type SlackUser, messageState } from "../../src/stand-ins/slack/slack-request-signer";
+import type { WorkspaceSpec } from "../../src/stand-ins/slack/slack-workspace";
+import { actionOf } from "../../src/slack/slack-inputs";
 import { testDatabaseSettings } from "./test-database";
 
 export const OPERATOR: SlackUser = { id: "U0OPERATOR", name: "olivia" };
@@ -92,16 +94,22 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
 }
 
 interface ButtonLike {
+  /** the action, without the number a repeated button carries (suspend_subscription, not suspend_subscription.3) */
   action_id?: string;
+  /** the action_id as posted */
+  id?: string;
   value?: string;
+  confirm?: { title?: unknown; text?: unknown; confirm?: unknown; deny?: unknown; style?: string };
+  accessibility_label?: string;
 }
 
 /** Every button in a message's blocks (accessories and actions). */
 export function buttonsOf(blocks: unknown[]): ButtonLike[] {
   const found: ButtonLike[] = [];
+  const add = (button: ButtonLike) => found.push({ ...button, id: button.action_id, action_id: actionOf(button.action_id ?? "") });
   for (const block of blocks as Array<{ accessory?: ButtonLike & { type?: string }; elements?: Array<ButtonLike & { type?: string }> }>) {
-    if (block.accessory?.type === "button") found.push(block.accessory);
-    for (const element of block.elements ?? []) if (element.type === "button") found.push(element);
+    if (block.accessory?.type === "button") add(block.accessory);
+    for (const element of block.elements ?? []) if (element.type === "button") add(element);
   }
   return found;
 }
@@ -111,12 +119,19 @@ export function textOf(blocks: unknown[]): string {
 }
 
 export async function startHarness(
-  options: { env?: Record<string, string>; usergroups?: Record<string, string[]>; emulatorOptions?: EmulatorBehaviour; graphOptions?: GraphStandInOptions } = {},
+  options: {
+    env?: Record<string, string>;
+    usergroups?: Record<string, string[]>;
+    workspace?: Partial<WorkspaceSpec>;
+    emulatorOptions?: EmulatorBehaviour;
+    graphOptions?: GraphStandInOptions;
+  } = {},
 ): Promise<Harness> {
   const database = testDatabaseSettings();
   const world = await createLocalWorld({
     env: testAppEnv({ DATA_DIR: IN_MEMORY_DATA_DIR, LOG_LEVEL: "debug", ...database.env, ...options.env }),
     usergroups: options.usergroups,
+    workspace: options.workspace,
     emulator: options.emulatorOptions ?? {},
     graph: options.graphOptions ?? {},
   });
@@ -148,8 +163,8 @@ export async function startHarness(
     press: (user, message, actionId, valueIncludes, ticks) => {
       const posted = world.slack.messages.find((m) => m.channel === message.channel && m.ts === message.ts);
       const button = buttonsOf(posted?.blocks ?? []).find((b) => b.action_id === actionId && (!valueIncludes || (b.value ?? "").includes(valueIncludes)));
-      if (!button?.value) throw new Error(`no ${actionId} button on message ${message.ts}`);
-      return sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value: button.value }, world.responseUrl(message.channel, user.id), {
+      if (!button?.value || !button.id) throw new Error(`no ${actionId} button on message ${message.ts}`);
+      return sender.blockAction(user, message.channel, message.ts, { action_id: button.id, value: button.value }, world.responseUrl(message.channel, user.id), {
         state: messageState(posted?.blocks ?? [], ticks),
       });
     },

@@ -2,8 +2,10 @@
 import type { Customer } from "../../domain";
 import { describeState } from "../../domain";
 import type { AuditEvent, StoredCase } from "../../store";
-import { ACTIONS, encodeValue } from "../slack-inputs";
-import { type Block, MAX_BLOCKS, actions, button, context, divider, escapeText, fitBlocks, header, section } from "./block-kit";
+import type { HomeSummary } from "../../workflow";
+import { ACTIONS, encodeValue, numbered, requestStamp } from "../slack-inputs";
+import { approvalButtons } from "./approval-message";
+import { type Block, MAX_BLOCKS, MAX_VIEW_BLOCKS, actions, button, confirm, context, divider, fallbackText, fitBlocks, header, outside, section, slackDate } from "./block-kit";
 
 const HELP_TEXT = [
   "*Reseller Offboarding* walks you through removing the reseller relationship with a customer in Partner Center.",
@@ -15,33 +17,36 @@ const HELP_TEXT = [
   "• `/offboard help`: this help",
 ].join("\n");
 
+const actorOf = (id: string) => (id === "system" ? "_the app_" : `<@${id}>`);
+
 export function helpMessage(problem?: string): { text: string; blocks: Block[] } {
-  const blocks = problem ? [section(`:information_source: ${escapeText(problem)}`), section(HELP_TEXT)] : [section(HELP_TEXT)];
-  return { text: problem ? `${problem} Type /offboard help for help.` : "How to use /offboard", blocks };
+  const blocks = problem ? [section(`:information_source: ${outside(problem)}`), section(HELP_TEXT)] : [section(HELP_TEXT)];
+  return { text: problem ? fallbackText(`${outside(problem)} Type /offboard help for help.`) : "How to use /offboard", blocks };
 }
 
 export function pickerMessage(query: string, customers: Customer[]): { text: string; blocks: Block[] } {
-  const blocks: Block[] = [section(`Several customers match “${escapeText(query)}”. Which one?`)];
-  for (const c of customers.slice(0, 10)) {
-    blocks.push(section(`*${escapeText(c.companyName)}*\n${escapeText(c.domain)} · \`${c.tenantId}\``, button(ACTIONS.pickCustomer, "Open case", encodeValue({ t: c.tenantId }))));
+  const blocks: Block[] = [section(`Several customers match “${outside(query, 100)}”. Which one?`)];
+  for (const [n, c] of customers.slice(0, 10).entries()) {
+    blocks.push(section(`*${outside(c.companyName, 150)}*\n${outside(c.domain, 150)} · \`${outside(c.tenantId, 64)}\``, button(numbered(ACTIONS.pickCustomer, n), "Open case", encodeValue({ t: c.tenantId }), { label: `Open the case for ${c.companyName}` })));
   }
-  return { text: `Several customers match ${query}`, blocks };
+  return { text: fallbackText(`Several customers match ${outside(query, 100)}`), blocks };
 }
 
 export function statusMessage(cases: StoredCase[]): { text: string; blocks: Block[] } {
   if (cases.length === 0) return { text: "No open cases.", blocks: [section("No open offboarding cases.")] };
   const blocks: Block[] = [header(`Open cases (${cases.length})`)];
   for (const c of cases) {
-    blocks.push(section(`*${escapeText(c.companyName)}*: ${describeState(c.state)} · opened by <@${c.openedBy}> on ${c.openedAt.toISOString().slice(0, 10)}`));
+    blocks.push(section(`*${outside(c.companyName, 150)}*: ${describeState(c.state)} · opened by <@${c.openedBy}> ${slackDate(c.openedAt, "{date_short_pretty}")}`));
   }
   return { text: `${cases.length} open cases`, blocks: fitBlocks(blocks) };
 }
 
 export function auditMessage(customer: Customer, events: AuditEvent[]): { text: string; blocks: Block[] } {
-  if (events.length === 0) return { text: `No audit events for ${customer.companyName}.`, blocks: [section(`No audit events for *${escapeText(customer.companyName)}* yet.`)] };
+  const name = outside(customer.companyName, 150);
+  if (events.length === 0) return { text: fallbackText(`No audit events for ${name}.`), blocks: [section(`No audit events for *${name}* yet.`)] };
   const lines = events.map((e) => {
-    const request = e.pcRequestId ? ` · request \`${e.pcRequestId}\`` : "";
-    return `\`${e.at.toISOString().replace("T", " ").slice(0, 19)}\` <@${e.actor}> *${e.action}* → ${e.outcome}${request}`;
+    const request = e.pcRequestId ? ` · request \`${outside(e.pcRequestId, 64)}\`` : "";
+    return `${slackDate(e.at, "{date_num} {time_secs}")} ${actorOf(e.actor)} *${outside(e.action, 80)}* → ${outside(e.outcome, 20)}${request}`;
   });
   // one section holds at most 3000 characters: pack lines into as few sections as fit
   const blocks: Block[] = [header(`Audit trail: ${customer.companyName}`)];
@@ -54,22 +59,41 @@ export function auditMessage(customer: Customer, events: AuditEvent[]): { text: 
     chunk += (chunk ? "\n" : "") + line;
   }
   if (chunk) blocks.push(section(chunk));
-  return { text: `Audit trail for ${customer.companyName}`, blocks: fitBlocks(blocks, MAX_BLOCKS) };
+  return { text: fallbackText(`Audit trail for ${name}`), blocks: fitBlocks(blocks, MAX_BLOCKS) };
 }
 
-export function homeView(home: { myCases: StoredCase[]; awaitingMe: StoredCase[]; isApprover: boolean; warnings?: string[] }) {
+/** The Home tab: the same buttons, with the same confirm dialogs, as in the channels. */
+export function homeView(home: HomeSummary, userId: string) {
   const blocks: Block[] = [header("Reseller Offboarding")];
-  for (const warning of (home.warnings ?? []).slice(0, 5)) blocks.push(section(`:warning: *Partner Center credentials:* ${escapeText(warning)}`));
+  if (!home.mayRead) {
+    blocks.push(section("Only offboarding operators and approvers can see cases here. Ask an admin if you need access."), divider(), context("Type `/offboard help` for the commands."));
+    return { type: "home" as const, blocks };
+  }
+  for (const warning of home.warnings.slice(0, 5)) blocks.push(section(`:warning: *Partner Center credentials:* ${outside(warning, 500)}`));
   blocks.push(section("*Your open cases*"));
   if (home.myCases.length === 0) blocks.push(context("None. Start one with `/offboard <customer>`."));
-  for (const c of home.myCases.slice(0, 20)) blocks.push(section(`*${escapeText(c.companyName)}*: ${describeState(c.state)}`));
+  for (const [n, c] of home.myCases.slice(0, 20).entries()) {
+    const line = section(`*${outside(c.companyName, 150)}*: ${describeState(c.state)}`);
+    blocks.push(line);
+    if (c.state === "awaiting_approval" && c.requestedBy === userId) {
+      blocks.push(
+        actions([
+          button(numbered(ACTIONS.withdrawRequest, n), "Withdraw request", encodeValue({ c: c.id, r: requestStamp(c.requestedAt) }), {
+            label: `Withdraw the removal request for ${c.companyName}`,
+            confirm: confirm("Withdraw the removal request?", "Approvers can no longer approve it, and the case is open again.", "Withdraw", "danger"),
+          }),
+        ]),
+      );
+    }
+  }
   blocks.push(divider(), section("*Waiting for your approval*"));
   if (!home.isApprover) blocks.push(context("You are not an approver."));
   else if (home.awaitingMe.length === 0) blocks.push(context("Nothing is waiting for you."));
-  for (const c of home.awaitingMe.slice(0, 20)) {
-    blocks.push(section(`*${escapeText(c.companyName)}*: requested by <@${c.requestedBy ?? "unknown"}>, expires ${c.expiresAt?.toISOString() ?? "-"}`));
-    blocks.push(actions([button(ACTIONS.approve, "Approve", encodeValue({ c: c.id }), { style: "primary" }), button(ACTIONS.reject, "Reject", encodeValue({ c: c.id }), { style: "danger" })]));
+  for (const [n, c] of home.awaitingMe.slice(0, 20).entries()) {
+    const why = c.justification ? `\n*Why:* ${outside(c.justification, 300)}` : "";
+    blocks.push(section(`*${outside(c.companyName, 150)}*: requested by <@${c.requestedBy ?? "unknown"}>, expires ${slackDate(c.expiresAt)}${why}`));
+    blocks.push(approvalButtons(c, n));
   }
   blocks.push(divider(), context("Type `/offboard help` in any channel for the commands."));
-  return { type: "home" as const, blocks: fitBlocks(blocks, 100) };
+  return { type: "home" as const, blocks: fitBlocks(blocks, MAX_VIEW_BLOCKS) };
 }

@@ -1,13 +1,15 @@
 // The buttons on a case message: clearing blockers one by one or all at once, retrying a job's
-// failed items, re-checking, closing the case, and asking an approver for removal.
+// failed items, re-checking, closing the case, asking for removal (a modal that asks why, see
+// modal-submissions.ts) and withdrawing the request.
+import { noticeModal, requestModal } from "../blocks/modals";
+import { outside } from "../blocks/block-kit";
+import { ACTIONS, caseValue, itemValue, jobValue, requestValue, stampDate } from "../slack-inputs";
 import type { ButtonDispatcher } from "./button-dispatcher";
 import type { ListenerDeps } from "./listener-deps";
-import { ephemeral, report } from "./replies";
-import { ACTIONS, caseValue, itemValue, jobValue } from "../slack-inputs";
-import { approvalMessage } from "../blocks/approval-message";
+import { ephemeral, refusalText, report } from "./replies";
 
 export function registerCaseButtons(buttons: ButtonDispatcher, deps: ListenerDeps): void {
-  const { workflow, updater, approvalChannelId } = deps;
+  const { workflow, updater } = deps;
 
   buttons.on(ACTIONS.suspendSubscription, itemValue, async ({ value, userId, respond }) => {
     const view = await report(respond, await workflow.changeSubscription(userId, value.c, value.i, "suspend"));
@@ -55,12 +57,14 @@ export function registerCaseButtons(buttons: ButtonDispatcher, deps: ListenerDep
     await report(respond, await workflow.cancelCase(userId, value.c));
   });
 
-  buttons.on(ACTIONS.requestRemoval, caseValue, async ({ value, userId, client, respond }) => {
-    const view = await report(respond, await workflow.requestRemoval(userId, value.c));
-    if (!view) return;
-    const message = approvalMessage(view.removalCase, { notices: view.preconditions.notices, gdap: view.gdap });
-    const posted = await client.chat.postMessage({ channel: approvalChannelId, text: message.text, blocks: message.blocks });
-    if (posted.ts && posted.channel) await workflow.placeApprovalMessage(view.removalCase.id, { channelId: posted.channel, ts: posted.ts });
-    await respond(ephemeral(`Removal requested. An approver has been asked in <#${approvalChannelId}>.`));
+  // the justification modal opens first; whether the request can be made is checked after
+  buttons.opens(ACTIONS.requestRemoval, caseValue, (value) => requestModal(value.c), async ({ value, userId, client, viewId }) => {
+    const check = await workflow.checkRemovalRequest(userId, value.c);
+    if (!check.ok && viewId) await client.views.update({ view_id: viewId, view: noticeModal("Cannot request", refusalText(check.refusal)) });
+  });
+
+  buttons.on(ACTIONS.withdrawRequest, requestValue, async ({ value, userId, respond }) => {
+    const withdrawn = await report(respond, await workflow.withdrawRequest(userId, value.c, stampDate(value.r)));
+    if (withdrawn) await respond(ephemeral(`You withdrew the request to remove *${outside(withdrawn.companyName, 150)}*. The case is open again.`));
   });
 }

@@ -1,56 +1,29 @@
 // /offboard: help, status, audit, relink, and opening a customer's case, with the picker's
-// button for when several customers match. The case message is posted where the operator works.
+// button for when several customers match. The case message goes where the operator works, or
+// wherever the app can post (case-placement.ts). Reading needs rights too: the workflow checks.
+// In the request's turn the command is only persisted as a durable job and acknowledged.
 import { performance } from "node:perf_hooks";
 import type { App } from "@slack/bolt";
-import type { WebClient } from "@slack/web-api";
 import type { Customer } from "../../domain";
 import { metrics } from "../../metrics";
-import type { CaseView } from "../../workflow";
-import { escapeText } from "../blocks/block-kit";
-import { caseMessage } from "../blocks/case-message";
+import { outside } from "../blocks/block-kit";
 import { auditMessage, helpMessage, pickerMessage, statusMessage } from "../blocks/info-messages";
 import { scanStatusMessage } from "../blocks/scan-messages";
 import { interactionKey } from "../interaction-jobs";
+import { describeSlackError } from "../slack-errors";
 import { ACTIONS, customerValue, parseOffboardCommand } from "../slack-inputs";
 import type { ButtonDispatcher } from "./button-dispatcher";
-import { NOT_TAKEN, type Reply, ephemeral, refusalText } from "./replies";
 import type { ListenerDeps } from "./listener-deps";
+import { NOT_TAKEN, type Reply, ephemeral, refusalText, report } from "./replies";
 
 export function registerCommand(app: App, buttons: ButtonDispatcher, deps: ListenerDeps): void {
-  const { workflow, directory, updater, interactions, client } = deps;
+  const { workflow, placement, interactions, client, logger } = deps;
 
-  /** Posts (or refreshes) the case message in the channel the operator is working in. */
-  async function showCase(client: WebClient, channelId: string, view: CaseView): Promise<void> {
-    const message = caseMessage(view);
-    const existing = view.removalCase.caseMessage;
-    if (existing) {
-      await client.chat.update({ channel: existing.channelId, ts: existing.ts, text: message.text, blocks: message.blocks });
-      if (existing.channelId === channelId) {
-        updater.remember(view);
-        return;
-      }
-    }
-    const posted = await client.chat.postMessage({ channel: channelId, text: message.text, blocks: message.blocks });
-    if (posted.ts && posted.channel) {
-      const ref = { channelId: posted.channel, ts: posted.ts };
-      const placed = await workflow.placeCaseMessage(view.removalCase.id, existing, ref);
-      if (placed.placed) {
-        view.removalCase.caseMessage = ref;
-      } else {
-        // another request (a second /offboard, another operator) posted this case's message in
-        // the meantime: keep that one, the one that gets updated, and take ours away
-        await client.chat.delete({ channel: ref.channelId, ts: ref.ts });
-        if (placed.current) await client.chat.update({ channel: placed.current.channelId, ts: placed.current.ts, text: message.text, blocks: message.blocks });
-        view.removalCase.caseMessage = placed.current;
-      }
-    }
-    updater.remember(view);
-  }
-
-  async function resolveCustomer(query: string, respond: Reply): Promise<Customer | null> {
-    const matches = await directory.search(query, 10);
+  async function resolveCustomer(userId: string, query: string, respond: Reply): Promise<Customer | null> {
+    const matches = await report(respond, await workflow.findCustomers(userId, query, 10));
+    if (!matches) return null;
     if (matches.length === 0) {
-      await respond(ephemeral(`No customer matches “${escapeText(query)}”. Try part of the company name, the domain (contoso.onmicrosoft.com) or the tenant id.`));
+      await respond(ephemeral(`No customer matches “${outside(query, 100)}”. Try part of the company name, the domain (contoso.onmicrosoft.com) or the tenant id.`));
       return null;
     }
     if (matches.length > 1) {
@@ -60,29 +33,40 @@ export function registerCommand(app: App, buttons: ButtonDispatcher, deps: Liste
     return matches[0] ?? null;
   }
 
-  async function openCaseFor(userId: string, channelId: string, tenantId: string, client: WebClient, respond: Reply): Promise<void> {
+  async function openCaseFor(userId: string, channelId: string, tenantId: string, respond: Reply): Promise<void> {
     const result = await workflow.startCase(userId, tenantId);
     if (!result.ok && result.refusal.code === "no_relationship") {
       // nothing to offboard: offer the way back instead
       const link = await workflow.relinkUrl(userId, tenantId);
-      const company = result.refusal.customer ? `*${escapeText(result.refusal.customer.companyName)}*` : "the customer";
+      const company = result.refusal.customer ? `*${outside(result.refusal.customer.companyName, 150)}*` : "the customer";
       const offer = link.ok ? `To work with ${company} again, send them this link to request a new reseller relationship:\n${link.value}` : refusalText(result.refusal);
-      return void (await respond(ephemeral(`${escapeText(result.refusal.message)} ${offer}`)));
+      return void (await respond(ephemeral(`${outside(result.refusal.message, 500)} ${offer}`)));
     }
     if (!result.ok) return void (await respond(ephemeral(refusalText(result.refusal))));
-    await showCase(client, channelId, result.value);
+    try {
+      await placement.show(client, result.value, channelId, userId, respond);
+    } catch (error) {
+      // the case is open whatever Slack said: never report it as nothing done (nor try the job again)
+      logger.warn({ caseId: result.value.removalCase.id, err: describeSlackError(error) }, "could not show a case just opened");
+      const name = outside(result.value.removalCase.companyName, 150);
+      await respond(ephemeral(`The case for *${name}* is open, but Slack did not take its message just now. Type the same /offboard again in a minute to see it.`));
+    }
   }
 
   // a failure here fails the job's attempt: it is tried again, and the user told if it never works
   async function handleCommand(command: { text: string; userId: string; channelId: string }, respond: Reply): Promise<void> {
     const parsed = parseOffboardCommand(command.text);
+    const user = command.userId;
     switch (parsed.kind) {
       case "help":
         return void (await respond({ response_type: "ephemeral", ...helpMessage() }));
       case "invalid":
         return void (await respond({ response_type: "ephemeral", ...helpMessage(parsed.problem) }));
-      case "status":
-        return void (await respond({ response_type: "ephemeral", ...statusMessage(await workflow.listOpenCases()) }));
+      case "status": {
+        const cases = await report(respond, await workflow.listOpenCases(user));
+        if (cases) await respond({ response_type: "ephemeral", ...statusMessage(cases) });
+        return;
+      }
       case "scan": {
         const started = await workflow.startScan(command.userId, command.channelId);
         if (!started.ok) return void (await respond(ephemeral(refusalText(started.refusal))));
@@ -101,21 +85,20 @@ export function registerCommand(app: App, buttons: ButtonDispatcher, deps: Liste
         return void (await respond({ response_type: "ephemeral", ...scanStatusMessage(status.value) }));
       }
       case "audit": {
-        const customer = await resolveCustomer(parsed.query, respond);
-        if (customer) await respond({ response_type: "ephemeral", ...auditMessage(customer, await workflow.auditTrail(customer.tenantId)) });
+        const customer = await resolveCustomer(user, parsed.query, respond);
+        const events = customer ? await report(respond, await workflow.auditTrail(user, customer.tenantId)) : null;
+        if (customer && events) await respond({ response_type: "ephemeral", ...auditMessage(customer, events) });
         return;
       }
       case "relink": {
-        const customer = await resolveCustomer(parsed.query, respond);
-        if (!customer) return;
-        const link = await workflow.relinkUrl(command.userId, customer.tenantId);
-        return void (await respond(
-          ephemeral(link.ok ? `Send this link to *${escapeText(customer.companyName)}* to request (re-establish) a reseller relationship:\n${link.value}` : refusalText(link.refusal)),
-        ));
+        const customer = await resolveCustomer(user, parsed.query, respond);
+        const link = customer ? await report(respond, await workflow.relinkUrl(user, customer.tenantId)) : null;
+        if (customer && link) await respond(ephemeral(`Send this link to *${outside(customer.companyName, 150)}* to request (re-establish) a reseller relationship:\n${link}`));
+        return;
       }
       case "find": {
-        const customer = await resolveCustomer(parsed.query, respond);
-        if (customer) await openCaseFor(command.userId, command.channelId, customer.tenantId, client, respond);
+        const customer = await resolveCustomer(user, parsed.query, respond);
+        if (customer) await openCaseFor(user, command.channelId, customer.tenantId, respond);
         return;
       }
     }
@@ -124,7 +107,14 @@ export function registerCommand(app: App, buttons: ButtonDispatcher, deps: Liste
   interactions.on("command", (command, reply) => handleCommand(command, reply));
   app.command("/offboard", async ({ command, body, ack, respond }) => {
     const started = performance.now();
-    const accepted = await interactions.accept(interactionKey(body), { type: "command", text: command.text ?? "", userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url });
+    const accepted = await interactions.accept(interactionKey(body), {
+      type: "command",
+      text: command.text ?? "",
+      userId: command.user_id,
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      responseUrl: command.response_url,
+    });
     await ack();
     metrics.ack("command", performance.now() - started);
     if (!accepted) await respond(ephemeral(NOT_TAKEN));
@@ -132,6 +122,6 @@ export function registerCommand(app: App, buttons: ButtonDispatcher, deps: Liste
 
   // the picker's answer to a command that matched several customers
   buttons.on(ACTIONS.pickCustomer, customerValue, async ({ value, userId, channelId, respond }) => {
-    await openCaseFor(userId, channelId, value.t, client, respond);
+    await openCaseFor(userId, channelId, value.t, respond);
   });
 }

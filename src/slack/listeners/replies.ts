@@ -2,7 +2,7 @@
 // Slack: the workflow returns plain text and parameters; the mentions and command hints are ours.
 import type { RespondArguments } from "@slack/bolt";
 import type { Outcome, UseCaseRefusal } from "../../workflow";
-import { escapeText } from "../blocks/block-kit";
+import { outside } from "../blocks/block-kit";
 
 /** Answers the user privately: through response_url where Slack gave one, else by direct message. */
 export type Reply = (message: string | RespondArguments) => Promise<unknown>;
@@ -19,12 +19,14 @@ export function refusalText(refusal: UseCaseRefusal): string {
   if (decided) {
     return decided.decision === "approved"
       ? `<@${decided.decidedBy}> already approved this removal; the case is ${decided.state.replace("_", " ")}.`
-      : `<@${decided.decidedBy}> already rejected this removal${decided.reason ? `: ${escapeText(decided.reason)}` : "."}`;
+      : `<@${decided.decidedBy}> already rejected this removal${decided.reason ? `: ${outside(decided.reason, 500)}` : "."}`;
   }
   if (refusal.code === "no_relationship" && refusal.customer) {
-    return `${escapeText(refusal.message)} Use \`/offboard relink ${escapeText(refusal.customer.domain)}\` to request a new one.`;
+    return `${outside(refusal.message, 1000)} Use \`/offboard relink ${outside(refusal.customer.domain, 150)}\` to request a new one.`;
   }
-  return escapeText(refusal.message);
+  if (refusal.code === "not_delivered") return `${outside(refusal.message, 1000)} Once that is fixed, press *Request removal* again.`;
+  // the message may carry a company name or Partner Center's own words
+  return outside(refusal.message, 1000);
 }
 
 /** The outcome's value, or null after telling the user privately why not. */

@@ -15,9 +15,18 @@ export const NORA: ConsoleUser = { id: "U0NORA", name: "nora", realName: "Nora N
 
 export const CONSOLE_USERS: readonly ConsoleUser[] = [OLIVIA, ALEX, NORA];
 
-export const OFFBOARD_CHANNEL = { id: "C0OFFBOARD", name: "offboarding" } as const;
-export const APPROVAL_CHANNEL = { id: "C0APPROVALS", name: "approvals" } as const;
-export const CONSOLE_CHANNELS = [OFFBOARD_CHANNEL, APPROVAL_CHANNEL] as const;
+export interface ConsoleChannelInfo {
+  id: string;
+  name: string;
+  topic: string;
+}
+
+export const OFFBOARD_CHANNEL = { id: "C0OFFBOARD", name: "offboarding", topic: "Where operators run /offboard" } as const;
+export const APPROVAL_CHANNEL = { id: "C0APPROVALS", name: "approvals", topic: "Private; the app was invited. Where approvers decide on removals" } as const;
+/** the stand-in's workspace has these too: a public channel and a private one the app was never invited to */
+export const GENERAL_CHANNEL = { id: "C0GENERAL", name: "general", topic: "Public; the app was not invited, yet may post (chat:write.public)" } as const;
+export const PRIVATE_CHANNEL = { id: "C0PRIVATE", name: "leadership", topic: "Private; the app was not invited and cannot post here" } as const;
+export const CONSOLE_CHANNELS: readonly ConsoleChannelInfo[] = [OFFBOARD_CHANNEL, APPROVAL_CHANNEL, GENERAL_CHANNEL, PRIVATE_CHANNEL];
 
 export const BOT_NAME = "Reseller Offboarding";
 

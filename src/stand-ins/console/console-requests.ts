@@ -4,7 +4,8 @@ import { z } from "zod";
 import { CONSOLE_USERS } from "./console-identities";
 
 const userId = z.enum(CONSOLE_USERS.map((user) => user.id) as [string, ...string[]]);
-const channelId = z.string().regex(/^C[A-Z0-9]{2,20}$/, "not a channel id");
+// a channel, or the app's direct message with the person (D…)
+const channelId = z.string().regex(/^[CD][A-Z0-9]{2,20}$/, "not a channel id");
 
 export const commandRequest = z.object({
   user: userId,

@@ -1,7 +1,6 @@
 // The console's own routes on the app's port: the page, its state (long-polled), and the few
 // things a person can do in Slack. Every action becomes a signed Slack request into the app's
 // receiver, so the app cannot tell the console from Slack.
-import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import type http from "node:http";
 import path from "node:path";
@@ -10,7 +9,7 @@ import type { Logger } from "../../logger";
 import type { LocalSlackApi, PostedMessage } from "../slack/local-slack-api";
 import { type SlackRequestSender, messageState } from "../slack/slack-request-signer";
 import { BadRequest, SECURITY_HEADERS, pageAssets, parse, readJson, safeJson, sendJson } from "./console-http";
-import type { Block, ConsoleState, ModalView } from "./console-state";
+import type { Block, ConsoleChannel, ConsoleSlackError, ConsoleState, ModalView } from "./console-state";
 import { BOT_NAME, CONSOLE_CHANNELS, CONSOLE_USERS, type ConsoleUser, consoleUser } from "./console-identities";
 import {
   actionRequest,
@@ -50,8 +49,6 @@ export class ConsoleServer {
   private version = 0;
   private waiters = new Set<() => void>();
   private closed = false;
-  /** trigger_id → who pressed: views.open only carries the trigger, as in Slack */
-  private readonly triggers = new Map<string, string>();
   /** keyed by position in LocalSlackApi.openModals ("M<index>") */
   private readonly modals = new Map<string, TrackedModal>();
   private readonly stopListening: () => void;
@@ -136,7 +133,8 @@ export class ConsoleServer {
   private async action(input: z.infer<typeof actionRequest>): Promise<unknown> {
     const user = userOf(input.user);
     const pressed = { action_id: input.actionId, value: input.value };
-    const triggerId = this.newTrigger(user.id);
+    // Slack issues the trigger for the press: the stand-in, so views.open is held to its 3 s and one use
+    const triggerId = this.options.slack.issueTrigger(user.id);
     const sender = this.requireSender();
     const slack = this.options.slack;
     const where = input.surface;
@@ -189,7 +187,8 @@ export class ConsoleServer {
   private state(userId: string): ConsoleState {
     const slack = this.options.slack;
     const visible = (m: PostedMessage) => ({ ts: m.ts, seq: m.seq, text: m.text, blocks: drawn(m.blocks), edited: m.updates > 0 });
-    const channels = CONSOLE_CHANNELS.map((channel) => {
+    const dm = { id: slack.workspace.imWith(userId).id, name: BOT_NAME, topic: "Your direct messages with the app", kind: "dm" as const };
+    const channels = [...CONSOLE_CHANNELS.map((c) => ({ ...c, kind: "channel" as const })), dm].map((channel): ConsoleChannel => {
       const all = slack.channelMessages(channel.id);
       return {
         ...channel,
@@ -207,6 +206,7 @@ export class ConsoleServer {
       channels,
       home: home ? { blocks: drawn(home) } : null,
       modal: modal ? { id: modal.id, view: modal.view as unknown as ModalView } : null,
+      slackErrors: slackErrors(slack),
     };
   }
 
@@ -230,7 +230,8 @@ export class ConsoleServer {
     const known = this.modals.get(id);
     if (known) return known;
     const entry = this.options.slack.openModals[Number(id.slice(1))];
-    const user = entry ? this.triggers.get(entry.triggerId) : undefined;
+    // the stand-in knows whose press the modal's trigger came from
+    const user = entry?.user;
     if (!user) return undefined;
     const tracked = { user, closed: false };
     this.modals.set(id, tracked);
@@ -248,12 +249,6 @@ export class ConsoleServer {
     const tracked = this.modals.get(modalId);
     if (tracked) tracked.closed = true;
     this.bump();
-  }
-
-  private newTrigger(userId: string): string {
-    const triggerId = `${Date.now()}.${crypto.randomBytes(6).toString("hex")}`;
-    this.triggers.set(triggerId, userId);
-    return triggerId;
   }
 
   private forward(answer: { status: number; body: string }): unknown {
@@ -301,6 +296,16 @@ export class ConsoleServer {
  */
 function drawn(blocks: unknown[]): Block[] {
   return blocks as Block[];
+}
+
+/** The last calls the stand-in refused (not_in_channel, expired_trigger_id, invalid_blocks…), as a developer would see them. */
+function slackErrors(slack: LocalSlackApi): ConsoleSlackError[] {
+  return slack.refusals.slice(-5).map((call, i) => ({
+    method: call.method,
+    error: call.error ?? "",
+    channel: typeof call.body.channel === "string" ? call.body.channel : null,
+    seq: slack.calls.length - 5 + i,
+  }));
 }
 
 function userOf(id: string): ConsoleUser {

@@ -67,8 +67,20 @@ export interface ConsoleEphemeral {
 export interface ConsoleChannel {
   id: string;
   name: string;
+  /** a channel, or the app's direct messages with the viewer */
+  kind: "channel" | "dm";
+  topic: string;
   messages: ConsoleMessage[];
   ephemerals: ConsoleEphemeral[];
+}
+
+/** A Web API call the stand-in refused, as Slack would have (what a developer looks for in the logs). */
+export interface ConsoleSlackError {
+  method: string;
+  error: string;
+  /** the conversation the call was about, when it named one */
+  channel: string | null;
+  seq: number;
 }
 
 export interface ConsoleState {
@@ -80,6 +92,8 @@ export interface ConsoleState {
   channels: ConsoleChannel[];
   home: { blocks: Block[] } | null;
   modal: { id: string; view: ModalView } | null;
+  /** the latest calls the stand-in refused, newest last */
+  slackErrors: ConsoleSlackError[];
 }
 
 /** Where a pressed button is: a channel message, an ephemeral message, or the Home tab. */

@@ -10,6 +10,13 @@ export function signSlackRequest(signingSecret: string, body: string, timestamp 
 export interface SlackUser {
   id: string;
   name: string;
+  /** their own workspace, when it is not the app's (a Slack Connect user in a shared channel) */
+  teamId?: string;
+}
+
+/** Where trigger_ids come from: the Slack stand-in issues them, so it can hold views.open to Slack's rules. */
+export interface TriggerIssuer {
+  issueTrigger(user: string): string;
 }
 
 interface CheckboxesLike {
@@ -39,12 +46,15 @@ export function messageState(blocks: unknown[], ticks: Record<string, boolean> =
 
 export class SlackRequestSender {
   private triggers = 0;
+  private readonly teamId: string;
 
   constructor(
     private readonly appUrl: string,
     private readonly signingSecret: string,
-    private readonly teamId = "TLOCAL",
-  ) {}
+    private readonly options: { teamId?: string; triggers?: TriggerIssuer } = {},
+  ) {
+    this.teamId = options.teamId ?? "TLOCAL";
+  }
 
   async send(body: string, contentType: string, headers: Record<string, string> = {}, timestamp?: number): Promise<{ status: number; body: string }> {
     const response = await fetch(`${this.appUrl}/slack/events`, {
@@ -58,7 +68,7 @@ export class SlackRequestSender {
   slashCommand(user: SlackUser, channel: string, text: string, responseUrl: string): Promise<{ status: number; body: string }> {
     const form = new URLSearchParams({
       token: "legacy-unused",
-      team_id: this.teamId,
+      team_id: user.teamId ?? this.teamId,
       channel_id: channel,
       channel_name: channel,
       user_id: user.id,
@@ -67,7 +77,7 @@ export class SlackRequestSender {
       text,
       api_app_id: "ALOCAL",
       response_url: responseUrl,
-      trigger_id: this.nextTrigger(),
+      trigger_id: this.nextTrigger(user),
     });
     return this.send(form.toString(), "application/x-www-form-urlencoded");
   }
@@ -85,7 +95,7 @@ export class SlackRequestSender {
       type: "block_actions",
       ...this.envelope(user),
       container: { type: "message", message_ts: messageTs, channel_id: channel, is_ephemeral: options.isEphemeral ?? false },
-      trigger_id: options.triggerId ?? this.nextTrigger(),
+      trigger_id: options.triggerId ?? this.nextTrigger(user),
       channel: { id: channel, name: channel },
       message: { ts: messageTs, type: "message" },
       response_url: responseUrl,
@@ -101,19 +111,22 @@ export class SlackRequestSender {
       type: "block_actions",
       ...this.envelope(user),
       container: { type: "view", view_id: viewId },
-      trigger_id: options.triggerId ?? this.nextTrigger(),
+      trigger_id: options.triggerId ?? this.nextTrigger(user),
       view: { id: viewId, type: "home", team_id: this.teamId, app_id: "ALOCAL", blocks: [], state: { values: {} }, hash: "h" },
       actions: [buttonAction(action)],
     };
     return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
   }
 
-  viewSubmission(user: SlackUser, view: { callback_id: string; private_metadata: string; values: Record<string, Record<string, { type: string; value: string }>> }): Promise<{ status: number; body: string }> {
+  viewSubmission(
+    user: SlackUser,
+    view: { id?: string; callback_id: string; private_metadata: string; values: Record<string, Record<string, { type: string; value: string }>> },
+  ): Promise<{ status: number; body: string }> {
     const payload = {
       type: "view_submission",
       ...this.envelope(user),
-      trigger_id: this.nextTrigger(),
-      view: { id: "V1", type: "modal", callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: view.values }, hash: "h", team_id: this.teamId, app_id: "ALOCAL", blocks: [] },
+      trigger_id: this.nextTrigger(user),
+      view: { id: view.id ?? "V1", type: "modal", callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: view.values }, hash: "h", team_id: this.teamId, app_id: "ALOCAL", blocks: [] },
     };
     return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
   }
@@ -133,10 +146,13 @@ export class SlackRequestSender {
 
   /** What every interaction payload carries: the team, the user and the app. */
   private envelope(user: SlackUser) {
-    return { team: { id: this.teamId, domain: "local" }, user: { id: user.id, username: user.name, name: user.name, team_id: this.teamId }, api_app_id: "ALOCAL", token: "legacy-unused" };
+    const team = user.teamId ?? this.teamId;
+    return { team: { id: team, domain: "local" }, user: { id: user.id, username: user.name, name: user.name, team_id: team }, api_app_id: "ALOCAL", token: "legacy-unused" };
   }
 
-  private nextTrigger(): string {
+  /** A trigger from the stand-in when there is one; else one Slack never issued (views.open refuses it). */
+  private nextTrigger(user: SlackUser): string {
+    if (this.options.triggers) return this.options.triggers.issueTrigger(user.id);
     this.triggers += 1;
     return `${this.triggers}.${Date.now()}.${crypto.randomBytes(4).toString("hex")}`;
   }

@@ -155,7 +155,8 @@ function isText(element) {
  */
 function renderButton(button, where, context) {
   const classes = ["sbtn", button.style === "primary" ? "primary" : "", button.style === "danger" ? "danger" : ""].filter(Boolean).join(" ");
-  const node = el("button", { type: "button", class: classes, "data-action-id": button.action_id, html: textObject(button.text, context.names) });
+  // a screen reader says which one of several "Suspend" buttons this is, as in Slack
+  const node = el("button", { type: "button", class: classes, "data-action-id": button.action_id, "aria-label": button.accessibility_label, html: textObject(button.text, context.names) });
   const url = button.url;
   if (url) {
     node.addEventListener("click", () => window.open(url, "_blank", "noopener"));

@@ -13,13 +13,14 @@ import { latestSeq, renderChannel, renderHome } from "./timeline.js";
 /** @typedef {import("./block-kit.js").DrawContext} DrawContext */
 
 const OFFBOARD = "C0OFFBOARD";
-const APPROVALS = "C0APPROVALS";
 
 const ui = {
   identity: byId("identity", HTMLSelectElement),
   identityRole: byId("identity-role", HTMLDivElement),
   navHome: byId("nav-home", HTMLButtonElement),
   navChannels: byId("nav-channels", HTMLDivElement),
+  navDms: byId("nav-dms", HTMLDivElement),
+  slackErrors: byId("slack-errors", HTMLDivElement),
   title: byId("view-title", HTMLHeadingElement),
   topic: byId("view-topic", HTMLDivElement),
   tabs: byId("view-tabs", HTMLDivElement),
@@ -53,7 +54,8 @@ const context = {
     },
     channel(id) {
       const channel = session.state && session.state.channels.find((c) => c.id === id);
-      return channel ? channel.name : id;
+      if (!channel) return id;
+      return channel.kind === "dm" ? channel.name : `#${channel.name}`;
     },
   },
   press: (button, where, ticks) => post("action", { user: session.me, surface: where, actionId: button.action_id, value: button.value || "", ticks }),
@@ -89,16 +91,28 @@ function render() {
   ui.identityRole.textContent = me ? me.title : "";
   const atBottom = ui.timeline.scrollHeight - ui.timeline.scrollTop - ui.timeline.clientHeight < 80;
 
-  ui.navChannels.replaceChildren(
-    ...state.channels.map((channel) => {
-      const latest = latestSeq(channel);
-      if (session.view === channel.id) session.seenSeq[channel.id] = latest;
-      const unread = latest > (session.seenSeq[channel.id] || 0);
-      return el("button", { type: "button", class: `nav-item${session.view === channel.id ? " active" : ""}${unread ? " unread" : ""}`, "data-view": channel.id, onclick: () => switchView(channel.id) }, [
-        el("span", { class: "nav-icon", text: "#" }),
-        document.createTextNode(channel.name),
-      ]);
-    }),
+  /** @param {import("../console-state").ConsoleChannel} channel */
+  const navItem = (channel) => {
+    const latest = latestSeq(channel);
+    if (session.view === channel.id) session.seenSeq[channel.id] = latest;
+    const unread = latest > (session.seenSeq[channel.id] || 0);
+    return el("button", { type: "button", class: `nav-item${session.view === channel.id ? " active" : ""}${unread ? " unread" : ""}`, "data-view": channel.id, onclick: () => switchView(channel.id) }, [
+      el("span", { class: "nav-icon", text: channel.kind === "dm" ? "●" : "#" }),
+      document.createTextNode(channel.name),
+    ]);
+  };
+  ui.navChannels.replaceChildren(...state.channels.filter((c) => c.kind === "channel").map(navItem));
+  ui.navDms.replaceChildren(...state.channels.filter((c) => c.kind === "dm").map(navItem));
+  // what Slack refused the app, as a developer would find it in the app's logs
+  ui.slackErrors.hidden = state.slackErrors.length === 0;
+  ui.slackErrors.replaceChildren(
+    ...state.slackErrors.map((e) =>
+      el("div", { class: "slack-error" }, [
+        el("span", { text: "Slack answered " }),
+        el("code", { text: e.error }),
+        el("span", { text: ` to ${e.method}${e.channel ? ` in ${context.names.channel(e.channel)}` : ""}` }),
+      ]),
+    ),
   );
   ui.navHome.classList.toggle("active", session.view === "home");
 
@@ -110,8 +124,8 @@ function render() {
     ui.composer.hidden = true;
     ui.timeline.replaceChildren(renderHome(state.home, context));
   } else {
-    ui.title.textContent = `# ${channel.name}`;
-    ui.topic.textContent = channel.id === OFFBOARD ? "Where operators run /offboard" : "Where approvers decide on removals";
+    ui.title.textContent = channel.kind === "dm" ? channel.name : `# ${channel.name}`;
+    ui.topic.textContent = channel.topic;
     ui.tabs.hidden = true;
     ui.composer.hidden = false;
     ui.timeline.replaceChildren(...renderChannel(channel, state.bot.name, context));
@@ -124,7 +138,7 @@ function render() {
 function switchView(view) {
   session.view = view;
   localStorage.setItem("console.view", view);
-  ui.command.placeholder = view === "home" ? "" : `Message #${context.names.channel(view)} (slash commands only)`;
+  ui.command.placeholder = view === "home" ? "" : `Message ${context.names.channel(view)} (slash commands only)`;
   if (view === "home") void post("home-opened", { user: session.me });
   render();
   if (view !== "home") ui.timeline.scrollTop = ui.timeline.scrollHeight;
@@ -165,7 +179,8 @@ async function boot() {
     void sendCommand();
   });
   session.state = first;
-  switchView(session.view === "home" || [OFFBOARD, APPROVALS].includes(session.view) ? session.view : OFFBOARD);
+  const known = session.view === "home" || (first ? first.channels : []).some((c) => c.id === session.view);
+  switchView(known ? session.view : OFFBOARD);
   restartPolling();
 }
 

@@ -50,7 +50,10 @@ function splitOnce(text, separator) {
 function special(inner, names) {
   const [target, label] = splitOnce(inner, "|");
   if (target.startsWith("@")) return `<span class="mention">@${esc(names.user(target.slice(1)))}</span>`;
-  if (target.startsWith("#")) return `<span class="mention">#${esc(label || names.channel(target.slice(1)))}</span>`;
+  if (target.startsWith("#")) return `<span class="mention">${esc(label ? `#${label}` : names.channel(target.slice(1)))}</span>`;
+  // a date is shown in the reader's own time zone, as Slack does
+  const date = /^!date\^(\d+)\^/.exec(target);
+  if (date) return `<time>${esc(new Date(Number(date[1]) * 1000).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }))}</time>`;
   if (target.startsWith("!")) {
     if (label) return esc(decode(label));
     return `<span class="mention">@${esc(target.slice(1).split("^")[0])}</span>`;

@@ -1,0 +1,90 @@
+// What people submit in the modals: a rejection's reason, a removal request's justification.
+// Their checks run before the ack, so a refusal is said in the modal itself (response_action
+// "errors"), where the person is looking, whether they came from a channel or the Home tab. A
+// rejection is decided in the request's turn (a database write, no Partner Center); one that takes
+// too long for Slack's 3 s is finished after the ack and its outcome sent by direct message. A
+// removal request reads Partner Center and posts to the approvers: a durable job after the ack.
+import type { App } from "@slack/bolt";
+import { clip, outside } from "../blocks/block-kit";
+import type { Outcome } from "../../workflow";
+import {
+  JUSTIFICATION_BLOCK,
+  JUSTIFICATION_INPUT,
+  REJECT_MODAL,
+  REJECT_REASON_BLOCK,
+  REJECT_REASON_INPUT,
+  REQUEST_MODAL,
+  caseValue,
+  decodeValue,
+  requestValue,
+  stampDate,
+} from "../slack-inputs";
+import { interactionKey } from "../interaction-jobs";
+import { directMessage } from "./button-dispatcher";
+import type { ListenerDeps } from "./listener-deps";
+import { HAND_MADE, NOT_TAKEN, refusalText } from "./replies";
+
+/** How long a submission's check may take before the modal is closed and the answer goes by DM. */
+const ANSWER_IN_MODAL_MS = 2_000;
+
+type InputValues = Record<string, Record<string, { value?: string | null }>>;
+
+function typed(values: InputValues, block: string, input: string): string {
+  return values[block]?.[input]?.value ?? "";
+}
+
+/** The outcome, or "late" once `ms` have passed (the work goes on). */
+async function within<T>(ms: number, work: Promise<T>): Promise<T | "late"> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), ms)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A refusal as a modal field's error: plain text, short. */
+function fieldError<T>(outcome: Outcome<T>): string {
+  return outcome.ok ? "" : clip(outcome.refusal.message, 300);
+}
+
+export function registerModalSubmissions(app: App, deps: ListenerDeps): void {
+  const { workflow, interactions, approvalChannelId } = deps;
+
+  interactions.on("request", async ({ userId, caseId, justification }, tell) => {
+    const requested = await workflow.requestRemoval(userId, caseId, justification);
+    if (!requested.ok) return void (await tell(`Removal was not requested. ${refusalText(requested.refusal)}`));
+    const name = outside(requested.value.removalCase.companyName, 150);
+    await tell(`Removal of *${name}* requested. Approvers were asked in <#${approvalChannelId}>; you will hear here when they decide.`);
+  });
+
+  app.view(REJECT_MODAL, async ({ ack, view, body, client }) => {
+    const target = decodeValue(requestValue, view.private_metadata);
+    const reason = typed(view.state.values, REJECT_REASON_BLOCK, REJECT_REASON_INPUT);
+    const errors = (text: string) => ack({ response_action: "errors", errors: { [REJECT_REASON_BLOCK]: text } });
+    if (!target) return void (await errors(HAND_MADE));
+    if (reason.trim().length < 3) return void (await errors("Please give a reason of at least a few words."));
+    const rejection = workflow.reject(body.user.id, target.c, reason, stampDate(target.r));
+    const answer = await within(ANSWER_IN_MODAL_MS, rejection);
+    if (answer !== "late") return void (await (answer.ok ? ack() : errors(fieldError(answer))));
+    await ack();
+    const late = await rejection;
+    if (!late.ok) await directMessage(client, body.user.id)(`Your rejection was not recorded: ${refusalText(late.refusal)}`);
+  });
+
+  app.view(REQUEST_MODAL, async ({ ack, view, body }) => {
+    const userId = body.user.id;
+    const target = decodeValue(caseValue, view.private_metadata);
+    const justification = typed(view.state.values, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT);
+    const errors = (text: string) => ack({ response_action: "errors", errors: { [JUSTIFICATION_BLOCK]: text } });
+    if (!target) return void (await errors(HAND_MADE));
+    const check = await within(ANSWER_IN_MODAL_MS, workflow.checkRemovalRequest(userId, target.c, justification));
+    if (check !== "late" && !check.ok) return void (await errors(fieldError(check)));
+    // the request reads Partner Center live and posts to the approvers: a job, after the ack
+    const accepted = await interactions.accept(interactionKey(body), { type: "request", caseId: target.c, justification, userId, teamId: body.user.team_id });
+    // the modal stays open, with what was typed in it, when the request could not be taken
+    if (!accepted) return void (await errors(NOT_TAKEN));
+    await ack();
+  });
+}
