@@ -5,10 +5,11 @@
 // process's database, so this runs on PostgreSQL only (`npm run test:postgres`).
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
-import { ACTIONS } from "../../src/slack/slack-inputs";
+import { ACTIONS, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, OPERATOR, OPS_CHANNEL, buttonsOf, textOf, waitFor } from "../support/app-harness";
 import { type AppProcess, type ProcessWorld, createProcessWorld, parseLine, withLogsOnFailure } from "../support/app-process";
 import { appliedChanges } from "../support/suspension-counts";
+import { JUSTIFICATION, submitModal } from "../support/slack-steps";
 
 // a short lease, so the surviving instance takes the dead one's jobs over within seconds
 const ENV = { JOB_LEASE_SECONDS: "2" };
@@ -86,7 +87,11 @@ onPostgres("a second instance on the same PostgreSQL schema", () => {
     await waitFor("Request removal offered", () => buttons(fourthCoffee, ACTIONS.requestRemoval).length === 1, 30_000);
     const approvalRequests = () => world.slack.messages.filter((m) => m.channel === APPROVAL_CHANNEL && m.text.includes("Fourth Coffee"));
     const request = buttons(fourthCoffee, ACTIONS.requestRemoval)[0]?.value ?? "";
+    // Request removal opens the justification modal; its submission is the request
+    const modals = world.slack.openModals.length;
     await survivor.sender.blockAction(OPERATOR, fourthCoffee.channel, fourthCoffee.ts, { action_id: ACTIONS.requestRemoval, value: request }, world.responseUrl(OPS_CHANNEL, OPERATOR.id));
+    const modal = await withLogsOnFailure(survivor, waitFor("the request modal", () => world.slack.openModals[modals], 30_000));
+    expect((await submitModal({ sender: survivor.sender }, OPERATOR, modal, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT, JUSTIFICATION)).status).toBe(200);
     const approval = await withLogsOnFailure(survivor, waitFor("the approval request posted", () => approvalRequests()[0], 30_000));
     await waitFor("Approve offered", () => buttons(approval, ACTIONS.approve).length === 1, 30_000);
 
