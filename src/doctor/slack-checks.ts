@@ -90,7 +90,7 @@ export async function slackChecks(settings: SlackCheckSettings, options: SlackCh
   results.push(await channelCheck(settings, granted, options.timeoutMs));
   results.push(await approverCheck(settings, options.timeoutMs));
   results.push(
-    ok("Slack: operators", settings.operatorUserIds.length > 0 ? `${settings.operatorUserIds.length} user(s) in OPERATOR_USER_IDS` : "OPERATOR_USER_IDS is empty: any member of the workspace may open cases"),
+    ok("Slack: operators", settings.operatorUserIds.length > 0 ? `${settings.operatorUserIds.length} user(s) in OPERATOR_USER_IDS` : "OPERATOR_USER_IDS is empty: every full member of the workspace (no guests, no other organisation) may open cases"),
   );
   return results;
 }
