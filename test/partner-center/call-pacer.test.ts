@@ -42,8 +42,10 @@ test("never has more than maxConcurrent calls in flight", async () => {
 test("never starts more than the limit within one window", async () => {
   const pacer = new CallPacer({ limit: 5, windowMs: 300, maxConcurrent: 10 });
   const { starts } = await startTimes(pacer, 12, 1);
+  // the work notes its start a little after the pacer let it go (a callback away, longer under
+  // load: a 1 ms allowance failed once in CI), so a window is counted 20 ms short; the spacing is 60
   for (const [i, t] of starts.entries()) {
-    const inWindow = starts.filter((u, j) => j >= i && u < t + 300 - 1).length;
+    const inWindow = starts.filter((u, j) => j >= i && u < t + 300 - 20).length;
     expect(inWindow).toBeLessThanOrEqual(5);
   }
 });
