@@ -2,7 +2,8 @@
 // when no real one is configured), the workflow and its background workers, and the Slack front end on one port.
 import crypto from "node:crypto";
 import type http from "node:http";
-import type { Config } from "./config";
+import path from "node:path";
+import { type Config, dataDirOnDisk } from "./config";
 import type { CheckResult } from "./doctor/doctor-check";
 import { runDoctor } from "./doctor/doctor";
 import { type Logger, createLogger } from "./logger";
@@ -10,7 +11,7 @@ import { type GraphConnection, connectGraph } from "./graph/connect-graph";
 import { metrics } from "./metrics";
 import { type LocalPartnerCenterStarter, type PartnerCenterConnection, connectPartnerCenter } from "./partner-center/connect-partner-center";
 import { connectSlack, createSlackApp, type SlackApp } from "./slack/slack-app";
-import { type Database, PORTFOLIO_SCAN, type Store, createStore, openDatabase } from "./store";
+import { type Database, JobJournal, type NewQueuedJob, PORTFOLIO_SCAN, type Store, createStore, openDatabase } from "./store";
 import { INTERACTION_ATTEMPTS, INTERACTION_JOB, type Interaction } from "./slack/interaction-jobs";
 import { DirectorySync, GdapEndingJob, JobRunner, OffboardingWorkflow, PortfolioScanJob, SUSPEND_ALL_JOB, SuspendAllJob, notePartnerCenterRequest } from "./workflow";
 
@@ -204,12 +205,40 @@ export async function startApplication(config: Config, options: StartOptions = {
 
     const stopWatchingJobs = metrics.watchJobs(() => store.jobs.countByState());
     closers.push(async () => stopWatchingJobs());
-    // an acknowledged Slack request is one insert keyed by its own id, worked by the runner
+    // an acknowledged Slack request is one job keyed by its own id, worked by the runner: on the
+    // embedded database appended to the journal in DATA_DIR (store/job-journal.ts) and moved into
+    // the table after the ack; on PostgreSQL inserted before the ack (another instance may take it)
+    const dataDir = dataDirOnDisk(config);
+    const journal =
+      db.embedded && !options.database
+        ? new JobJournal(dataDir ? path.join(dataDir, "journal") : null, (job, now) => store.queue.enqueue(job, now), {
+            moved: (created, duplicates) => {
+              if (created > 0) runner.kick(INTERACTION_JOB);
+              if (duplicates > 0) logger.info({ duplicates }, "dropped Slack retries (or second deliveries) of requests already taken");
+            },
+            moveFailed: (error) => logger.warn({ err: String(error) }, "could not move acknowledged requests into the job table yet; trying again"),
+          })
+        : null;
+    if (journal) {
+      const recovered = await journal.recover();
+      if (recovered > 0) logger.info({ recovered }, "acknowledged requests a stopped process left in the journal are queued");
+      closers.push(() => journal.close());
+    }
     const interactionStore = {
-      accept: async (key: string, interaction: Interaction) =>
-        (await store.queue.enqueue({ kind: INTERACTION_JOB, key, payload: interaction, requestedBy: interaction.userId, maxAttempts: INTERACTION_ATTEMPTS })).created,
-      kick: () => runner.kick(INTERACTION_JOB),
-      settle: () => runner.settle([INTERACTION_JOB]),
+      accept: async (key: string, interaction: Interaction) => {
+        const job: NewQueuedJob = { kind: INTERACTION_JOB, key, payload: interaction, requestedBy: interaction.userId, maxAttempts: INTERACTION_ATTEMPTS };
+        if (!journal) return (await store.queue.enqueue(job)).created;
+        journal.append(job);
+        return true;
+      },
+      // with the journal the runner is woken once the job is in the table (moved, above)
+      kick: () => {
+        if (!journal) runner.kick(INTERACTION_JOB);
+      },
+      settle: async () => {
+        await journal?.flushed();
+        await runner.settle([INTERACTION_JOB]);
+      },
     };
     const slack = createSlackApp({ ...slackSettings, connection, workflow, interactionStore, logger, extraRoutes: healthRoutes });
     approvalsChannel = slack.approvals;

@@ -14,6 +14,7 @@ export * from "./case-repository";
 export * from "./database";
 export * from "./directory-repository";
 export * from "./job-queue";
+export * from "./job-journal";
 export * from "./gdap-job-repository";
 export * from "./job-repository";
 export * from "./processed-request-repository";
