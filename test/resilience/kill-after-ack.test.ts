@@ -89,6 +89,9 @@ test(`SIGKILL right after the 200 for a Suspend press, Request removal and Appro
   const third = await world.start(emulator.url, ENV);
   const approval = await withLogsOnFailure(third, waitFor("the approval request posted", () => approvalRequests()[0], 30_000));
   await waitFor("Approve offered", () => buttons(approval, ACTIONS.approve).length === 1, 30_000);
+  // the card is posted before the request is saved (a request either reached the approvers or did
+  // not happen): an Approve pressed in between is rightly refused, so press once the case says it waits
+  await waitFor("the case awaiting approval", () => buttons(fourthCoffee, ACTIONS.withdrawRequest).length === 1, 30_000);
 
   // Approve (it removes at once)
   await pressThenKill(third, APPROVER, approval, ACTIONS.approve);
