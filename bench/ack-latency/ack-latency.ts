@@ -7,8 +7,10 @@
 // shared machine gives a Bolt app at the same time. After a short, uncounted warm-up (WARM_UP),
 // the rounds are the steady state; between rounds the app finishes the work behind the acks.
 import { type ChildProcess, fork } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center";
 import { INTERACTION_JOB } from "../../src/slack/interaction-jobs";
 import { OPERATOR, OPS_CHANNEL, startAppAgainst } from "../bench-app";
@@ -68,7 +70,9 @@ async function main(): Promise<void> {
   const signingSecret = services.settings.SLACK_SIGNING_SECRET;
   if (!signingSecret) throw new Error("the remote services sent no signing secret");
   const floor = await startFloor(signingSecret);
-  const app = await startAppAgainst(services.settings, { env: { PARTNER_CENTER_RPM: "6000", DIRECTORY_SYNC_MINUTES: "600" } });
+  // on disk, as `npm start` keeps it: the acks' journal is a file there (src/store/job-journal.ts)
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ack-bench-"));
+  const app = await startAppAgainst(services.settings, { dataDir, env: { PARTNER_CENTER_RPM: "6000", DIRECTORY_SYNC_MINUTES: "600" } });
   try {
     await app.directory.sync();
     // a real case, so Re-check presses do real work
@@ -88,9 +92,25 @@ async function main(): Promise<void> {
     }
     await drain();
     const results: DriverResult[] = [];
+    // where an app round's tail comes from: the main thread's event loop, and how long acknowledged
+    // requests wait in the journal (src/store/job-journal.ts) before the job table has them
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
+    const inserts: number[] = [];
+    const enqueue = app.store.queue.enqueue.bind(app.store.queue);
+    app.store.queue.enqueue = (job, now) => {
+      const started = performance.now();
+      return enqueue(job, now).finally(() => inserts.push(performance.now() - started));
+    };
     for (let round = 1; round <= ROUNDS; round += 1) {
       for (const target of ["floor", "app"] as const) {
+        loopDelay.reset();
+        inserts.length = 0;
         const result = await driver.round(target, round, RATE, RATE * SECONDS_PER_ROUND);
+        if (target === "app") {
+          const sorted = [...inserts].sort((a, b) => a - b);
+          console.log(`ack-latency: round ${round} app: main thread loop delay p99 ${ms(loopDelay.percentile(99) / 1e6)}, max ${ms(loopDelay.max / 1e6)}; into the job table p50 ${ms(sorted[Math.floor(sorted.length / 2)] ?? 0)}, p99 ${ms(sorted[Math.floor(sorted.length * 0.99)] ?? 0)}, max ${ms(sorted[sorted.length - 1] ?? 0)}`);
+        }
         const drained = target === "app" ? await drain() : 0;
         console.log(`ack-latency: round ${round} ${target} ${RATE}/s: p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)}, errors ${result.errors}${target === "app" ? `; work behind the acks done ${(drained / 1000).toFixed(1)} s later` : ""}`);
         results.push(result);
@@ -102,6 +122,7 @@ async function main(): Promise<void> {
     await app.close();
     floor.child.disconnect();
     await services.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
