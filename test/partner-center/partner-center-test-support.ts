@@ -3,7 +3,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { StaticTokenProvider, type TokenProvider } from "../../src/partner-center/auth";
-import { PartnerCenterRestClient, type Logger, type RestClientOptions } from "../../src/partner-center/rest-client";
+import type { Logger } from "../../src/logger";
+import { PartnerCenterRestClient, type RestClientOptions } from "../../src/partner-center/rest-client";
 
 export interface LogLine {
   level: string;
