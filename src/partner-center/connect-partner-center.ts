@@ -2,10 +2,11 @@
 // local stand-in that the composition root passes in (the production client never imports one),
 // reached with a static token.
 import { type Config, dataDirOnDisk } from "../config";
+import type { Logger } from "../logger";
 import { StaticTokenProvider, type TokenProvider, tokenProblem, tokenProviderFromConfig } from "./auth";
 import type { PartnerCenterApi } from "./partner-center-api";
 import type { CallMetrics } from "./http-transport";
-import { PartnerCenterRestClient, type Logger } from "./rest-client";
+import { PartnerCenterRestClient } from "./rest-client";
 import type { TokenCacheStore } from "./token-cache-plugin";
 
 /** A Partner Center running locally (the emulator), as far as the app needs to know it. */

@@ -2,6 +2,7 @@
 // for 429/5xx/network failures, a client-side rate limit, and zod validation at the edge.
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import { type Logger, silentLogger } from "../logger";
 import type { TokenKind, TokenProvider } from "./auth";
 import { CallPacer } from "./call-pacer";
 import { currentPriority } from "./call-priority";
@@ -12,17 +13,6 @@ import { RetryPolicy, type RetryOptions, sleep } from "./retry-policy";
 
 export type { RetryOptions } from "./retry-policy";
 export { parseRetryAfter } from "./retry-policy";
-
-type LogFn = (obj: Record<string, unknown>, msg: string) => void;
-/** The slice of pino the client uses, so tests can pass a recorder. */
-export interface Logger {
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
-  debug: LogFn;
-}
-
-const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 
 /**
  * Where each call's outcome is counted (the app passes its /metrics and the job trace; tests a

@@ -20,7 +20,7 @@ import { deriveRequestId } from "./request-ids";
 import { toAzureSubscription, toCustomer, toRequestLink, toSoftwarePurchase, toSubscriptionRecord } from "./response-mapping";
 import { azureEntitlementSchema, collectionSchema, customerSchema, looseCollectionSchema, orderSchema, relationshipRequestSchema, removalSchema } from "./response-schemas";
 
-export type { Logger, RetryOptions } from "./http-transport";
+export type { RetryOptions } from "./http-transport";
 export { parseRetryAfter } from "./http-transport";
 export type RestClientOptions = TransportOptions;
 

@@ -26,49 +26,49 @@ function toDetail(value: unknown): Record<string, unknown> {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/** An event as its row holds it; with neither `at` nor `now`, the database's default (now()) stamps it. */
+function auditRow(event: AuditEventInput, now?: Date) {
+  return {
+    at: event.at ?? now,
+    actor: event.actor,
+    action: event.action,
+    outcome: event.outcome,
+    caseId: event.caseId ?? null,
+    tenantId: event.tenantId ?? null,
+    pcRequestId: event.pcRequestId ?? null,
+    detail: (event.detail ?? {}) as PrismaNamespace.InputJsonValue,
+  };
+}
+
+/**
+ * Appends one event through the client given: a transaction's, so that the event lands with the
+ * transaction's other writes or not at all.
+ */
+export async function appendAuditEvent(db: Pick<Prisma, "auditEvent">, event: AuditEventInput, now?: Date): Promise<void> {
+  await db.auditEvent.create({ data: auditRow(event, now) });
+}
+
 /**
  * The audit table's side of a statement that appends events along with other writes (one
  * statement, so both land or neither does): `auditEventsAsJson` gives the parameter, and
- * `insertAuditEventsFromJson` the INSERT reading it. Times go in as UTC ISO text, as Prisma
- * stores DateTime, whatever the server's time zone.
+ * `insertAuditEventsFromJson` the INSERT reading it. Times go in as UTC ISO text (a Date's JSON),
+ * as Prisma stores DateTime, whatever the server's time zone.
  */
 export function auditEventsAsJson(events: readonly AuditEventInput[], now: Date): string {
-  return JSON.stringify(
-    events.map((e) => ({
-      at: (e.at ?? now).toISOString(),
-      actor: e.actor,
-      action: e.action,
-      outcome: e.outcome,
-      c: e.caseId ?? null,
-      t: e.tenantId ?? null,
-      r: e.pcRequestId ?? null,
-      d: e.detail ?? {},
-    })),
-  );
+  return JSON.stringify(events.map((e) => auditRow(e, now)));
 }
 
 export function insertAuditEventsFromJson(param: string): string {
   return `INSERT INTO "AuditEvent" ("at", "actor", "action", "outcome", "caseId", "tenantId", "pcRequestId", "detail")
-    SELECT a.at::timestamp(3), a.actor, a.action, a.outcome, a.c, a.t, a.r, a.d
-    FROM jsonb_to_recordset(${param}::jsonb) AS a("at" text, actor text, action text, outcome text, c text, t text, r text, d jsonb)`;
+    SELECT a.at::timestamp(3), a.actor, a.action, a.outcome, a."caseId", a."tenantId", a."pcRequestId", a.detail
+    FROM jsonb_to_recordset(${param}::jsonb) AS a("at" text, actor text, action text, outcome text, "caseId" text, "tenantId" text, "pcRequestId" text, detail jsonb)`;
 }
 
 export class AuditRepository {
   constructor(private readonly prisma: Prisma) {}
 
   async append(event: AuditEventInput): Promise<void> {
-    await this.prisma.auditEvent.create({
-      data: {
-        actor: event.actor,
-        action: event.action,
-        outcome: event.outcome,
-        caseId: event.caseId ?? null,
-        tenantId: event.tenantId ?? null,
-        pcRequestId: event.pcRequestId ?? null,
-        detail: (event.detail ?? {}) as PrismaNamespace.InputJsonValue,
-        ...(event.at ? { at: event.at } : {}),
-      },
-    });
+    await appendAuditEvent(this.prisma, event);
   }
 
   async listByTenant(tenantId: string, limit = 50): Promise<AuditEvent[]> {

@@ -6,9 +6,9 @@
 // client-request-id its Graph calls carry. Claims, leases, finishing and retrying failed items are
 // the job queue's and the job repository's (they work by job id, whatever the kind).
 import crypto from "node:crypto";
-import type { AuditEventInput } from "./audit-repository";
+import { type AuditEventInput, appendAuditEvent } from "./audit-repository";
 import type { Prisma } from "./database";
-import { Prisma as PrismaNamespace, type Job as JobRow, type JobItem as JobItemRow } from "./generated/client";
+import type { Job as JobRow, JobItem as JobItemRow } from "./generated/client";
 import type { JobItemState, JobProgress } from "./job-repository";
 
 export const GDAP_ENDING = "gdap_ending";
@@ -158,18 +158,7 @@ export class GdapJobRepository {
         data: { state: "done", lastError: null, attempts: { increment: 1 } },
       });
       await tx.job.update({ where: { id: jobId }, data: { total: await tx.jobItem.count({ where: { jobId, NOT: { action: "list" } } }) } });
-      await tx.auditEvent.create({
-        data: {
-          actor: audit.actor,
-          action: audit.action,
-          outcome: audit.outcome,
-          caseId: audit.caseId ?? null,
-          tenantId: audit.tenantId ?? null,
-          pcRequestId: audit.pcRequestId ?? null,
-          detail: (audit.detail ?? {}) as PrismaNamespace.InputJsonValue,
-          at: audit.at ?? now,
-        },
-      });
+      await appendAuditEvent(tx, audit, now);
     });
   }
 }

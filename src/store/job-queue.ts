@@ -47,34 +47,6 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
   return Math.round(full / 2 + (full / 2) * random());
 }
 
-interface JobRow {
-  id: string;
-  kind: string;
-  key: string | null;
-  payload: unknown;
-  caseId: string | null;
-  requestedBy: string;
-  attempts: number;
-  maxAttempts: number;
-  lastError: string | null;
-  createdAt: Date;
-}
-
-function toClaimed(row: JobRow): ClaimedJob {
-  return {
-    id: row.id,
-    kind: row.kind,
-    key: row.key,
-    payload: row.payload,
-    caseId: row.caseId,
-    requestedBy: row.requestedBy,
-    attempts: row.attempts,
-    maxAttempts: row.maxAttempts,
-    lastError: row.lastError,
-    createdAt: row.createdAt,
-  };
-}
-
 // Prisma stores DateTime as timestamp(3) in UTC; times go in as UTC ISO text, whatever the server's zone
 const at = (date: Date) => date.toISOString();
 
@@ -141,7 +113,8 @@ export class JobQueue {
    * lease ran out), counting the claim as an attempt.
    */
   async claim(kinds: readonly string[], owner: string, leaseMs: number, now = new Date()): Promise<ClaimedJob | null> {
-    const { rows } = await this.pool.query<JobRow>(
+    // RETURNING names exactly ClaimedJob's fields, so the row is the claimed job as it stands
+    const { rows } = await this.pool.query<ClaimedJob>(
       `UPDATE "Job" SET "leaseOwner" = $1, "leaseExpiresAt" = $2::timestamp(3), "state" = 'running', "attempts" = "attempts" + 1, "updatedAt" = $3::timestamp(3)
        WHERE "id" = (
          SELECT "id" FROM "Job"
@@ -151,8 +124,7 @@ export class JobQueue {
        RETURNING "id", "kind", "key", "payload", "caseId", "requestedBy", "attempts", "maxAttempts", "lastError", "createdAt"`,
       [owner, at(new Date(now.getTime() + leaseMs)), at(now), kinds],
     );
-    const row = rows[0];
-    return row ? toClaimed(row) : null;
+    return rows[0] ?? null;
   }
 
   /** Extends the lease; false means another process has taken the job and this one must stop. */

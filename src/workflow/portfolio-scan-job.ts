@@ -9,6 +9,7 @@ import { type Logger, silentLogger } from "../logger";
 import { inBackground } from "../partner-center/call-priority";
 import type { PartnerCenterApi } from "../partner-center/partner-center-api";
 import { type ClaimedJob, PORTFOLIO_SCAN, type PendingScanCustomer, type ScanCounts, type ScanCustomerResult, type Store } from "../store";
+import { BatchRecorder } from "./batch-recorder";
 import { loadSnapshot } from "./customer-snapshot";
 import type { JobEnd, JobHandler, JobLease } from "./job-runner";
 import type { Clock } from "./ports";
@@ -139,56 +140,21 @@ export class PortfolioScanJob implements JobHandler {
 }
 
 /** Writes classified customers in small batches off the readers' path, and reports progress after each. */
-class ScanRecorder {
-  private pending: ScanCustomerResult[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> = Promise.resolve();
-  private failure: unknown = null;
-
-  /** kept here as batches are written, so progress costs no count query per batch */
-  private readonly counts: ScanCounts;
-
-  constructor(
-    private readonly store: Store,
-    private readonly jobId: string,
-    initial: ScanCounts,
-    private readonly progress: (counts: ScanCounts) => void,
-    private readonly logger: Logger,
-  ) {
-    this.counts = { ...initial, byClass: { ...initial.byClass } };
-  }
-
-  add(result: ScanCustomerResult): void {
-    this.pending.push(result);
-    if (this.pending.length >= RECORD_BATCH) void this.write();
-    else this.timer ??= setTimeout(() => void this.write(), RECORD_DELAY_MS);
-  }
-
-  async flush(): Promise<void> {
-    await this.write();
-    if (this.failure) throw this.failure instanceof Error ? this.failure : new Error(String(this.failure));
-  }
-
-  private write(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.pending;
-    this.pending = [];
-    this.writing = this.writing.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        await this.store.scans.record(this.jobId, batch);
-        this.failure = null;
-        for (const result of batch) this.counts.byClass[result.cleanupClass] += 1;
-        this.counts.done += batch.length;
-        this.progress({ ...this.counts, byClass: { ...this.counts.byClass } });
-      } catch (error) {
-        // kept for the next write; flush() reports it, so the scan never finishes with customers unwritten
-        this.pending.unshift(...batch);
-        this.failure = error;
-        this.logger.warn({ jobId: this.jobId, customers: batch.length, err: describeError(error) }, "could not record scanned customers; will try again");
-      }
+class ScanRecorder extends BatchRecorder<ScanCustomerResult> {
+  constructor(store: Store, jobId: string, initial: ScanCounts, progress: (counts: ScanCounts) => void, logger: Logger) {
+    // kept here as batches are written, so progress costs no count query per batch
+    const counts: ScanCounts = { ...initial, byClass: { ...initial.byClass } };
+    super({
+      write: async (batch) => {
+        await store.scans.record(jobId, batch);
+        for (const result of batch) counts.byClass[result.cleanupClass] += 1;
+        counts.done += batch.length;
+        progress({ ...counts, byClass: { ...counts.byClass } });
+      },
+      // kept for the next write; flush() reports it, so the scan never finishes with customers unwritten
+      failed: (error, batch) => logger.warn({ jobId, customers: batch.length, err: describeError(error) }, "could not record scanned customers; will try again"),
+      maxBatch: RECORD_BATCH,
+      maxDelayMs: RECORD_DELAY_MS,
     });
-    return this.writing;
   }
 }

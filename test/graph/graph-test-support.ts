@@ -2,9 +2,10 @@
 // quick tests against it.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { StaticTokenProvider, type TokenProvider } from "../../src/partner-center/auth";
+import type { TokenProvider } from "../../src/partner-center/auth";
 import { GraphGdapClient, type GdapClientOptions } from "../../src/graph/gdap-client";
 import type { RouteModule } from "../../src/stand-ins/graph/graph-stand-in";
+import { quickClientSettings } from "../partner-center/partner-center-test-support";
 
 export interface ServedRoutes {
   origin: string;
@@ -35,14 +36,5 @@ export async function serveRoutes(...routes: RouteModule[]): Promise<ServedRoute
 }
 
 export function quickGraphClient(baseUrl: string, overrides: Partial<GdapClientOptions> & { tokens?: TokenProvider } = {}): GraphGdapClient {
-  return new GraphGdapClient({
-    baseUrl,
-    tokens: new StaticTokenProvider("test-token"),
-    rpm: 100_000,
-    maxConcurrent: 8,
-    retry: { maxAttempts: 4, maxTotalMs: 10_000, baseDelayMs: 10, maxDelayMs: 50 },
-    timeoutMs: 5_000,
-    poll: { intervalMs: 25, maxWaitMs: 2_000 },
-    ...overrides,
-  });
+  return new GraphGdapClient({ baseUrl, ...quickClientSettings(), maxConcurrent: 8, poll: { intervalMs: 25, maxWaitMs: 2_000 }, ...overrides });
 }

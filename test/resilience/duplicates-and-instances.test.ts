@@ -5,7 +5,7 @@ import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import type { Application } from "../../src/app";
 import type { SlackRequestSender } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
-import { requestRemovalAndWait } from "../support/slack-steps";
+import { hasButton, requestRemovalAndWait } from "../support/slack-steps";
 import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, buttonsOf, startHarness, startSecondInstance, waitFor } from "../support/app-harness";
 import { describeDatabase } from "../support/test-database";
 import { JUSTIFICATION, submitModal } from "../support/slack-steps";
@@ -26,7 +26,6 @@ afterAll(async () => {
 const removalCalls = () => h.emulator.stats().byRoute["PATCH /customers/{id}"] ?? 0;
 const relationshipOf = (tenantId: string) => h.emulator.snapshot().customers.find((c) => c.id === tenantId)?.relationshipToPartner;
 const ephemeralsFor = (user: string) => h.slack.ephemerals.filter((e) => e.user === user);
-const hasButton = (message: { blocks: unknown[] }, actionId: string) => buttonsOf(message.blocks).some((b) => b.action_id === actionId);
 
 function buttonValue(message: { blocks: unknown[] }, actionId: string): string {
   const value = buttonsOf(message.blocks).find((b) => b.action_id === actionId)?.value;

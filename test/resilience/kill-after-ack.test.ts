@@ -4,11 +4,10 @@
 // result. A Suspend press, Request removal and Approve, one after the other on the same database.
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
-import type { SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT } from "../../src/slack/slack-inputs";
 import { JUSTIFICATION, submitModal } from "../support/slack-steps";
-import { APPROVAL_CHANNEL, APPROVER, OPERATOR, OPS_CHANNEL, buttonsOf, textOf, waitFor } from "../support/app-harness";
-import { type AppProcess, type ProcessWorld, createProcessWorld, withLogsOnFailure } from "../support/app-process";
+import { APPROVAL_CHANNEL, APPROVER, OPERATOR, OPS_CHANNEL, textOf, waitFor } from "../support/app-harness";
+import { type ProcessWorld, buttonsWith, createProcessWorld, openCaseMessage, pressThenKill, withLogsOnFailure } from "../support/app-process";
 import { appliedChanges } from "../support/suspension-counts";
 import { describeDatabase } from "../support/test-database";
 
@@ -29,55 +28,25 @@ afterAll(async () => {
   await emulator.close();
 });
 
-type Message = { channel: string; ts: string; blocks: unknown[]; text: string; threadTs?: string | undefined };
-
-async function caseMessage(app: AppProcess, companyName: string): Promise<Message> {
-  // the first directory sync may still be running: ask again until the case message appears
-  return waitFor(
-    `case message for ${companyName}`,
-    async () => {
-      const found = world.slack.messages.find((m) => m.channel === OPS_CHANNEL && m.text.includes(companyName));
-      if (found) return found;
-      await app.sender.slashCommand(OPERATOR, OPS_CHANNEL, companyName, world.responseUrl(OPS_CHANNEL, OPERATOR.id));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return undefined;
-    },
-    30_000,
-  );
-}
-
-const buttons = (message: Message, actionId: string) => buttonsOf(message.blocks).filter((b) => b.action_id === actionId);
-
-/** Presses with Partner Center slow, and kills the app as soon as Slack has its 200. */
-async function pressThenKill(app: AppProcess, user: SlackUser, message: Message, actionId: string): Promise<void> {
-  const value = buttons(message, actionId)[0]?.value;
-  if (!value) throw new Error(`no ${actionId} button`);
-  emulator.configure({ latencyMs: SLOW_MS });
-  const pressed = await app.sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value }, world.responseUrl(message.channel, user.id));
-  expect(pressed.status).toBe(200);
-  expect((await app.stop("SIGKILL")).signal).toBe("SIGKILL");
-  emulator.configure({ latencyMs: 0 });
-}
-
 test(`SIGKILL right after the 200 for a Suspend press, Request removal and Approve: the restart does each once (${describeDatabase()})`, async () => {
   // Suspend one subscription
   const first = await world.start(emulator.url, ENV);
-  const contoso = await caseMessage(first, "Contoso Ltd");
-  expect(buttons(contoso, ACTIONS.suspendSubscription)).toHaveLength(3);
-  await pressThenKill(first, OPERATOR, contoso, ACTIONS.suspendSubscription);
+  const contoso = await openCaseMessage(world, first, "Contoso Ltd");
+  expect(buttonsWith(contoso, ACTIONS.suspendSubscription)).toHaveLength(3);
+  await pressThenKill(world, emulator, { app: first, user: OPERATOR, message: contoso, actionId: ACTIONS.suspendSubscription, slowMs: SLOW_MS });
   expect(appliedChanges(emulator, DEMO_TENANTS.legacyOnly).size).toBe(0);
 
   const second = await world.start(emulator.url, ENV);
   await withLogsOnFailure(second, waitFor("the press carried out", () => appliedChanges(emulator, DEMO_TENANTS.legacyOnly).size === 1, 30_000));
-  await withLogsOnFailure(second, waitFor("the case message shows it", () => buttons(contoso, ACTIONS.suspendSubscription).length === 2, 30_000));
+  await withLogsOnFailure(second, waitFor("the case message shows it", () => buttonsWith(contoso, ACTIONS.suspendSubscription).length === 2, 30_000));
   expect([...appliedChanges(emulator, DEMO_TENANTS.legacyOnly).values()]).toEqual([1]);
 
   // Request removal
-  const fourthCoffee = await caseMessage(second, "Fourth Coffee");
-  await waitFor("Request removal offered", () => buttons(fourthCoffee, ACTIONS.requestRemoval).length === 1, 30_000);
+  const fourthCoffee = await openCaseMessage(world, second, "Fourth Coffee");
+  await waitFor("Request removal offered", () => buttonsWith(fourthCoffee, ACTIONS.requestRemoval).length === 1, 30_000);
   // the modal opens at once; its submission is the request, and the kill lands right after its 200
   const modals = world.slack.openModals.length;
-  await second.sender.blockAction(OPERATOR, OPS_CHANNEL, fourthCoffee.ts, { action_id: ACTIONS.requestRemoval, value: buttons(fourthCoffee, ACTIONS.requestRemoval)[0]?.value ?? "" }, world.responseUrl(OPS_CHANNEL, OPERATOR.id));
+  await second.sender.blockAction(OPERATOR, OPS_CHANNEL, fourthCoffee.ts, { action_id: ACTIONS.requestRemoval, value: buttonsWith(fourthCoffee, ACTIONS.requestRemoval)[0]?.value ?? "" }, world.responseUrl(OPS_CHANNEL, OPERATOR.id));
   const modal = await withLogsOnFailure(second, waitFor("the request modal", () => world.slack.openModals[modals], 30_000));
   emulator.configure({ latencyMs: SLOW_MS });
   expect((await submitModal({ sender: second.sender }, OPERATOR, modal, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT, JUSTIFICATION)).status).toBe(200);
@@ -88,20 +57,20 @@ test(`SIGKILL right after the 200 for a Suspend press, Request removal and Appro
 
   const third = await world.start(emulator.url, ENV);
   const approval = await withLogsOnFailure(third, waitFor("the approval request posted", () => approvalRequests()[0], 30_000));
-  await waitFor("Approve offered", () => buttons(approval, ACTIONS.approve).length === 1, 30_000);
+  await waitFor("Approve offered", () => buttonsWith(approval, ACTIONS.approve).length === 1, 30_000);
   // the card is posted before the request is saved (a request either reached the approvers or did
   // not happen): an Approve pressed in between is rightly refused, so press once the case says it waits
-  await waitFor("the case awaiting approval", () => buttons(fourthCoffee, ACTIONS.withdrawRequest).length === 1, 30_000);
+  await waitFor("the case awaiting approval", () => buttonsWith(fourthCoffee, ACTIONS.withdrawRequest).length === 1, 30_000);
 
   // Approve (it removes at once)
-  await pressThenKill(third, APPROVER, approval, ACTIONS.approve);
+  await pressThenKill(world, emulator, { app: third, user: APPROVER, message: approval, actionId: ACTIONS.approve, slowMs: SLOW_MS });
   const removals = () => emulator.requests().filter((r) => r.route === "PATCH /customers/{id}" && r.status < 300 && !r.replayed).length;
   expect(removals()).toBe(0);
 
   const fourth = await world.start(emulator.url, ENV);
   const removedNote = () => world.slack.messages.filter((m) => m.channel === OPS_CHANNEL && m.threadTs === fourthCoffee.ts && m.text.includes("is removed"));
   await withLogsOnFailure(fourth, waitFor("the approver's press answered in the case thread", () => removedNote().length === 1, 30_000));
-  await waitFor("the approval message final", () => textOf(approval.blocks).includes("Removed.") && buttons(approval, ACTIONS.approve).length === 0, 30_000);
+  await waitFor("the approval message final", () => textOf(approval.blocks).includes("Removed.") && buttonsWith(approval, ACTIONS.approve).length === 0, 30_000);
   expect(removals()).toBe(1);
   expect(approvalRequests()).toHaveLength(1);
   await fourth.stop("SIGTERM");

@@ -3,8 +3,8 @@
 // after its backoff, which finds the approver's own approval standing and removes.
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { ACTIONS } from "../../src/slack/slack-inputs";
-import { requestRemovalAndWait } from "../support/slack-steps";
-import { APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, waitFor } from "../support/app-harness";
+import { hasButton, requestRemovalAndWait } from "../support/slack-steps";
+import { APPROVER, type Harness, OPERATOR, OPS_CHANNEL, startHarness, waitFor } from "../support/app-harness";
 import { describeDatabase } from "../support/test-database";
 
 let h: Harness;
@@ -14,7 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-const hasButton = (message: { blocks: unknown[] }, actionId: string) => buttonsOf(message.blocks).some((b) => b.action_id === actionId);
 const removalCalls = () => h.emulator.requests().filter((r) => r.route === "PATCH /customers/{id}" && r.status < 300 && !r.replayed).length;
 
 test(`a 400 on the re-check after Approve ends in a retried removal, not a stuck approved case (${describeDatabase()})`, async () => {

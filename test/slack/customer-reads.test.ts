@@ -4,6 +4,7 @@
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
+import { hasButton } from "../support/slack-steps";
 
 let h: Harness;
 
@@ -15,7 +16,6 @@ afterAll(async () => h.close());
 /** customer reads: every snapshot of a customer starts with one (its subscriptions, reservations and purchases are read beside it) */
 const customerReads = () => h.emulator.stats().byRoute["GET /customers/{id}"] ?? 0;
 const subscriptionsOf = (tenantId: string) => h.emulator.snapshot().customers.find((c) => c.id === tenantId)?.subscriptions ?? [];
-const hasButton = (message: { blocks: unknown[] }, actionId: string) => buttonsOf(message.blocks).some((b) => b.action_id === actionId);
 
 async function openCase(companyName: string) {
   await h.command(OPERATOR, companyName);

@@ -2,12 +2,12 @@
 // (signed requests into the real Bolt receiver), with Partner Center played by the emulator and
 // Microsoft Graph by the Graph stand-in the emulator serves under /graph/v1.0.
 import type { GdapStandInRelationship } from "../../src/stand-ins/graph";
-import { requestRemovalAndWait } from "../support/slack-steps";
+import { hasButton, requestRemovalFor } from "../support/slack-steps";
 import { demoRelationshipId } from "../../src/stand-ins/graph";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { GDAP_ENDING } from "../../src/store";
 import { ACTIONS } from "../../src/slack/slack-inputs";
-import { APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
+import { APPROVER, type Harness, OPERATOR, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 
 let h: Harness;
 /** an active demo relationship as seeded, to copy for customers the demo gives none */
@@ -27,29 +27,11 @@ const graphWrites = (relationshipId: string) => h.graph.requests().filter((r) =>
 const acceptedTerminations = (relationshipId: string) => graphWrites(relationshipId).filter((r) => r.method === "POST" && r.action === "terminate" && r.status === 201);
 const statusOf = (relationshipId: string) => h.graph.relationships().find((r) => r.id === relationshipId)?.status;
 const relationshipOf = (tenantId: string) => h.emulator.snapshot().customers.find((c) => c.id === tenantId)?.relationshipToPartner;
-const hasButton = (message: { blocks: unknown[] }, actionId: string) => buttonsOf(message.blocks).some((b) => b.action_id === actionId);
 
 /** The case message's line about one relationship. */
 function lineAbout(message: { blocks: unknown[] }, name: string): string {
   const texts = (message.blocks as Array<{ text?: { text?: string } }>).map((b) => b.text?.text ?? "");
   return texts.flatMap((t) => t.split("\n")).find((line) => line.includes(`*${name}*`)) ?? "";
-}
-
-async function openCase(companyName: string) {
-  const before = h.slack.messages.length;
-  expect((await h.command(OPERATOR, companyName)).status).toBe(200);
-  return waitFor(`case message for ${companyName}`, () =>
-    h.slack.messages.find((m, index) => m.channel === OPS_CHANNEL && m.text.includes(companyName) && (index >= before || m.updates > 0)),
-  );
-}
-
-/** Opens the case, clears what blocks (Suspend all), requests removal; returns both messages. */
-async function requestRemovalFor(companyName: string) {
-  const message = await openCase(companyName);
-  if (hasButton(message, ACTIONS.suspendAll)) await h.press(OPERATOR, message, ACTIONS.suspendAll);
-  await waitFor("Request removal button", () => hasButton(message, ACTIONS.requestRemoval));
-  const approval = await requestRemovalAndWait(h, OPERATOR, message);
-  return { message, approval };
 }
 
 async function auditText(query: string): Promise<string> {
@@ -66,7 +48,7 @@ function relationshipFor(tenantId: string, companyName: string, name: string): G
 
 test("a removal ends every active relationship, deletes the unsent one, and reports each final status read from Graph", async () => {
   const [helpdesk, security, onboarding, draft] = ["Fourth Coffee helpdesk", "Fourth Coffee security", "Fourth Coffee 2023 onboarding", "Fourth Coffee licences (draft)"];
-  const { message, approval } = await requestRemovalFor("Fourth Coffee");
+  const { message, approval } = await requestRemovalFor(h, "Fourth Coffee");
 
   // the operator saw them on the case: name, status, roles, end date, and what removal does with each
   expect(lineAbout(message, helpdesk)).toMatch(/`active` · Helpdesk Administrator, User Administrator · ends \d{4}-\d\d-\d\d/);
@@ -125,7 +107,7 @@ test("a relationship Graph refuses to end is reported in Graph's words, never as
   const renewal = "Contoso helpdesk renewal";
   const words = "The relationship cannot be terminated while an access assignment change is pending.";
   h.graph.refuseTermination(id(admin), { status: 400, code: "BadRequest", message: words }, 1);
-  const { message, approval } = await requestRemovalFor("Contoso Ltd");
+  const { message, approval } = await requestRemovalFor(h, "Contoso Ltd");
   await h.press(APPROVER, approval, ACTIONS.approve);
   await waitFor("the case shows what was not ended", () => hasButton(message, ACTIONS.retryGdap), 30_000);
 
@@ -153,7 +135,7 @@ test("a storm of 429s from Graph is ridden out, Retry-After honoured, each relat
   const tenant = DEMO_TENANTS.nceInsideWindow;
   const extra = relationshipFor(tenant, "Fabrikam Inc", "Fabrikam security");
   h.graph.add(extra);
-  const { message, approval } = await requestRemovalFor("Fabrikam Inc");
+  const { message, approval } = await requestRemovalFor(h, "Fabrikam Inc");
   const throttled = (method: "GET" | "POST") => ({ status: 429, retryAfterSeconds: 1, method });
   h.graph.failNext(...Array.from({ length: 5 }, () => throttled("POST")), ...Array.from({ length: 4 }, () => throttled("GET")));
   await h.press(APPROVER, approval, ACTIONS.approve);
@@ -180,7 +162,7 @@ test("with the box unticked, the removal goes ahead and no GDAP relationship is 
   const tenant = DEMO_TENANTS.expiredReservation;
   const kept = ["Blue Yonder managed services", "Blue Yonder helpdesk"].map((name) => relationshipFor(tenant, "Blue Yonder Airlines", name));
   for (const r of kept) h.graph.add(r);
-  const { message, approval } = await requestRemovalFor("Blue Yonder Airlines");
+  const { message, approval } = await requestRemovalFor(h, "Blue Yonder Airlines");
   for (const r of kept) expect(lineAbout(approval, r.displayName)).toMatch(/→ terminate$/);
 
   // a choice in a shape Slack never sends is refused before anything happens

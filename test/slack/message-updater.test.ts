@@ -29,9 +29,26 @@ function viewIn(state: CaseState, ref: { channelId: string; ts: string }): CaseV
   return { removalCase, snapshot: snap, preconditions: evaluatePreconditions(snap, NOW), job: null };
 }
 
-test("a slow read for an earlier change does not overwrite the message after a later one", async () => {
+/** A case message posted to the stand-in, as the app's would be. */
+async function postedCaseMessage(): Promise<{ channelId: string; ts: string }> {
   const posted = await client.chat.postMessage({ channel: "C0OFFBOARD", text: "case" });
-  const ref = { channelId: "C0OFFBOARD", ts: String(posted.ts) };
+  return { channelId: "C0OFFBOARD", ts: String(posted.ts) };
+}
+
+/** A workflow whose every read shows the case in `state`, counting the reads. */
+function readsShowing(state: CaseState, ref: { channelId: string; ts: string }) {
+  const workflow = {
+    reads: 0,
+    viewCase: async (): Promise<Outcome<CaseView>> => {
+      workflow.reads += 1;
+      return { ok: true, value: viewIn(state, ref) };
+    },
+  };
+  return workflow;
+}
+
+test("a slow read for an earlier change does not overwrite the message after a later one", async () => {
+  const ref = await postedCaseMessage();
   // the first read (the request) is slow; the second (the rejection) answers at once
   const reads: Array<{ view: CaseView; delayMs: number }> = [
     { view: viewIn("awaiting_approval", ref), delayMs: 300 },
@@ -58,15 +75,8 @@ test("a slow read for an earlier change does not overwrite the message after a l
 });
 
 test("a view handed on while still being read is not read again, and keeps its place among the changes", async () => {
-  const posted = await client.chat.postMessage({ channel: "C0OFFBOARD", text: "case" });
-  const ref = { channelId: "C0OFFBOARD", ts: String(posted.ts) };
-  let reads = 0;
-  const workflow = {
-    viewCase: async (): Promise<Outcome<CaseView>> => {
-      reads += 1;
-      return { ok: true, value: viewIn("rejected", ref) };
-    },
-  };
+  const ref = await postedCaseMessage();
+  const workflow = readsShowing("rejected", ref);
   const updater = new SlackMessageUpdater(client, workflow, silentLogger, 0);
   // the use case hands on its read after the change, slower than the change after it
   const handedOn = new Promise<CaseView>((resolve) => setTimeout(() => resolve(viewIn("awaiting_approval", ref)), 300));
@@ -74,25 +84,18 @@ test("a view handed on while still being read is not read again, and keeps its p
   updater.caseChanged("case-1", "rejected");
   await updater.settle();
 
-  expect(reads).toBe(1);
+  expect(workflow.reads).toBe(1);
   const message = slack.messages.find((m) => m.ts === ref.ts);
   expect(message?.updates).toBe(1);
   expect(message?.blocks).toEqual(caseMessage(viewIn("rejected", ref)).blocks);
 });
 
 test("a view handed on that could not be read is read by the updater itself", async () => {
-  const posted = await client.chat.postMessage({ channel: "C0OFFBOARD", text: "case" });
-  const ref = { channelId: "C0OFFBOARD", ts: String(posted.ts) };
-  let reads = 0;
-  const workflow = {
-    viewCase: async (): Promise<Outcome<CaseView>> => {
-      reads += 1;
-      return { ok: true, value: viewIn("open", ref) };
-    },
-  };
+  const ref = await postedCaseMessage();
+  const workflow = readsShowing("open", ref);
   const updater = new SlackMessageUpdater(client, workflow, silentLogger, 0);
   updater.caseChanged("case-1", "subscription_changed", Promise.resolve(null));
   await updater.settle();
-  expect(reads).toBe(1);
+  expect(workflow.reads).toBe(1);
   expect(slack.messages.find((m) => m.ts === ref.ts)?.blocks).toEqual(caseMessage(viewIn("open", ref)).blocks);
 });

@@ -4,7 +4,7 @@
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { ACTIONS, REJECT_REASON_BLOCK, REJECT_REASON_INPUT } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, BYSTANDER, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
-import { nextModal, requestRemovalAndWait, submitModal } from "../support/slack-steps";
+import { hasButton, nextModal, requestRemovalAndWait, submitModal } from "../support/slack-steps";
 
 let h: Harness;
 
@@ -13,7 +13,6 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-const hasButton = (message: { blocks: unknown[] }, actionId: string) => buttonsOf(message.blocks).some((b) => b.action_id === actionId);
 
 async function awaitingApproval(companyName: string) {
   await h.command(OPERATOR, companyName);

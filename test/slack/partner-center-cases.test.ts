@@ -5,8 +5,8 @@
 // card, what the app does not recognise, and a removal whose answer was lost.
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
-import { requestRemovalAndWait } from "../support/slack-steps";
-import { APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
+import { hasButton, openCase as openCaseMessage, requestRemovalAndWait } from "../support/slack-steps";
+import { APPROVER, type Harness, OPERATOR, startHarness, textOf, waitFor } from "../support/app-harness";
 
 let h: Harness;
 
@@ -19,12 +19,9 @@ type Message = { channel: string; ts: string; blocks: unknown[]; text: string; u
 
 const customerOf = (tenantId: string) => h.emulator.snapshot().customers.find((c) => c.id === tenantId);
 const ephemeralsOf = (user: string) => h.slack.ephemerals.filter((e) => e.user === user);
-const hasButton = (message: { blocks: unknown[] }, actionId: string) => buttonsOf(message.blocks).some((b) => b.action_id === actionId);
 
 async function openCase(companyName: string): Promise<Message> {
-  const before = h.slack.messages.length;
-  expect((await h.command(OPERATOR, companyName)).status).toBe(200);
-  const message = await waitFor(`case message for ${companyName}`, () => h.slack.messages.find((m, i) => m.channel === OPS_CHANNEL && m.text.includes(companyName) && (i >= before || m.updates > 0)));
+  const message = await openCaseMessage(h, companyName);
   await h.app.slack.settle();
   return message;
 }

@@ -5,9 +5,8 @@
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, SECOND_OPERATOR, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
-import { JUSTIFICATION, reject, requestRemovalAndWait } from "../support/slack-steps";
+import { hasButton, JUSTIFICATION, reject, requestRemovalAndWait } from "../support/slack-steps";
 
-const hasButton = (message: { blocks: unknown[] }, actionId: string) => buttonsOf(message.blocks).some((b) => b.action_id === actionId);
 const threadOf = (h: Harness, message: { channel: string; ts: string }) => h.slack.messages.filter((m) => m.channel === message.channel && m.threadTs === message.ts).map((m) => m.text);
 const dmsOf = (h: Harness, user: string) => h.slack.directMessages(user).map((m) => m.text);
 

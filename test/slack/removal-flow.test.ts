@@ -4,7 +4,7 @@ import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { signSlackRequest } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, BYSTANDER, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
-import { nextModal, reject, requestRemovalAndWait } from "../support/slack-steps";
+import { hasButton, nextModal, openCase, reject, requestRemovalAndWait, requestRemovalFor } from "../support/slack-steps";
 
 let h: Harness;
 
@@ -21,32 +21,10 @@ async function nextEphemeral(user: string, before: number, what: string) {
   return waitFor(what, () => h.slack.ephemerals.filter((e) => e.user === user)[before]);
 }
 
-/** Runs /offboard and returns the case message the app posted (or updated) for that customer. */
-async function openCase(companyName: string) {
-  const before = h.slack.messages.length;
-  const response = await h.command(OPERATOR, companyName);
-  expect(response.status).toBe(200);
-  return waitFor(`case message for ${companyName}`, () =>
-    h.slack.messages.find((m, index) => m.channel === OPS_CHANNEL && m.text.includes(companyName) && (index >= before || m.updates > 0)),
-  );
-}
-
-function hasButton(message: { blocks: unknown[] }, actionId: string) {
-  return buttonsOf(message.blocks).some((b) => b.action_id === actionId);
-}
-
-async function requestRemovalFor(companyName: string) {
-  const message = await openCase(companyName);
-  if (hasButton(message, ACTIONS.suspendAll)) await h.press(OPERATOR, message, ACTIONS.suspendAll);
-  await waitFor("Request removal button", () => hasButton(message, ACTIONS.requestRemoval));
-  const approval = await requestRemovalAndWait(h, OPERATOR, message);
-  return { message, approval };
-}
-
 describe("the removal flow in Slack", () => {
   test("/offboard → Suspend all → Request removal → Approve by another user → removed → relink offered", async () => {
     const tenant = DEMO_TENANTS.legacyOnly;
-    const message = await openCase("Contoso Ltd");
+    const message = await openCase(h, "Contoso Ltd");
     // blockers with their buttons; Request removal inactive, as in Partner Center
     expect(hasButton(message, ACTIONS.suspendSubscription)).toBe(true);
     expect(hasButton(message, ACTIONS.suspendAll)).toBe(true);
@@ -118,7 +96,7 @@ describe("the removal flow in Slack", () => {
   });
 
   test("someone who is not an approver is refused and nothing changes", async () => {
-    const { approval } = await requestRemovalFor("Coho Winery");
+    const { approval } = await requestRemovalFor(h, "Coho Winery");
     const calls = removalCalls();
     const before = ephemeralCount(BYSTANDER.id);
     await h.press(BYSTANDER, approval, ACTIONS.approve);
@@ -137,7 +115,7 @@ describe("the removal flow in Slack", () => {
   });
 
   test("reject asks for a reason in a modal and records it", async () => {
-    const { approval } = await requestRemovalFor("Proseware Inc");
+    const { approval } = await requestRemovalFor(h, "Proseware Inc");
     const blank = await reject(h, APPROVER, approval, "  ");
     expect(JSON.parse(blank.answer.body)).toMatchObject({ response_action: "errors" });
     expect(await h.app.store.cases.findActiveByTenant(DEMO_TENANTS.ordinaryProseware)).not.toBeNull();
@@ -150,7 +128,7 @@ describe("the removal flow in Slack", () => {
   });
 
   test("a subscription re-activated between request and approval: no removal call, the case reopens with its blockers", async () => {
-    const { message, approval } = await requestRemovalFor("Trey Research");
+    const { message, approval } = await requestRemovalFor(h, "Trey Research");
     const customer = h.emulator.snapshot().customers.find((c) => c.id === DEMO_TENANTS.ordinaryTrey);
     const sub = customer?.subscriptions.find((s) => s.commerceType === "legacy" && s.status !== "deleted");
     if (!sub) throw new Error("Trey Research has no legacy subscription in the demo data");
@@ -249,7 +227,7 @@ describe("the removal flow in Slack", () => {
   });
 
   test("the case message stays within Slack's limits for 500 subscriptions", async () => {
-    const message = await openCase("Woodgrove Bank");
+    const message = await openCase(h, "Woodgrove Bank");
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     expect(textOf(message.blocks)).toContain("485 more");
     for (const block of message.blocks as Array<{ text?: { text: string } }>) expect((block.text?.text ?? "").length).toBeLessThanOrEqual(3000);

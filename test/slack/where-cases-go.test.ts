@@ -4,13 +4,12 @@ import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import type { SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
-import { requestRemoval, requestRemovalAndWait } from "../support/slack-steps";
+import { hasButton, requestRemoval, requestRemovalAndWait } from "../support/slack-steps";
 
 const PRIVATE_WITHOUT_BOT = "C0PRIVATE";
 const PUBLIC_WITHOUT_BOT = "C0GENERAL";
 const DM_BETWEEN_PEOPLE = "D0OPERAPPR";
 
-const hasButton = (message: { blocks: unknown[] }, actionId: string) => buttonsOf(message.blocks).some((b) => b.action_id === actionId);
 
 function commandIn(h: Harness, channel: string, user: SlackUser, text: string) {
   return h.sender.slashCommand(user, channel, text, h.slack.createResponseUrl(h.slackUrl, channel, user.id));

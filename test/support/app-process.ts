@@ -8,10 +8,11 @@ import os from "node:os";
 import path from "node:path";
 import { type Database, openDatabase } from "../../src/store";
 import { type LocalWorld, createLocalWorld, emulatorSettings, graphSettings } from "../../src/stand-ins/local-world";
-import type { LocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
-import type { SlackRequestSender } from "../../src/stand-ins/slack/slack-request-signer";
+import type { EmulatorHandle } from "../../src/stand-ins/partner-center";
+import type { LocalSlackApi, PostedMessage } from "../../src/stand-ins/slack/local-slack-api";
+import type { SlackRequestSender, SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
-import { OPERATOR, buttonsOf, testAppEnv, waitFor } from "./app-harness";
+import { OPERATOR, OPS_CHANNEL, buttonsOf, testAppEnv, waitFor } from "./app-harness";
 import { testDatabaseSettings } from "./test-database";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -128,26 +129,54 @@ export function parseLine(line: string): Record<string, unknown> | null {
 }
 
 /**
- * Opens the customer's case with a signed /offboard and presses Suspend all on the case message,
- * as an operator would; returns the case message (the stand-in keeps it up to date).
+ * The customer's case message in the operators' channel, opened with a signed /offboard as an
+ * operator would (the stand-in keeps it up to date as the app edits it).
  */
-export async function pressSuspendAll(world: ProcessWorld, app: AppProcess, companyName: string): Promise<{ channel: string; ts: string; blocks: unknown[] }> {
-  const channel = "C0OFFBOARD";
+export async function openCaseMessage(world: ProcessWorld, app: AppProcess, companyName: string): Promise<PostedMessage> {
   // the first directory sync may still be running: ask again until the case message appears
-  const message = await waitFor(
+  return waitFor(
     `case message for ${companyName}`,
     async () => {
-      const found = world.slack.messages.find((m) => m.channel === channel && m.text.includes(companyName));
+      const found = world.slack.messages.find((m) => m.channel === OPS_CHANNEL && m.text.includes(companyName));
       if (found) return found;
-      await app.sender.slashCommand(OPERATOR, channel, companyName, world.responseUrl(channel, OPERATOR.id));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await app.sender.slashCommand(OPERATOR, OPS_CHANNEL, companyName, world.responseUrl(OPS_CHANNEL, OPERATOR.id));
+      await new Promise((resolve) => setTimeout(resolve, 300));
       return undefined;
     },
     30_000,
   );
-  const button = buttonsOf(message.blocks).find((b) => b.action_id === ACTIONS.suspendAll);
+}
+
+/** The message's buttons with this action. */
+export const buttonsWith = (message: Pick<PostedMessage, "blocks">, actionId: string) => buttonsOf(message.blocks).filter((b) => b.action_id === actionId);
+
+/**
+ * Presses the message's button on `app` with Partner Center slow, so the work behind the press is
+ * still under way, and SIGKILLs `app` as soon as Slack has its 200.
+ */
+export async function pressThenKill(
+  world: ProcessWorld,
+  emulator: Pick<EmulatorHandle, "configure">,
+  press: { app: AppProcess; user: SlackUser; message: PostedMessage; actionId: string; slowMs: number; triggerId?: string },
+): Promise<void> {
+  const { app, user, message, actionId } = press;
+  const value = buttonsWith(message, actionId)[0]?.value;
+  if (!value) throw new Error(`no ${actionId} button`);
+  emulator.configure({ latencyMs: press.slowMs });
+  const options = press.triggerId ? { triggerId: press.triggerId } : {};
+  const pressed = await app.sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value }, world.responseUrl(message.channel, user.id), options);
+  if (pressed.status !== 200) throw new Error(`${actionId} was answered ${pressed.status}`);
+  const exit = await app.stop("SIGKILL");
+  if (exit.signal !== "SIGKILL") throw new Error(`the app ended with ${exit.signal ?? `code ${exit.code}`}, not SIGKILL`);
+  emulator.configure({ latencyMs: 0 });
+}
+
+/** Opens the customer's case and presses Suspend all on it, as an operator would; returns the case message. */
+export async function pressSuspendAll(world: ProcessWorld, app: AppProcess, companyName: string): Promise<PostedMessage> {
+  const message = await openCaseMessage(world, app, companyName);
+  const button = buttonsWith(message, ACTIONS.suspendAll)[0];
   if (!button?.value) throw new Error("no Suspend all button on the case message");
-  const pressed = await app.sender.blockAction(OPERATOR, channel, message.ts, { action_id: ACTIONS.suspendAll, value: button.value }, world.responseUrl(channel, OPERATOR.id));
+  const pressed = await app.sender.blockAction(OPERATOR, OPS_CHANNEL, message.ts, { action_id: ACTIONS.suspendAll, value: button.value }, world.responseUrl(OPS_CHANNEL, OPERATOR.id));
   if (pressed.status !== 200) throw new Error(`Suspend all was answered ${pressed.status}`);
   return message;
 }

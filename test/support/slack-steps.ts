@@ -4,9 +4,22 @@
 import type { OpenedModal, PostedMessage } from "../../src/stand-ins/slack/local-slack-api";
 import type { SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT, REJECT_REASON_BLOCK, REJECT_REASON_INPUT } from "../../src/slack/slack-inputs";
-import { APPROVAL_CHANNEL, type Harness, waitFor } from "./app-harness";
+import { APPROVAL_CHANNEL, type Harness, OPERATOR, OPS_CHANNEL, buttonsOf, waitFor } from "./app-harness";
 
 export const JUSTIFICATION = "Contract ended; the customer moved to another partner";
+
+/** Whether the message offers a button with this action. */
+export const hasButton = (message: { blocks: unknown[] }, actionId: string) => buttonsOf(message.blocks).some((b) => b.action_id === actionId);
+
+/** Runs /offboard as the operator and returns the case message the app posted (or updated) for that customer. */
+export async function openCase(h: Pick<Harness, "command" | "slack">, companyName: string): Promise<PostedMessage> {
+  const before = h.slack.messages.length;
+  const response = await h.command(OPERATOR, companyName);
+  if (response.status !== 200) throw new Error(`/offboard ${companyName} was answered ${response.status}`);
+  return waitFor(`case message for ${companyName}`, () =>
+    h.slack.messages.find((m, index) => m.channel === OPS_CHANNEL && m.text.includes(companyName) && (index >= before || m.updates > 0)),
+  );
+}
 
 /** The modal the app opened for `user` after `before` modals, once it is open. */
 export function nextModal(h: Pick<Harness, "slack">, user: SlackUser, before: number): Promise<OpenedModal> {
@@ -49,4 +62,13 @@ export async function reject(h: Harness, user: SlackUser, approval: { channel: s
   await h.press(user, approval, ACTIONS.reject);
   const modal = await nextModal(h, user, before);
   return { answer: await submitModal(h, user, modal, REJECT_REASON_BLOCK, REJECT_REASON_INPUT, reason), modal };
+}
+
+/** Opens the case, clears what blocks (Suspend all), requests removal; returns both messages. */
+export async function requestRemovalFor(h: Harness, companyName: string): Promise<{ message: PostedMessage; approval: PostedMessage }> {
+  const message = await openCase(h, companyName);
+  if (hasButton(message, ACTIONS.suspendAll)) await h.press(OPERATOR, message, ACTIONS.suspendAll);
+  await waitFor("Request removal button", () => hasButton(message, ACTIONS.requestRemoval));
+  const approval = await requestRemovalAndWait(h, OPERATOR, message);
+  return { message, approval };
 }

@@ -1,6 +1,7 @@
 // The buttons on a case message: clearing blockers one by one or all at once, retrying a job's
 // failed items, re-checking, closing the case, asking for removal (a modal that asks why, see
 // modal-submissions.ts) and withdrawing the request.
+import type { SubscriptionAction } from "../../domain";
 import { noticeModal, requestModal } from "../blocks/modals";
 import { outside } from "../blocks/block-kit";
 import { ACTIONS, caseValue, itemValue, jobValue, requestValue, stampDate } from "../slack-inputs";
@@ -8,28 +9,23 @@ import type { ButtonDispatcher } from "./button-dispatcher";
 import type { ListenerDeps } from "./listener-deps";
 import { ephemeral, refusalText, report } from "./replies";
 
+/** The buttons that change one subscription, and the change each asks for. */
+const SUBSCRIPTION_BUTTONS: ReadonlyArray<readonly [string, SubscriptionAction]> = [
+  [ACTIONS.suspendSubscription, "suspend"],
+  [ACTIONS.cancelSubscription, "cancel"],
+  [ACTIONS.turnOffAutoRenew, "turn_off_auto_renew"],
+  [ACTIONS.suspendPlan, "suspend_plan"],
+];
+
 export function registerCaseButtons(buttons: ButtonDispatcher, deps: ListenerDeps): void {
   const { workflow, updater } = deps;
 
-  buttons.on(ACTIONS.suspendSubscription, itemValue, async ({ value, userId, respond }) => {
-    const view = await report(respond, await workflow.changeSubscription(userId, value.c, value.i, "suspend"));
-    if (view) updater.remember(view);
-  });
-
-  buttons.on(ACTIONS.cancelSubscription, itemValue, async ({ value, userId, respond }) => {
-    const view = await report(respond, await workflow.changeSubscription(userId, value.c, value.i, "cancel"));
-    if (view) updater.remember(view);
-  });
-
-  buttons.on(ACTIONS.turnOffAutoRenew, itemValue, async ({ value, userId, respond }) => {
-    const view = await report(respond, await workflow.changeSubscription(userId, value.c, value.i, "turn_off_auto_renew"));
-    if (view) updater.remember(view);
-  });
-
-  buttons.on(ACTIONS.suspendPlan, itemValue, async ({ value, userId, respond }) => {
-    const view = await report(respond, await workflow.changeSubscription(userId, value.c, value.i, "suspend_plan"));
-    if (view) updater.remember(view);
-  });
+  for (const [actionId, change] of SUBSCRIPTION_BUTTONS) {
+    buttons.on(actionId, itemValue, async ({ value, userId, respond }) => {
+      const view = await report(respond, await workflow.changeSubscription(userId, value.c, value.i, change));
+      if (view) updater.remember(view);
+    });
+  }
 
   buttons.on(ACTIONS.cancelSoftware, itemValue, async ({ value, userId, respond }) => {
     await report(respond, await workflow.cancelSoftwarePurchase(userId, value.c, value.i));
