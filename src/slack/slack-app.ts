@@ -73,6 +73,8 @@ export interface SlackApp {
   approvals: ApprovalsChannel;
   /** the handler of acknowledged requests' jobs, for the job runner */
   interactions: InteractionJobs;
+  /** publishes the Home tabs people have open again (the set-up checks were run) */
+  refreshHomes(): void;
   server: http.Server;
   listen(port: number, host?: string): Promise<number>;
   /** Waits until the requests acknowledged so far are worked (by any instance) and the messages they caused here have gone out. */
@@ -223,6 +225,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     observer,
     approvals,
     interactions,
+    refreshHomes: () => home.caseChanged(),
     server,
     listen: async (port, host) => {
       const bound = await new Promise<number>((resolve, reject) => {

@@ -20,6 +20,8 @@ export const ACTIONS = {
   reject: "reject",
   retryRemoval: "retry_removal",
   retryGdap: "retry_gdap",
+  /** an admin's Home: run the set-up checks again */
+  rerunSetupChecks: "rerun_setup_checks",
   /** the approval message's "also end GDAP relationships" box; read from the Approve press's state */
   endGdapChoice: "end_gdap_choice",
 } as const;
@@ -56,6 +58,8 @@ export const caseValue = z.strictObject({ c: z.uuid() });
 export const itemValue = z.strictObject({ c: z.uuid(), i: id });
 export const jobValue = z.strictObject({ c: z.uuid(), j: z.uuid() });
 export const customerValue = z.strictObject({ t: id });
+/** a button that carries nothing but itself (Run checks again) */
+export const emptyValue = z.strictObject({});
 /** a decision on (or withdrawal of) one request: the case and the request's time */
 export const requestValue = z.strictObject({ c: z.uuid(), r: stamp });
 
