@@ -15,6 +15,8 @@ export interface HomeSummary {
   isApprover: boolean;
   /** for approvers (who act as admins): what will fail, e.g. no App+User token for removals */
   warnings: string[];
+  /** the app ends GDAP relationships on approval when asked (Graph configured): each Approve comes with the choice */
+  gdapEnabled: boolean;
   /** for admins (the approvers): the set-up checks as last run; null for anyone else or without checks */
   setup: SetupShown | null;
 }
@@ -55,7 +57,7 @@ export async function findCustomers(ctx: WorkflowContext, actor: string, query: 
  */
 export async function homeFor(ctx: WorkflowContext, userId: string): Promise<HomeSummary> {
   const [reader, approver, admin] = await Promise.all([ctx.checkRole(userId, "read"), ctx.checkRole(userId, "approve"), ctx.checkRole(userId, "administer")]);
-  if (!reader.ok) return { mayRead: false, myCases: [], awaitingMe: [], isApprover: false, warnings: [], setup: null };
+  if (!reader.ok) return { mayRead: false, myCases: [], awaitingMe: [], isApprover: false, warnings: [], setup: null, gdapEnabled: false };
   const active = await ctx.store.cases.listActive(100);
   return {
     mayRead: true,
@@ -64,5 +66,6 @@ export async function homeFor(ctx: WorkflowContext, userId: string): Promise<Hom
     isApprover: approver.ok,
     warnings: approver.ok ? await ctx.credentialWarnings() : [],
     setup: admin.ok ? setupForHome(ctx) : null,
+    gdapEnabled: ctx.gdap !== null,
   };
 }

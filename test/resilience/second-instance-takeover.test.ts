@@ -6,6 +6,7 @@
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { type EmulatorHandle, startEmulator } from "../../src/stand-ins/partner-center";
 import { ACTIONS, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT } from "../../src/slack/slack-inputs";
+import { messageState } from "../../src/stand-ins/slack/slack-request-signer";
 import { APPROVAL_CHANNEL, APPROVER, OPERATOR, OPS_CHANNEL, buttonsOf, textOf, waitFor } from "../support/app-harness";
 import { type AppProcess, type ProcessWorld, createProcessWorld, parseLine, withLogsOnFailure } from "../support/app-process";
 import { appliedChanges } from "../support/suspension-counts";
@@ -58,7 +59,8 @@ onPostgres("a second instance on the same PostgreSQL schema", () => {
     if (!value) throw new Error(`no ${actionId} button`);
     const triggerId = `${Date.now()}.${actionId}.killed`;
     emulator.configure({ latencyMs: SLOW_MS });
-    const pressed = await app.sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value }, world.responseUrl(message.channel, user.id), { triggerId });
+    // the message's boxes as shown travel with the press, as Slack sends them (an approval's GDAP choice)
+    const pressed = await app.sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value }, world.responseUrl(message.channel, user.id), { triggerId, state: messageState(message.blocks) });
     expect(pressed.status).toBe(200);
     expect((await app.stop("SIGKILL")).signal).toBe("SIGKILL");
     emulator.configure({ latencyMs: 0 });

@@ -42,7 +42,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerHomeTab(app, buttons, deps);
   buttons.install(app);
   // ticking the GDAP box only changes what the next Approve press sends: acknowledged, nothing more
-  app.action(ACTIONS.endGdapChoice, async ({ ack }) => {
+  app.action(new RegExp(`^${ACTIONS.endGdapChoice}(?:\\.\\d{1,3})?$`), async ({ ack }) => {
     await ack();
   });
   registerModalSubmissions(app, deps);
