@@ -170,7 +170,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     : new App({ ...common, appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } });
   const mentions = () => policy.approverMentions();
   const updater = new SlackMessageUpdater(client, options.workflow, options.logger);
-  const scanReporter = new SlackScanReporter(client, options.workflow, options.logger);
+  // where case messages go, and anything else the app posts for someone (a scan's progress and result)
+  const placement = new CasePlacement(options.workflow, updater, options.defaultCaseChannelId, options.logger);
+  updater.relocateWith(placement);
+  const scanReporter = new SlackScanReporter(client, options.workflow, placement, options.logger);
   const notifier = new SlackCaseNotifier(client, options.workflow, options.approvalChannelId, mentions, options.logger);
   const home = new HomePublisher(client, options.workflow, options.logger);
   const approvals = new ApprovalsChannel(client, options.approvalChannelId, mentions, options.logger);
@@ -183,7 +186,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     client,
     workflow: options.workflow,
     updater,
-    placement: new CasePlacement(options.workflow, updater, options.defaultCaseChannelId, options.logger),
+    placement,
     home,
     people,
     approvalChannelId: options.approvalChannelId,

@@ -186,12 +186,12 @@ export class OffboardingWorkflow {
     return scanning.cleanupCandidates(this.ctx, actor, ["ready"], limit);
   }
 
-  placeScanMessage(jobId: string, ts: string): Promise<void> {
-    return scanning.placeScanMessage(this.ctx, jobId, ts);
+  placeScanMessage(jobId: string, ts: string, channelId: string): Promise<void> {
+    return scanning.placeScanMessage(this.ctx, jobId, ts, channelId);
   }
 
-  placeScanResult(jobId: string, ts: string): Promise<void> {
-    return scanning.placeScanResult(this.ctx, jobId, ts);
+  placeScanResult(jobId: string, ts: string, channelId: string): Promise<void> {
+    return scanning.placeScanResult(this.ctx, jobId, ts, channelId);
   }
 
   // ---- afterwards ------------------------------------------------------------------------
