@@ -5,6 +5,7 @@ import type http from "node:http";
 import path from "node:path";
 import { type Config, dataDirOnDisk } from "./config";
 import type { CheckResult } from "./doctor/doctor-check";
+import { CheckCache } from "./doctor/check-cache";
 import { runDoctor } from "./doctor/doctor";
 import { type Logger, createLogger } from "./logger";
 import { type GraphConnection, connectGraph } from "./graph/connect-graph";
@@ -142,6 +143,9 @@ export async function startApplication(config: Config, options: StartOptions = {
       },
       logger,
     );
+    // npm run doctor's checks against the running app's own pool and client, kept between runs
+    // for /readyz?detail and the admins' Home tabs
+    const setupChecks = new CheckCache(() => runDoctor(config, { pool: db.pool, partnerCenter: partnerCenter.api, slack: slackSettings, tokenCacheRow: TOKEN_CACHE_ROW, timeoutMs: READY_PING_MS }));
     const workflow = new OffboardingWorkflow({
       store,
       partnerCenter: partnerCenter.api,
@@ -158,18 +162,13 @@ export async function startApplication(config: Config, options: StartOptions = {
       onGdapEndingQueued: () => {
         if (gdapEnding) runner.kick(gdapEnding.kind);
       },
+      setupChecks,
     });
     // set once the Slack app exists: whether the bot can post approval requests
     let approvalsChannel: SlackApp["approvals"] | null = null;
 
     let ready = true;
-    let doctorRun: { at: number; results: Promise<CheckResult[]> } | undefined;
-    const doctorDetail = (): Promise<CheckResult[]> => {
-      if (!doctorRun || Date.now() - doctorRun.at > DOCTOR_DETAIL_MS) {
-        doctorRun = { at: Date.now(), results: runDoctor(config, { pool: db.pool, partnerCenter: partnerCenter.api, slack: slackSettings, tokenCacheRow: TOKEN_CACHE_ROW, timeoutMs: READY_PING_MS }) };
-      }
-      return doctorRun.results;
-    };
+    const doctorDetail = async (): Promise<CheckResult[]> => (await setupChecks.refresh(DOCTOR_DETAIL_MS)).checks;
     const healthRoutes = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
       const path = (req.url ?? "").split("?")[0];
       if (req.method === "GET" && path === "/healthz") {
@@ -242,6 +241,8 @@ export async function startApplication(config: Config, options: StartOptions = {
     };
     const slack = createSlackApp({ ...slackSettings, connection, workflow, interactionStore, logger, extraRoutes: healthRoutes });
     approvalsChannel = slack.approvals;
+    // a finished run of the checks shows on the admins' open Home tabs
+    setupChecks.onFinished(() => slack.refreshHomes());
     suspendAll.setObserver(slack.observer);
     scan.setObserver(slack.scanReporter);
     gdapEnding?.setObserver(slack.updater);

@@ -26,7 +26,7 @@ export interface AccessPolicy {
 
 export const DEFAULT_APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
 
-export type PermissionCode = "not_operator" | "not_approver" | "not_reader" | "other_workspace" | "guest" | "not_a_person" | "unverified";
+export type PermissionCode = "not_operator" | "not_approver" | "not_reader" | "not_admin" | "other_workspace" | "guest" | "not_a_person" | "unverified";
 
 export type PermissionCheck = { ok: true } | { ok: false; code: PermissionCode; message: string };
 
@@ -81,4 +81,15 @@ export function checkReader(policy: AccessPolicy, person: PersonFacts): Permissi
   if (!member.ok) return member;
   if (checkOperator(policy, person).ok || checkApprover(policy, person).ok) return ALLOWED;
   return refuse("not_reader", "Only offboarding operators and approvers can see cases, customers and the audit trail.");
+}
+
+/**
+ * Seeing the app's set-up checks (what `npm run doctor` finds) and running them again: the
+ * approvers. They already decide the one irreversible step, so they are the people trusted with
+ * how the app is wired; no separate admin list exists to fall out of step with theirs.
+ */
+export function checkAdmin(policy: AccessPolicy, person: PersonFacts): PermissionCheck {
+  const approver = checkApprover(policy, person);
+  if (approver.ok || approver.code !== "not_approver") return approver;
+  return refuse("not_admin", "Only approvers can see or re-run the app's set-up checks. Nothing was done.");
 }

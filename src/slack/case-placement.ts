@@ -2,17 +2,25 @@
 // channel it is in, or any public channel with chat:write.public); else the configured default
 // channel; else the app's direct message with the operator; and when even that fails, the case
 // is shown to the operator privately. A case that was opened is never reported as a failure, and
-// an older case message elsewhere says where the case went and loses its buttons.
+// an older case message elsewhere says where the case went and loses its buttons. The same places,
+// in the same order, take what else the app posts for someone (a portfolio scan's progress and
+// result) and a case message whose channel the bot has lost (relocate).
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../logger";
 import type { MessageRef } from "../store";
 import type { CaseView, OffboardingWorkflow } from "../workflow";
 import { caseMessage, caseMovedMessage } from "./blocks/case-message";
-import { outside } from "./blocks/block-kit";
+import { type Block, outside } from "./blocks/block-kit";
 import type { Reply } from "./listeners/replies";
 import { ephemeral } from "./listeners/replies";
 import type { SlackMessageUpdater } from "./message-updater";
 import { cannotPostThere, describeSlackError } from "./slack-errors";
+
+/** A message as posted: its fallback text and its blocks. */
+export interface PostedBlocks {
+  text: string;
+  blocks: Block[];
+}
 
 export class CasePlacement {
   constructor(
@@ -70,15 +78,45 @@ export class CasePlacement {
     if (shown && shown.channelId !== channelId) await respond(ephemeral(pointer(view.removalCase.companyName, shown, userId)));
   }
 
+  /**
+   * Posts `message` for `userId` where the bot may: `preferred` (where they asked), else the
+   * default channel, else their direct messages with the app; null when none takes it.
+   */
+  postFor(client: WebClient, preferred: string | null, userId: string, message: PostedBlocks): Promise<MessageRef | null> {
+    return this.post(client, [preferred ?? undefined, this.defaultChannelId, userId], message);
+  }
+
+  /**
+   * The case message's channel no longer takes it (the bot was removed, the channel archived):
+   * posts it again in the next place for the operator who opened the case, and keeps that one.
+   */
+  async relocate(client: WebClient, view: CaseView): Promise<MessageRef | null> {
+    const c = view.removalCase;
+    const lost = c.caseMessage;
+    const posted = await this.post(client, [this.defaultChannelId, c.openedBy].filter((p) => p !== lost?.channelId), caseMessage(view));
+    if (!posted) return null;
+    const placed = await this.workflow.placeCaseMessage(c.id, lost, posted);
+    if (!placed.placed) {
+      // someone placed it anew in the meantime (an /offboard): theirs stands
+      await client.chat.delete({ channel: posted.channelId, ts: posted.ts }).catch(() => undefined);
+      c.caseMessage = placed.current;
+      return placed.current;
+    }
+    c.caseMessage = posted;
+    this.updater.remember(view);
+    this.logger.info({ caseId: c.id, from: lost?.channelId, to: posted.channelId }, "the case message's channel no longer takes it; posted it again elsewhere");
+    return posted;
+  }
+
   /** Posts to the first place that takes it; null when none does. */
-  private async post(client: WebClient, places: Array<string | undefined>, message: ReturnType<typeof caseMessage>): Promise<MessageRef | null> {
+  private async post(client: WebClient, places: Array<string | undefined>, message: PostedBlocks): Promise<MessageRef | null> {
     for (const channel of [...new Set(places.filter((p): p is string => !!p))]) {
       try {
         const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
         if (posted.ts) return { channelId: posted.channel ?? channel, ts: posted.ts };
       } catch (error) {
         if (!cannotPostThere(error)) throw error;
-        this.logger.info({ channel, err: describeSlackError(error) }, "cannot post a case message there; trying the next place");
+        this.logger.info({ channel, err: describeSlackError(error) }, "cannot post there; trying the next place");
       }
     }
     return null;

@@ -32,7 +32,7 @@ export class HomePublisher {
     await this.publish(userId);
   }
 
-  /** A case changed: every recent viewer's Home is published again, once per burst of changes. */
+  /** A case changed (or the set-up checks were run): every recent viewer's Home is published again, once per burst of changes. */
   caseChanged(): void {
     if (this.timer || this.viewers.size === 0) return;
     this.timer = setTimeout(() => {

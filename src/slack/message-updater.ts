@@ -2,7 +2,9 @@
 // is throttled (chat.update is rate-limited): at most one update a second per case, and the
 // last one always lands. Each update is numbered when the case changes, and one that is ready
 // after a later one has gone out is dropped: a slow read for an earlier change must not
-// overwrite a newer message, and a stuck call must not hold up the ones after it.
+// overwrite a newer message, and a stuck call must not hold up the ones after it. A case message
+// whose channel no longer takes it (the bot removed from it) is posted again where the case
+// placement would put it (case-placement.ts), so a GDAP ending's progress still reaches someone.
 import type { WebClient } from "@slack/web-api";
 import type { JobProgress } from "../store";
 import type { Logger } from "../logger";
@@ -10,6 +12,8 @@ import type { CaseChange, CaseObserver, CaseView, ChangeFacts, FreshView, GaveUp
 import { type ApprovalCardOptions, approvalMessage } from "./blocks/approval-message";
 import { escapeText } from "./blocks/block-kit";
 import { caseMessage } from "./blocks/case-message";
+import type { CasePlacement } from "./case-placement";
+import { cannotPostThere, describeSlackError } from "./slack-errors";
 
 export class SlackMessageUpdater implements CaseObserver {
   private readonly lastView = new Map<string, CaseView>();
@@ -17,6 +21,8 @@ export class SlackMessageUpdater implements CaseObserver {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** per case: the number given to the latest change, and that of the latest update sent */
   private readonly sequence = new Map<string, { given: number; sent: number }>();
+  /** where a case message goes when its channel no longer takes it; set once the placement exists */
+  private mover: Pick<CasePlacement, "relocate"> | null = null;
 
   constructor(
     private readonly client: WebClient,
@@ -50,6 +56,11 @@ export class SlackMessageUpdater implements CaseObserver {
   workGaveUp(notice: GaveUpNotice): void {
     const text = `:warning: ${escapeText(notice.what)} stopped after repeated failures and will not be tried again on its own: ${escapeText(notice.error)}. The case message shows where things stand.`;
     this.track(this.client.chat.postMessage({ channel: notice.userId, text }));
+  }
+
+  /** The placement that re-posts a case message its channel no longer takes (made after this updater: it remembers views here). */
+  relocateWith(mover: Pick<CasePlacement, "relocate">): void {
+    this.mover = mover;
   }
 
   /** Remembers the view a listener just rendered, so progress updates need no Partner Center read. */
@@ -113,8 +124,14 @@ export class SlackMessageUpdater implements CaseObserver {
     const c = view.removalCase;
     if (c.caseMessage) {
       const message = caseMessage(view);
-      await this.client.chat.update({ channel: c.caseMessage.channelId, ts: c.caseMessage.ts, text: message.text, blocks: message.blocks });
-      this.logger.debug({ caseId, change, state: c.state }, "case message updated");
+      try {
+        await this.client.chat.update({ channel: c.caseMessage.channelId, ts: c.caseMessage.ts, text: message.text, blocks: message.blocks });
+        this.logger.debug({ caseId, change, state: c.state }, "case message updated");
+      } catch (error) {
+        if (!this.mover || !cannotPostThere(error)) throw error;
+        this.logger.info({ caseId, change, err: describeSlackError(error) }, "the case message's channel no longer takes it");
+        if (!(await this.mover.relocate(this.client, view))) this.logger.warn({ caseId, change }, "the case message could not be posted anywhere");
+      }
     }
     if (facts?.supersededApproval) {
       // the earlier request's card: no buttons, and why

@@ -1,13 +1,18 @@
 // Shows a portfolio scan in its channel: posts the progress message when the scan first reports,
 // redraws it at most once a second (chat.update is rate-limited), and when every customer is
 // read posts the result with the CSV in its thread (files.uploadV2: getUploadURLExternal, the
-// upload, completeUploadExternal). The result is posted once: a retried job sees it placed.
+// upload, completeUploadExternal). The result is posted once: a retried job sees it placed. Both go
+// where the case placement would put a case message (case-placement.ts): the channel the scan was
+// started in when the bot may post there, else DEFAULT_CASE_CHANNEL_ID, else the requester's
+// direct messages; the scan then keeps the channel that took its progress message.
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../logger";
 import type { ScanCounts } from "../store";
 import type { OffboardingWorkflow, ScanObserver } from "../workflow";
 import { scanProgressMessage, scanResultMessage } from "./blocks/scan-messages";
+import type { CasePlacement } from "./case-placement";
 import { scanCsv } from "./scan-csv";
+import { cannotPostThere, describeSlackError } from "./slack-errors";
 
 type ScanUseCases = Pick<OffboardingWorkflow, "scanProgress" | "scanReport" | "placeScanMessage" | "placeScanResult">;
 
@@ -18,6 +23,7 @@ export class SlackScanReporter implements ScanObserver {
   constructor(
     private readonly client: WebClient,
     private readonly workflow: ScanUseCases,
+    private readonly places: Pick<CasePlacement, "postFor">,
     private readonly logger: Logger,
     private readonly minIntervalMs = 1000,
   ) {}
@@ -43,17 +49,19 @@ export class SlackScanReporter implements ScanObserver {
     const { scan } = report;
     await this.redraw(jobId);
     const result = scanResultMessage(report);
-    const posted = await this.client.chat.postMessage({ channel: scan.channelId, text: result.text, blocks: result.blocks });
-    if (!posted.ts) throw new Error("Slack did not say where the scan's result was posted");
+    // the channel that took the progress message (redraw above moved it there if it had to)
+    const channel = (await this.workflow.scanProgress(jobId))?.scan.channelId ?? scan.channelId;
+    const posted = await this.places.postFor(this.client, channel, scan.requestedBy, result);
+    if (!posted) throw new Error("the scan's result could not be posted anywhere");
     await this.client.filesUploadV2({
-      channel_id: scan.channelId,
+      channel_id: posted.channelId,
       thread_ts: posted.ts,
       filename: `portfolio-scan-${scan.startedAt.toISOString().slice(0, 10)}.csv`,
       title: "Portfolio scan: every customer",
       content: scanCsv(report.customers),
       initial_comment: `All ${report.counts.done} customers with their class, blockers and last activity.`,
     });
-    await this.workflow.placeScanResult(jobId, posted.ts);
+    await this.workflow.placeScanResult(jobId, posted.ts, posted.channelId);
   }
 
   /** Posts the progress message the first time, then updates it. */
@@ -61,11 +69,20 @@ export class SlackScanReporter implements ScanObserver {
     const status = await this.workflow.scanProgress(jobId);
     if (!status) return;
     const message = scanProgressMessage(status.scan, status.counts);
-    if (status.scan.messageTs) {
-      await this.client.chat.update({ channel: status.scan.channelId, ts: status.scan.messageTs, text: message.text, blocks: message.blocks });
-      return;
+    const { scan } = status;
+    if (scan.messageTs) {
+      try {
+        await this.client.chat.update({ channel: scan.channelId, ts: scan.messageTs, text: message.text, blocks: message.blocks });
+        return;
+      } catch (error) {
+        // the bot lost that channel during the scan: the progress is posted again, in the next place
+        if (!cannotPostThere(error)) throw error;
+        this.logger.info({ jobId, channel: scan.channelId, err: describeSlackError(error) }, "the scan's channel no longer takes its progress; posting it elsewhere");
+      }
     }
-    const posted = await this.client.chat.postMessage({ channel: status.scan.channelId, text: message.text, blocks: message.blocks });
-    if (posted.ts) await this.workflow.placeScanMessage(jobId, posted.ts);
+    const preferred = scan.messageTs ? null : scan.channelId;
+    const posted = await this.places.postFor(this.client, preferred, scan.requestedBy, message);
+    if (!posted) throw new Error("the scan's progress could not be posted anywhere");
+    await this.workflow.placeScanMessage(jobId, posted.ts, posted.channelId);
   }
 }

@@ -73,6 +73,8 @@ export interface SlackApp {
   approvals: ApprovalsChannel;
   /** the handler of acknowledged requests' jobs, for the job runner */
   interactions: InteractionJobs;
+  /** publishes the Home tabs people have open again (the set-up checks were run) */
+  refreshHomes(): void;
   server: http.Server;
   listen(port: number, host?: string): Promise<number>;
   /** Waits until the requests acknowledged so far are worked (by any instance) and the messages they caused here have gone out. */
@@ -168,7 +170,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     : new App({ ...common, appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } });
   const mentions = () => policy.approverMentions();
   const updater = new SlackMessageUpdater(client, options.workflow, options.logger);
-  const scanReporter = new SlackScanReporter(client, options.workflow, options.logger);
+  // where case messages go, and anything else the app posts for someone (a scan's progress and result)
+  const placement = new CasePlacement(options.workflow, updater, options.defaultCaseChannelId, options.logger);
+  updater.relocateWith(placement);
+  const scanReporter = new SlackScanReporter(client, options.workflow, placement, options.logger);
   const notifier = new SlackCaseNotifier(client, options.workflow, options.approvalChannelId, mentions, options.logger);
   const home = new HomePublisher(client, options.workflow, options.logger);
   const approvals = new ApprovalsChannel(client, options.approvalChannelId, mentions, options.logger);
@@ -181,7 +186,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     client,
     workflow: options.workflow,
     updater,
-    placement: new CasePlacement(options.workflow, updater, options.defaultCaseChannelId, options.logger),
+    placement,
     home,
     people,
     approvalChannelId: options.approvalChannelId,
@@ -223,6 +228,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     observer,
     approvals,
     interactions,
+    refreshHomes: () => home.caseChanged(),
     server,
     listen: async (port, host) => {
       const bound = await new Promise<number>((resolve, reject) => {

@@ -20,6 +20,8 @@ export const ACTIONS = {
   reject: "reject",
   retryRemoval: "retry_removal",
   retryGdap: "retry_gdap",
+  /** an admin's Home: run the set-up checks again */
+  rerunSetupChecks: "rerun_setup_checks",
   /** the approval message's "also end GDAP relationships" box; read from the Approve press's state */
   endGdapChoice: "end_gdap_choice",
 } as const;
@@ -39,6 +41,12 @@ export function actionOf(actionId: string): string {
   return actionId.split(".", 1)[0] ?? actionId;
 }
 
+/** The number a repeated button carries (3 for suspend_subscription.3), or undefined for one that carries none. */
+export function numberOf(actionId: string): number | undefined {
+  const match = /\.(\d{1,3})$/.exec(actionId);
+  return match ? Number(match[1]) : undefined;
+}
+
 export const REJECT_MODAL = "reject_reason";
 export const REJECT_REASON_BLOCK = "reason_block";
 export const REJECT_REASON_INPUT = "reason";
@@ -56,6 +64,8 @@ export const caseValue = z.strictObject({ c: z.uuid() });
 export const itemValue = z.strictObject({ c: z.uuid(), i: id });
 export const jobValue = z.strictObject({ c: z.uuid(), j: z.uuid() });
 export const customerValue = z.strictObject({ t: id });
+/** a button that carries nothing but itself (Run checks again) */
+export const emptyValue = z.strictObject({});
 /** a decision on (or withdrawal of) one request: the case and the request's time */
 export const requestValue = z.strictObject({ c: z.uuid(), r: stamp });
 
@@ -68,19 +78,21 @@ export function stampDate(stampText: string): Date {
 }
 
 const checkboxState = z.object({ type: z.literal("checkboxes"), selected_options: z.array(z.object({ value: z.string() })) });
-const gdapChoiceState = z.object({ values: z.object({ [GDAP_CHOICE_BLOCK]: z.object({ [ACTIONS.endGdapChoice]: checkboxState }) }) });
 
 /**
- * The GDAP choice as the approver left it on the message: true (ticked), false (unticked),
- * undefined when the press came from where there is no box (the Home tab), or null when the
- * state names the box but in a shape Slack does not send (a hand-made payload).
+ * The GDAP choice as the approver left it next to the Approve they pressed: the approval
+ * message's one box, or on the Home tab the box numbered as that Approve is (`n`). True
+ * (ticked), false (unticked), undefined when the press came from where there is no box (the app
+ * leaves GDAP alone), or null when the state names the box in a shape Slack does not send.
  */
-export function readGdapChoice(state: unknown): boolean | undefined | null {
+export function readGdapChoice(state: unknown, n?: number): boolean | undefined | null {
+  const block = n === undefined ? GDAP_CHOICE_BLOCK : numbered(GDAP_CHOICE_BLOCK, n);
+  const action = n === undefined ? ACTIONS.endGdapChoice : numbered(ACTIONS.endGdapChoice, n);
   const values = z.object({ values: z.record(z.string(), z.unknown()) }).safeParse(state);
-  if (!values.success || !(GDAP_CHOICE_BLOCK in values.data.values)) return undefined;
-  const parsed = gdapChoiceState.safeParse(state);
+  if (!values.success || !(block in values.data.values)) return undefined;
+  const parsed = z.object({ values: z.object({ [block]: z.object({ [action]: checkboxState }) }) }).safeParse(state);
   if (!parsed.success) return null;
-  return parsed.data.values[GDAP_CHOICE_BLOCK][ACTIONS.endGdapChoice].selected_options.some((o) => o.value === END_GDAP_VALUE);
+  return (parsed.data.values[block]?.[action]?.selected_options ?? []).some((o) => o.value === END_GDAP_VALUE);
 }
 
 export function encodeValue(value: Record<string, string>): string {

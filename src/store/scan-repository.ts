@@ -9,6 +9,7 @@ export const PORTFOLIO_SCAN = "portfolio_scan";
 export interface ScanRecord {
   jobId: string;
   requestedBy: string;
+  /** where its messages go: where it was started, until the bot had to post them elsewhere */
   channelId: string;
   messageTs: string | null;
   active: boolean;
@@ -117,12 +118,13 @@ export class ScanRepository {
     return rows[0] ?? null;
   }
 
-  async setMessage(jobId: string, messageTs: string): Promise<void> {
-    await this.pool.query(`UPDATE "Scan" SET "messageTs" = $2 WHERE "jobId" = $1`, [jobId, messageTs]);
+  /** The progress message, and the channel it is in: where the scan was started, unless the bot could not post there. */
+  async setMessage(jobId: string, messageTs: string, channelId: string): Promise<void> {
+    await this.pool.query(`UPDATE "Scan" SET "messageTs" = $2, "channelId" = $3 WHERE "jobId" = $1`, [jobId, messageTs, channelId]);
   }
 
-  async setResult(jobId: string, resultTs: string): Promise<void> {
-    await this.pool.query(`UPDATE "Scan" SET "resultTs" = $2 WHERE "jobId" = $1`, [jobId, resultTs]);
+  async setResult(jobId: string, resultTs: string, channelId: string): Promise<void> {
+    await this.pool.query(`UPDATE "Scan" SET "resultTs" = $2, "channelId" = $3 WHERE "jobId" = $1`, [jobId, resultTs, channelId]);
   }
 
   /** Adds a page of the customer list; a page added before (a resumed listing) adds nothing. */

@@ -3,6 +3,7 @@
 import type { Customer } from "../domain";
 import type { AuditEvent, StoredCase } from "../store";
 import type { CaseView } from "./ports";
+import { type SetupShown, setupForHome } from "./setup-checks";
 import { type Outcome, refused, success } from "./results";
 import type { WorkflowContext } from "./workflow-context";
 
@@ -14,6 +15,10 @@ export interface HomeSummary {
   isApprover: boolean;
   /** for approvers (who act as admins): what will fail, e.g. no App+User token for removals */
   warnings: string[];
+  /** the app ends GDAP relationships on approval when asked (Graph configured): each Approve comes with the choice */
+  gdapEnabled: boolean;
+  /** for admins (the approvers): the set-up checks as last run; null for anyone else or without checks */
+  setup: SetupShown | null;
 }
 
 /** The case with a live read of Partner Center and the preconditions evaluated on it. */
@@ -51,8 +56,8 @@ export async function findCustomers(ctx: WorkflowContext, actor: string, query: 
  * without rights sees none of it; opening the tab asks for nothing, so it is not audited.
  */
 export async function homeFor(ctx: WorkflowContext, userId: string): Promise<HomeSummary> {
-  const [reader, approver] = await Promise.all([ctx.checkRole(userId, "read"), ctx.checkRole(userId, "approve")]);
-  if (!reader.ok) return { mayRead: false, myCases: [], awaitingMe: [], isApprover: false, warnings: [] };
+  const [reader, approver, admin] = await Promise.all([ctx.checkRole(userId, "read"), ctx.checkRole(userId, "approve"), ctx.checkRole(userId, "administer")]);
+  if (!reader.ok) return { mayRead: false, myCases: [], awaitingMe: [], isApprover: false, warnings: [], setup: null, gdapEnabled: false };
   const active = await ctx.store.cases.listActive(100);
   return {
     mayRead: true,
@@ -60,5 +65,7 @@ export async function homeFor(ctx: WorkflowContext, userId: string): Promise<Hom
     awaitingMe: approver.ok ? active.filter((c) => c.state === "awaiting_approval" && c.requestedBy !== userId) : [],
     isApprover: approver.ok,
     warnings: approver.ok ? await ctx.credentialWarnings() : [],
+    setup: admin.ok ? setupForHome(ctx) : null,
+    gdapEnabled: ctx.gdap !== null,
   };
 }

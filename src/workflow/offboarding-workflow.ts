@@ -9,11 +9,12 @@ import * as messages from "./case-messages";
 import * as opening from "./case-opening";
 import * as scanning from "./portfolio-scan";
 import * as reading from "./case-reading";
-import type { ApprovalRequests, CaseObserver, CaseView } from "./ports";
+import type { ApprovalRequests, CaseObserver, CaseView, SetupReport } from "./ports";
 import * as relink from "./relink";
 import * as gdap from "./gdap-ending";
 import * as decisions from "./removal-decisions";
 import * as request from "./removal-request";
+import * as setup from "./setup-checks";
 import { type ApprovalResult, resumeInterruptedRemovals } from "./removal-execution";
 import type { Outcome } from "./results";
 import * as changes from "./subscription-changes";
@@ -24,6 +25,7 @@ export type { CaseMessagePlacement } from "./case-messages";
 export type { GdapView } from "./gdap-ending";
 export type { ApprovalChoices } from "./removal-decisions";
 export type { HomeSummary } from "./case-reading";
+export type { SetupShown } from "./setup-checks";
 export type { SuspendAllStarted } from "./subscription-changes";
 export type { WorkflowDeps } from "./workflow-context";
 export type { ScanReport, ScanStarted, ScanStatus } from "./portfolio-scan";
@@ -70,6 +72,11 @@ export class OffboardingWorkflow {
 
   homeFor(userId: string): Promise<reading.HomeSummary> {
     return reading.homeFor(this.ctx, userId);
+  }
+
+  /** An admin runs the set-up checks again (a run under way is joined). */
+  rerunSetupChecks(actor: string): Promise<Outcome<SetupReport>> {
+    return setup.rerunSetupChecks(this.ctx, actor);
   }
 
   // ---- the operator ----------------------------------------------------------------------
@@ -179,12 +186,12 @@ export class OffboardingWorkflow {
     return scanning.cleanupCandidates(this.ctx, actor, ["ready"], limit);
   }
 
-  placeScanMessage(jobId: string, ts: string): Promise<void> {
-    return scanning.placeScanMessage(this.ctx, jobId, ts);
+  placeScanMessage(jobId: string, ts: string, channelId: string): Promise<void> {
+    return scanning.placeScanMessage(this.ctx, jobId, ts, channelId);
   }
 
-  placeScanResult(jobId: string, ts: string): Promise<void> {
-    return scanning.placeScanResult(this.ctx, jobId, ts);
+  placeScanResult(jobId: string, ts: string, channelId: string): Promise<void> {
+    return scanning.placeScanResult(this.ctx, jobId, ts, channelId);
   }
 
   // ---- afterwards ------------------------------------------------------------------------

@@ -1,16 +1,17 @@
 // Who may act: the domain's rules (src/domain/policy.ts) asked with what the front end knows about
 // the person (PolicyProvider.describe). Facts that cannot be had refuse, as the rules do.
-import { type AccessPolicy, type PermissionCheck, type PersonFacts, checkApprover, checkOperator, checkReader } from "../domain";
+import { type AccessPolicy, type PermissionCheck, type PersonFacts, checkAdmin, checkApprover, checkOperator, checkReader } from "../domain";
 import type { Logger } from "../logger";
 import type { PolicyProvider } from "./ports";
 
-/** What a person needs to be for a use case: an operator, an approver, or either (to read). */
-export type Role = "operate" | "approve" | "read";
+/** What a person needs to be for a use case: an operator, an approver, either (to read), or an admin (the set-up checks). */
+export type Role = "operate" | "approve" | "read" | "administer";
 
 const ROLE_CHECKS: Record<Role, (policy: AccessPolicy, person: PersonFacts) => PermissionCheck> = {
   operate: checkOperator,
   approve: checkApprover,
   read: checkReader,
+  administer: checkAdmin,
 };
 
 const UNVERIFIED: PermissionCheck = { ok: false, code: "unverified", message: "The app could not check your access with Slack, so nothing was done. Try again in a minute." };

@@ -93,10 +93,11 @@ export async function scanProgress(ctx: WorkflowContext, jobId: string): Promise
   return scan ? { scan, counts: await ctx.store.scans.counts(jobId) } : null;
 }
 
-export function placeScanMessage(ctx: WorkflowContext, jobId: string, ts: string): Promise<void> {
-  return ctx.store.scans.setMessage(jobId, ts);
+/** The scan's progress message, and the channel that took it (where it was started, or where the front end had to post it instead). */
+export function placeScanMessage(ctx: WorkflowContext, jobId: string, ts: string, channelId: string): Promise<void> {
+  return ctx.store.scans.setMessage(jobId, ts, channelId);
 }
 
-export function placeScanResult(ctx: WorkflowContext, jobId: string, ts: string): Promise<void> {
-  return ctx.store.scans.setResult(jobId, ts);
+export function placeScanResult(ctx: WorkflowContext, jobId: string, ts: string, channelId: string): Promise<void> {
+  return ctx.store.scans.setResult(jobId, ts, channelId);
 }

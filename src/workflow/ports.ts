@@ -16,6 +16,32 @@ export interface PolicyProvider {
   describe(userId: string): Promise<PersonFacts>;
 }
 
+/** One of the app's set-up checks (those of `npm run doctor`) as last run; never holds a secret. */
+export interface SetupCheckLine {
+  name: string;
+  status: "ok" | "failed" | "skipped";
+  detail: string;
+  /** what to do, for a failed check */
+  fix?: string | undefined;
+}
+
+export interface SetupReport {
+  checkedAt: Date;
+  checks: SetupCheckLine[];
+}
+
+/**
+ * The set-up checks call Slack, Partner Center and Graph, so they are run now and then and the
+ * last run is kept: readers are shown that, with its age, rather than a run of their own.
+ */
+export interface SetupChecks {
+  /** the last finished run, or null before the first */
+  latest(): SetupReport | null;
+  running(): boolean;
+  /** runs them, unless one is under way (joined) or one finished less than `freshMs` ago (returned) */
+  refresh(freshMs?: number): Promise<SetupReport>;
+}
+
 /** Where the customer picker searches (the local directory, kept in step with Partner Center). */
 export interface CustomerDirectory {
   search(query: string, limit: number): Promise<Customer[]>;

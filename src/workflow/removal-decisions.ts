@@ -29,7 +29,10 @@ async function loadForApprover(ctx: WorkflowContext, actor: string, caseId: stri
 }
 
 export interface ApprovalChoices {
-  /** also end the customer's GDAP relationships once the removal is confirmed (default: yes) */
+  /**
+   * also end the customer's GDAP relationships once the removal is confirmed; required when the
+   * app ends them (Graph configured): an approval that does not say is refused, never defaulted
+   */
   endGdap?: boolean | undefined;
   /** the request the approver saw (its time): a newer request for the case is not decided by it */
   requestedAt?: Date | undefined;
@@ -55,6 +58,9 @@ export async function approve(ctx: WorkflowContext, actor: string, caseId: strin
   }
   const moved = approveTransition(removalCase, actor, ctx.clock(), choices.requestedAt);
   if (!moved.ok && moved.refusal.code === "expired") await expireCase(ctx, removalCase);
+  if (moved.ok && ctx.gdap && choices.endGdap === undefined) {
+    return ctx.refuse(actor, "removal.approve", "not_actionable", "Nothing was removed: say whether to end the GDAP relationships too (the box next to Approve), then press Approve again. Open the Home tab again if it shows no box.", removalCase);
+  }
   const saved = await ctx.saveOrRefuse(actor, "removal.approve", removalCase, moved, {
     decidedBy: actor,
     decision: "approved",
@@ -62,7 +68,7 @@ export async function approve(ctx: WorkflowContext, actor: string, caseId: strin
     decidedAt: ctx.clock(),
   });
   if (!saved.ok) return saved;
-  const endGdap = choices.endGdap ?? true;
+  const endGdap = choices.endGdap ?? false;
   await ctx.audit(actor, "removal.approved", "ok", saved.value, null, ctx.gdap ? { endGdap } : {});
   await recordGdapChoice(ctx, actor, saved.value, endGdap);
   ctx.notify(caseId, "approved", undefined, { actor, requester: saved.value.requestedBy });

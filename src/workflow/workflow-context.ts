@@ -33,6 +33,7 @@ import {
   type CustomerDirectory,
   type FreshView,
   type PolicyProvider,
+  type SetupChecks,
   ignoringObserver,
 } from "./ports";
 import { type DecisionTaken, type Outcome, type RefusalDetail, type UseCaseRefusalCode, refused, success } from "./results";
@@ -60,6 +61,8 @@ export interface WorkflowDeps {
   onGdapEndingQueued?: () => void;
   /** where the customer picker searches */
   customers?: CustomerDirectory;
+  /** the app's set-up checks (npm run doctor's), for admins; absent: none are shown */
+  setupChecks?: SetupChecks;
 }
 
 /** A job just queued and the customer's subscriptions as read when it was made. */
@@ -102,6 +105,7 @@ export class WorkflowContext {
   readonly gdap: GdapApi | null;
   readonly onGdapEndingQueued: () => void;
   readonly customers: CustomerDirectory | null;
+  readonly setupChecks: SetupChecks | null;
   observer: CaseObserver;
   /** set by the front end that can reach approvers; without one no request is sent */
   approvals: ApprovalRequests | null = null;
@@ -119,6 +123,7 @@ export class WorkflowContext {
     this.gdap = deps.gdap ?? null;
     this.onGdapEndingQueued = deps.onGdapEndingQueued ?? (() => undefined);
     this.customers = deps.customers ?? null;
+    this.setupChecks = deps.setupChecks ?? null;
   }
 
   // ---- permission ------------------------------------------------------------------------

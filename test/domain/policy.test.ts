@@ -1,4 +1,4 @@
-import { type AccessPolicy, DEFAULT_APPROVAL_TTL_MS, type PersonFacts, approve, checkApprover, checkMember, checkOperator, checkReader, mayApprove, mayOperate } from "../../src/domain";
+import { type AccessPolicy, DEFAULT_APPROVAL_TTL_MS, type PersonFacts, approve, checkAdmin, checkApprover, checkMember, checkOperator, checkReader, mayApprove, mayOperate } from "../../src/domain";
 import { APPROVER, HOUR, REQUESTER, at, caseIn } from "./fixtures";
 
 const HOME = "T_HOME";
@@ -88,6 +88,22 @@ describe("readers", () => {
     expect(checkReader(p, person("U_STRANGER"))).toMatchObject({ ok: false, code: "not_reader" });
     expect(checkReader(policy("full_members", []), person("U_ANYONE"))).toEqual({ ok: true });
     expect(checkReader(policy("full_members", []), person("U_GUEST", { kind: "guest" }))).toMatchObject({ ok: false, code: "guest" });
+  });
+});
+
+describe("admins (the set-up checks on the Home tab)", () => {
+  test("are the approvers: an operator, or every full member when operators are unlisted, is not one", () => {
+    const p = policy(["U_OP1"], [APPROVER]);
+    expect(checkAdmin(p, person(APPROVER))).toEqual({ ok: true });
+    expect(checkAdmin(p, person("U_OP1"))).toMatchObject({ ok: false, code: "not_admin" });
+    expect(checkAdmin(policy("full_members", []), person("U_ANYONE"))).toMatchObject({ ok: false, code: "not_admin" });
+  });
+
+  test("a listed approver who is a guest, of another workspace or unverified is refused as the approver rules refuse", () => {
+    const p = policy([], ["U_X"]);
+    expect(checkAdmin(p, person("U_X", { kind: "guest" }))).toMatchObject({ ok: false, code: "guest" });
+    expect(checkAdmin(p, person("U_X", { teamIds: ["T_OTHER"] }))).toMatchObject({ ok: false, code: "other_workspace" });
+    expect(checkAdmin(p, person("U_X", { kind: "unknown" }))).toMatchObject({ ok: false, code: "unverified" });
   });
 });
 

@@ -3,7 +3,7 @@
 // on PGlite both instances share the one embedded database.
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import type { Application } from "../../src/app";
-import type { SlackRequestSender } from "../../src/stand-ins/slack/slack-request-signer";
+import { type SlackRequestSender, messageState } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { hasButton, requestRemovalAndWait } from "../support/slack-steps";
 import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, buttonsOf, startHarness, startSecondInstance, waitFor } from "../support/app-harness";
@@ -60,8 +60,9 @@ describe(`duplicates and two instances (${describeDatabase()})`, () => {
     const value = buttonValue(approval, ACTIONS.approve);
     const url = (user: string) => h.slack.createResponseUrl(h.slackUrl, APPROVAL_CHANNEL, user);
     const [a, b] = await Promise.all([
-      h.sender.blockAction(APPROVER, APPROVAL_CHANNEL, approval.ts, { action_id: ACTIONS.approve, value }, url(APPROVER.id)),
-      second.sender.blockAction(SECOND_APPROVER, APPROVAL_CHANNEL, approval.ts, { action_id: ACTIONS.approve, value }, url(SECOND_APPROVER.id)),
+      // each with the card's GDAP box as shown, as Slack sends it
+      h.sender.blockAction(APPROVER, APPROVAL_CHANNEL, approval.ts, { action_id: ACTIONS.approve, value }, url(APPROVER.id), { state: messageState(approval.blocks) }),
+      second.sender.blockAction(SECOND_APPROVER, APPROVAL_CHANNEL, approval.ts, { action_id: ACTIONS.approve, value }, url(SECOND_APPROVER.id), { state: messageState(approval.blocks) }),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     await waitFor("relationship removed", () => relationshipOf(DEMO_TENANTS.clean) === "none");

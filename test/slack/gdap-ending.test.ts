@@ -6,7 +6,8 @@ import { hasButton, requestRemovalFor } from "../support/slack-steps";
 import { demoRelationshipId } from "../../src/stand-ins/graph";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { GDAP_ENDING } from "../../src/store";
-import { ACTIONS } from "../../src/slack/slack-inputs";
+import { ACTIONS, GDAP_CHOICE_BLOCK, numberOf, numbered } from "../../src/slack/slack-inputs";
+import { messageState } from "../../src/stand-ins/slack/slack-request-signer";
 import { APPROVER, type Harness, OPERATOR, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 
 let h: Harness;
@@ -189,4 +190,42 @@ test("with the box unticked, the removal goes ahead and no GDAP relationship is 
   expect(events.find((e) => e.action === "removal.approved")?.detail).toMatchObject({ endGdap: false });
   expect(events.map((e) => e.action)).toContain("gdap.kept");
   expect(events.map((e) => e.action)).not.toContain("gdap.terminate");
+});
+
+test("the Home tab's Approve comes with the same box: unticked there keeps them; a press that says nothing is refused", async () => {
+  const tenant = DEMO_TENANTS.nceAnnualOnly;
+  const kept = relationshipFor(tenant, "Relecloud", "Relecloud managed services");
+  h.graph.add(kept);
+  const { message, approval } = await requestRemovalFor(h, "Relecloud");
+  const channelApprove = buttonsOf(approval.blocks).find((b) => b.action_id === ACTIONS.approve);
+  await h.sender.appHomeOpened(APPROVER);
+  const home = await waitFor("the approver's Home listing Relecloud", () => {
+    const view = h.slack.homeViews.get(APPROVER.id) as { blocks: unknown[] } | undefined;
+    return view && textOf(view.blocks).includes("Relecloud") ? view : undefined;
+  });
+  const homeApprove = buttonsOf(home.blocks).find((b) => b.action_id === ACTIONS.approve && b.value === channelApprove?.value);
+  const n = numberOf(String(homeApprove?.id));
+  if (n === undefined) throw new Error("the Home's Approve carries no number");
+  // the same question as in the channel, word for word, and a box numbered as this Approve, ticked to begin with
+  expect(homeApprove?.confirm).toEqual(channelApprove?.confirm);
+  const box = (home.blocks as Array<{ block_id?: string; elements?: Array<{ type: string; action_id: string; initial_options?: unknown[] }> }>).find((b) => b.block_id === numbered(GDAP_CHOICE_BLOCK, n));
+  expect(box?.elements?.[0]).toMatchObject({ type: "checkboxes", action_id: numbered(ACTIONS.endGdapChoice, n) });
+  expect(box?.elements?.[0]?.initial_options).toHaveLength(1);
+
+  // a press that carries no choice (a Home drawn before the box existed) removes nothing
+  const dms = h.slack.directMessages(APPROVER.id).length;
+  await h.sender.homeBlockAction(APPROVER, `VHOME${APPROVER.id}`, { action_id: String(homeApprove?.id), value: String(homeApprove?.value) });
+  const told = await waitFor("the refusal by DM", () => h.slack.directMessages(APPROVER.id)[dms]);
+  expect(told.text).toContain("say whether to end the GDAP relationships too");
+  expect((await h.app.store.cases.findActiveByTenant(tenant))?.state).toBe("awaiting_approval");
+  expect((await h.app.store.audit.listByTenant(tenant, 100)).find((e) => e.action === "removal.approve" && e.outcome === "refused")?.detail).toMatchObject({ code: "not_actionable" });
+
+  // unticked on the Home: removed, and the relationship kept
+  await h.sender.homeBlockAction(APPROVER, `VHOME${APPROVER.id}`, { action_id: String(homeApprove?.id), value: String(homeApprove?.value) }, { state: messageState(home.blocks, { [numbered(ACTIONS.endGdapChoice, n)]: false }) });
+  await waitFor("relationship removed in Partner Center", () => relationshipOf(tenant) === "none");
+  await waitFor("the case message final", () => textOf(message.blocks).includes("Relationship removed"));
+  await h.app.runner.settle([GDAP_ENDING]);
+  expect(graphWrites(kept.id)).toHaveLength(0);
+  expect(statusOf(kept.id)).toBe("active");
+  expect((await h.app.store.audit.listByTenant(tenant, 100)).find((e) => e.action === "removal.approved")?.detail).toMatchObject({ endGdap: false });
 });

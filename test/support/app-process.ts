@@ -10,7 +10,7 @@ import { type Database, openDatabase } from "../../src/store";
 import { type LocalWorld, createLocalWorld, emulatorSettings, graphSettings } from "../../src/stand-ins/local-world";
 import type { EmulatorHandle } from "../../src/stand-ins/partner-center";
 import type { LocalSlackApi, PostedMessage } from "../../src/stand-ins/slack/local-slack-api";
-import type { SlackRequestSender, SlackUser } from "../../src/stand-ins/slack/slack-request-signer";
+import { type SlackRequestSender, type SlackUser, messageState } from "../../src/stand-ins/slack/slack-request-signer";
 import { ACTIONS } from "../../src/slack/slack-inputs";
 import { OPERATOR, OPS_CHANNEL, buttonsOf, testAppEnv, waitFor } from "./app-harness";
 import { testDatabaseSettings } from "./test-database";
@@ -163,7 +163,8 @@ export async function pressThenKill(
   const value = buttonsWith(message, actionId)[0]?.value;
   if (!value) throw new Error(`no ${actionId} button`);
   emulator.configure({ latencyMs: press.slowMs });
-  const options = press.triggerId ? { triggerId: press.triggerId } : {};
+  // the message's boxes as shown travel with the press, as Slack sends them (an approval's GDAP choice)
+  const options = { state: messageState(message.blocks), ...(press.triggerId ? { triggerId: press.triggerId } : {}) };
   const pressed = await app.sender.blockAction(user, message.channel, message.ts, { action_id: actionId, value }, world.responseUrl(message.channel, user.id), options);
   if (pressed.status !== 200) throw new Error(`${actionId} was answered ${pressed.status}`);
   const exit = await app.stop("SIGKILL");

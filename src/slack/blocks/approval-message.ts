@@ -40,8 +40,11 @@ export function approvalValue(c: StoredCase): string {
   return encodeValue({ c: c.id, r: requestStamp(c.requestedAt) });
 }
 
-/** Approve (behind the same confirm everywhere) and Reject; `n` numbers them where several cases share a view. */
-export function approvalButtons(c: StoredCase, n?: number, gdap?: GdapView): Block {
+/**
+ * Approve (behind the same confirm everywhere) and Reject; `n` numbers them where several cases
+ * share a view. `gdapBox`: a GDAP box sits next to them, and the confirm says so.
+ */
+export function approvalButtons(c: StoredCase, n?: number, gdapBox = false): Block {
   const value = approvalValue(c);
   const id = (action: string) => (n === undefined ? action : numbered(action, n));
   const label = (verb: string) => (n === undefined ? {} : { label: `${verb} the removal of ${c.companyName}` });
@@ -51,7 +54,7 @@ export function approvalButtons(c: StoredCase, n?: number, gdap?: GdapView): Blo
       style: "primary",
       confirm: confirm(
         "Remove the reseller relationship?",
-        `This removes ${c.companyName} from your customers and ends your delegated admin privileges${gdap ? ", and its GDAP relationships if the box is ticked" : ""}. It cannot be undone from here.`,
+        `This removes ${c.companyName} from your customers and ends your delegated admin privileges${gdapBox ? ", and its GDAP relationships if the box is ticked" : ""}. It cannot be undone from here.`,
         "Approve and remove",
         "danger",
       ),
@@ -89,7 +92,7 @@ export function approvalMessage(c: StoredCase, options: ApprovalCardOptions = {}
 function statusBlocks(c: StoredCase, options: ApprovalCardOptions, waiting: boolean): Block[] {
   if (options.superseded) return [section(":arrows_counterclockwise: *No longer open:* a newer request for this case replaced it. Use the newest request.")];
   if (waiting) {
-    return [context(`Partner Center is checked again before anything is removed. Expires ${slackDate(c.expiresAt)}. The requester cannot approve.`), approvalButtons(c, undefined, options.gdap)];
+    return [context(`Partner Center is checked again before anything is removed. Expires ${slackDate(c.expiresAt)}. The requester cannot approve.`), approvalButtons(c, undefined, Boolean(options.gdap))];
   }
   const decider = mention(c.decidedBy);
   switch (c.state) {

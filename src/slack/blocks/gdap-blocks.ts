@@ -5,7 +5,7 @@
 import { type GdapPlanItem, type GdapRelationship, gdapOutcome, gdapRoleName } from "../../domain";
 import type { GdapJobItem } from "../../store";
 import type { GdapView } from "../../workflow";
-import { ACTIONS, END_GDAP_VALUE, GDAP_CHOICE_BLOCK, encodeValue } from "../slack-inputs";
+import { ACTIONS, END_GDAP_VALUE, GDAP_CHOICE_BLOCK, encodeValue, numbered } from "../slack-inputs";
 import { type Block, actions, button, checkbox, context, escapeText, section } from "./block-kit";
 
 const LISTED = 15;
@@ -136,10 +136,17 @@ export function gdapApprovalBlocks(gdap: GdapView): Block[] {
     if (toEnd.length > 10) lines.push(`…and ${toEnd.length - 10} more.`);
   }
   if (untouched.length > 0) lines.push(`Left as they are: ${untouched.slice(0, 10).map((p) => `${escapeText(p.relationship.displayName)} (\`${escapeText(p.relationship.status)}\`)`).join(", ")}`);
-  return [
-    section(`*GDAP relationships*\n${lines.join("\n")}`),
-    actions([checkbox(ACTIONS.endGdapChoice, { text: "Also end GDAP relationships", value: END_GDAP_VALUE, description: "Untick to keep them, e.g. for a GDAP-only managed-services contract" }, true)], GDAP_CHOICE_BLOCK),
-  ];
+  return [section(`*GDAP relationships*\n${lines.join("\n")}`), gdapChoiceBox()];
+}
+
+/**
+ * The box that decides whether the approval ends the GDAP relationships, ticked to begin with:
+ * one on the approval message, and on the Home tab one per request, numbered as its Approve is.
+ */
+export function gdapChoiceBox(n?: number): Block {
+  const id = (name: string) => (n === undefined ? name : numbered(name, n));
+  const option = { text: "Also end GDAP relationships", value: END_GDAP_VALUE, description: "Untick to keep them, e.g. for a GDAP-only managed-services contract" };
+  return actions([checkbox(id(ACTIONS.endGdapChoice), option, true)], id(GDAP_CHOICE_BLOCK));
 }
 
 /** One line for the approval message once decided: what became of the GDAP relationships. */

@@ -5,6 +5,8 @@ import type { AuditEvent, StoredCase } from "../../store";
 import type { HomeSummary } from "../../workflow";
 import { ACTIONS, encodeValue, numbered, requestStamp } from "../slack-inputs";
 import { approvalButtons } from "./approval-message";
+import { gdapChoiceBox } from "./gdap-blocks";
+import { setupBlocks } from "./setup-blocks";
 import { type Block, MAX_BLOCKS, MAX_VIEW_BLOCKS, actions, button, confirm, context, divider, fallbackText, fitBlocks, header, outside, section, slackDate } from "./block-kit";
 
 const HELP_TEXT = [
@@ -92,8 +94,12 @@ export function homeView(home: HomeSummary, userId: string) {
   for (const [n, c] of home.awaitingMe.slice(0, 20).entries()) {
     const why = c.justification ? `\n*Why:* ${outside(c.justification, 300)}` : "";
     blocks.push(section(`*${outside(c.companyName, 150)}*: requested by <@${c.requestedBy ?? "unknown"}>, expires ${slackDate(c.expiresAt)}${why}`));
-    blocks.push(approvalButtons(c, n));
+    // the same choice as on the approval message, so Approve here never ends them by default
+    if (home.gdapEnabled) blocks.push(gdapChoiceBox(n));
+    blocks.push(approvalButtons(c, n, home.gdapEnabled));
   }
-  blocks.push(divider(), context("Type `/offboard help` in any channel for the commands."));
-  return { type: "home" as const, blocks: fitBlocks(blocks, MAX_VIEW_BLOCKS) };
+  // admins (the approvers) see the set-up checks; the case lists give way first to stay within 100 blocks
+  const admin = home.setup ? setupBlocks(home.setup) : [];
+  const footer = [divider(), context("Type `/offboard help` in any channel for the commands.")];
+  return { type: "home" as const, blocks: [...fitBlocks(blocks, MAX_VIEW_BLOCKS - admin.length - footer.length), ...admin, ...footer] };
 }

@@ -3,7 +3,7 @@
 // failed removal. Each names the request it was shown for; an older card decides nothing.
 import { rejectModal, noticeModal } from "../blocks/modals";
 import { outside } from "../blocks/block-kit";
-import { ACTIONS, caseValue, readGdapChoice, requestValue, stampDate } from "../slack-inputs";
+import { ACTIONS, caseValue, numberOf, readGdapChoice, requestValue, stampDate } from "../slack-inputs";
 import type { ButtonDispatcher } from "./button-dispatcher";
 import type { ListenerDeps } from "./listener-deps";
 import { HAND_MADE, ephemeral, refusalText, report } from "./replies";
@@ -11,9 +11,10 @@ import { HAND_MADE, ephemeral, refusalText, report } from "./replies";
 export function registerApprovalButtons(buttons: ButtonDispatcher, deps: ListenerDeps): void {
   const { workflow } = deps;
 
-  buttons.on(ACTIONS.approve, requestValue, async ({ value, userId, respond, state }) => {
-    // the box as the approver left it; the Home tab has none, and the default (end them) holds
-    const endGdap = readGdapChoice(state);
+  buttons.on(ACTIONS.approve, requestValue, async ({ value, userId, respond, state, actionId }) => {
+    // the box next to this Approve as the approver left it (the Home tab numbers one per request);
+    // none at all is refused by the workflow when the app ends GDAP relationships, never defaulted
+    const endGdap = readGdapChoice(state, numberOf(actionId));
     if (endGdap === null) return void (await respond(ephemeral(HAND_MADE)));
     const result = await report(respond, await workflow.approve(userId, value.c, { endGdap, requestedAt: stampDate(value.r) }));
     if (!result) return;

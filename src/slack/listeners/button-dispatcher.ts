@@ -25,8 +25,10 @@ export interface ButtonPress<T> {
   triggerId: string;
   /** the modal the press opened, for a button registered with opens() */
   viewId?: string | undefined;
-  /** the message's input state as Slack sent it with the press (ticked boxes); unparsed */
+  /** the message's (or Home view's) input state as Slack sent it with the press (ticked boxes); unparsed */
   state: unknown;
+  /** the action id as pressed, with the number a repeated button carries */
+  actionId: string;
 }
 
 type Schema<T> = Parameters<typeof decodeValue<T>>[0];
@@ -48,7 +50,7 @@ export class ButtonDispatcher {
     private readonly logger: Logger,
   ) {
     jobs.on("button", async (press, reply) => {
-      const context = { userId: press.userId, channelId: press.channelId, client: this.client, respond: reply, triggerId: press.triggerId, viewId: press.viewId, state: press.state };
+      const context = { userId: press.userId, channelId: press.channelId, client: this.client, respond: reply, triggerId: press.triggerId, viewId: press.viewId, state: press.state, actionId: press.actionId };
       // checked before the job was made; a stored press that no longer decodes is refused, not guessed at
       const ran = (await this.buttons.get(actionOf(press.actionId))?.run(press.value, context)) ?? false;
       if (!ran) await reply(ephemeral(HAND_MADE));
@@ -86,8 +88,9 @@ export class ButtonDispatcher {
       // Home-tab buttons come without a response_url: those are answered by direct message
       const responseUrl = "response_url" in body && typeof body.response_url === "string" && body.response_url !== "" ? body.response_url : null;
       const teamId = body.user.team_id ?? body.team?.id;
-      // the message's boxes as the presser left them travel with the press (an approval's GDAP choice)
-      const state: unknown = "state" in body ? body.state : undefined;
+      // the boxes as the presser left them travel with the press (an approval's GDAP choice): a
+      // message's in the body, a Home tab's in its view
+      const state: unknown = "state" in body ? body.state : "view" in body && body.view ? body.view.state : undefined;
       const press = { type: "button" as const, actionId, value: raw ?? "", userId: body.user.id, ...(teamId ? { teamId } : {}), channelId, responseUrl, triggerId: "trigger_id" in body ? body.trigger_id : "", state };
       const valid = button?.valid(raw) ?? false;
       if (valid && button?.modal) {

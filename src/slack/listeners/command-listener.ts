@@ -74,7 +74,7 @@ export function registerCommand(app: App, buttons: ButtonDispatcher, deps: Liste
         return void (await respond(
           ephemeral(
             created
-              ? "Portfolio scan started: every customer is read and classified. Progress shows in this channel; the result and a CSV follow when it is done."
+              ? "Portfolio scan started: every customer is read and classified. Progress shows in this channel (where the app cannot post here: where case messages go instead); the result and a CSV follow when it is done."
               : `A portfolio scan started by <@${scan.requestedBy}> is already running in <#${scan.channelId}>. \`/offboard scan status\` shows where it stands.`,
           ),
         ));

@@ -39,11 +39,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerCommand(app, buttons, deps);
   registerCaseButtons(buttons, deps);
   registerApprovalButtons(buttons, deps);
+  registerHomeTab(app, buttons, deps);
   buttons.install(app);
   // ticking the GDAP box only changes what the next Approve press sends: acknowledged, nothing more
-  app.action(ACTIONS.endGdapChoice, async ({ ack }) => {
+  app.action(new RegExp(`^${ACTIONS.endGdapChoice}(?:\\.\\d{1,3})?$`), async ({ ack }) => {
     await ack();
   });
   registerModalSubmissions(app, deps);
-  registerHomeTab(app, deps);
 }

@@ -139,8 +139,9 @@ export class ConsoleServer {
     const slack = this.options.slack;
     const where = input.surface;
     if (where.kind === "home") {
-      requireButton(this.homeBlocks(user.id) ?? [], pressed);
-      return this.forward(await sender.homeBlockAction(user, `VHOME${user.id}`, pressed, { triggerId }));
+      const blocks = this.homeBlocks(user.id) ?? [];
+      requireButton(blocks, pressed);
+      return this.forward(await sender.homeBlockAction(user, `VHOME${user.id}`, pressed, { triggerId, state: stateOf(blocks, input.ticks) }));
     }
     if (where.kind === "ephemeral") {
       const ephemeral = slack.ephemerals.find((e) => e.id === where.id && e.user === user.id);

@@ -106,13 +106,19 @@ export class SlackRequestSender {
   }
 
   /** A button on the App Home: Slack sends the view, no channel, no message and no response_url. */
-  homeBlockAction(user: SlackUser, viewId: string, action: { action_id: string; value: string }, options: { triggerId?: string } = {}): Promise<{ status: number; body: string }> {
+  homeBlockAction(
+    user: SlackUser,
+    viewId: string,
+    action: { action_id: string; value: string },
+    options: { triggerId?: string; state?: ReturnType<typeof messageState> } = {},
+  ): Promise<{ status: number; body: string }> {
     const payload = {
       type: "block_actions",
       ...this.envelope(user),
       container: { type: "view", view_id: viewId },
       trigger_id: options.triggerId ?? this.nextTrigger(user),
-      view: { id: viewId, type: "home", team_id: this.teamId, app_id: "ALOCAL", blocks: [], state: { values: {} }, hash: "h" },
+      // the view's inputs as the person left them (its GDAP boxes), as Slack sends them with a press
+      view: { id: viewId, type: "home", team_id: this.teamId, app_id: "ALOCAL", blocks: [], state: options.state ?? { values: {} }, hash: "h" },
       actions: [buttonAction(action)],
     };
     return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded");
