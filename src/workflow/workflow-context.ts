@@ -25,6 +25,7 @@ import { readGdapView, releaseGdapEnding } from "./gdap-ending";
 import { NO_RELATIONSHIP_MESSAGE, READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import {
   type ApprovalRequests,
+  type BatchFrontEnd,
   type CaseChange,
   type CaseObserver,
   type CaseView,
@@ -60,6 +61,8 @@ export interface WorkflowDeps {
   onGdapEndingQueued?: () => void;
   /** where the customer picker searches */
   customers?: CustomerDirectory;
+  /** a batch was approved: its customers' jobs may be worked now */
+  onBatchQueued?: () => void;
 }
 
 /** A job just queued and the customer's subscriptions as read when it was made. */
@@ -102,9 +105,12 @@ export class WorkflowContext {
   readonly gdap: GdapApi | null;
   readonly onGdapEndingQueued: () => void;
   readonly customers: CustomerDirectory | null;
+  readonly onBatchQueued: () => void;
   observer: CaseObserver;
   /** set by the front end that can reach approvers; without one no request is sent */
   approvals: ApprovalRequests | null = null;
+  /** the front end that shows batch requests to approvers */
+  batches: BatchFrontEnd | null = null;
 
   constructor(deps: WorkflowDeps) {
     this.store = deps.store;
@@ -119,6 +125,7 @@ export class WorkflowContext {
     this.gdap = deps.gdap ?? null;
     this.onGdapEndingQueued = deps.onGdapEndingQueued ?? (() => undefined);
     this.customers = deps.customers ?? null;
+    this.onBatchQueued = deps.onBatchQueued ?? (() => undefined);
   }
 
   // ---- permission ------------------------------------------------------------------------
