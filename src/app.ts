@@ -12,7 +12,7 @@ import { type GraphConnection, connectGraph } from "./graph/connect-graph";
 import { metrics } from "./metrics";
 import { type LocalPartnerCenterStarter, type PartnerCenterConnection, connectPartnerCenter } from "./partner-center/connect-partner-center";
 import { connectSlack, createSlackApp, type SlackApp } from "./slack/slack-app";
-import { type Database, JobJournal, type NewQueuedJob, PORTFOLIO_SCAN, type Store, createStore, openDatabase } from "./store";
+import { BATCH_REMOVAL, type Database, JobJournal, type NewQueuedJob, PORTFOLIO_SCAN, type Store, createStore, openDatabase } from "./store";
 import { INTERACTION_ATTEMPTS, INTERACTION_JOB, type Interaction } from "./slack/interaction-jobs";
 import { DirectorySync, GdapEndingJob, JobRunner, OffboardingWorkflow, PortfolioScanJob, SUSPEND_ALL_JOB, SuspendAllJob, notePartnerCenterRequest } from "./workflow";
 
@@ -163,7 +163,10 @@ export async function startApplication(config: Config, options: StartOptions = {
         if (gdapEnding) runner.kick(gdapEnding.kind);
       },
       setupChecks,
+      onBatchQueued: () => runner.kick(BATCH_REMOVAL),
     });
+    // each customer of an approved batch is a job of its own, made with the approval
+    runner.register(workflow.batchRemovalJob());
     // set once the Slack app exists: whether the bot can post approval requests
     let approvalsChannel: SlackApp["approvals"] | null = null;
 
@@ -257,7 +260,7 @@ export async function startApplication(config: Config, options: StartOptions = {
 
     const timers: NodeJS.Timeout[] = [];
     if (options.background !== false) {
-      runner.start(gdapEnding ? [SUSPEND_ALL_JOB, PORTFOLIO_SCAN, gdapEnding.kind] : [SUSPEND_ALL_JOB, PORTFOLIO_SCAN]);
+      runner.start(gdapEnding ? [SUSPEND_ALL_JOB, PORTFOLIO_SCAN, BATCH_REMOVAL, gdapEnding.kind] : [SUSPEND_ALL_JOB, PORTFOLIO_SCAN, BATCH_REMOVAL]);
       directory.startPeriodic(config.DIRECTORY_SYNC_MINUTES * 60_000);
       void directory.sync().catch((error: unknown) => logger.warn({ err: String(error) }, "first directory sync failed"));
       void workflow.resumeInterruptedRemovals().catch((error: unknown) => logger.error({ err: String(error) }, "could not resume removals"));

@@ -8,3 +8,4 @@ export * from "./policy";
 export * from "./consequences";
 export * from "./cleanup-classes";
 export * from "./gdap";
+export * from "./removal-batch";

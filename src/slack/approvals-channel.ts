@@ -7,6 +7,7 @@ import type { Logger } from "../logger";
 import type { MessageRef, StoredCase } from "../store";
 import { ApprovalNotDelivered, type ApprovalRequests, type RequestShown } from "../workflow";
 import { approvalMessage } from "./blocks/approval-message";
+import type { Block } from "./blocks/block-kit";
 import { describeSlackError, slackErrorCode } from "./slack-errors";
 
 export interface ChannelState {
@@ -78,6 +79,21 @@ export class ApprovalsChannel implements ApprovalRequests {
       const code = slackErrorCode(error);
       if (code) this.remember({ ok: false, problem: problemFor(this.channelId, code) });
       this.logger.error({ channel: this.channelId, err: describeSlackError(error) }, "could not post an approval request");
+      throw new ApprovalNotDelivered(code ? problemFor(this.channelId, code) : `Slack did not take the message (${describeSlackError(error)}).`);
+    }
+  }
+
+  /** Posts a card that is not one case's (a batch request) with the same checks and wording of failures. */
+  async postCard(message: { text: string; blocks: Block[] }): Promise<MessageRef> {
+    try {
+      const posted = await this.client.chat.postMessage({ channel: this.channelId, text: message.text, blocks: message.blocks });
+      if (!posted.ts) throw new Error("Slack gave no message timestamp");
+      this.remember({ ok: true });
+      return { channelId: posted.channel ?? this.channelId, ts: posted.ts };
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code) this.remember({ ok: false, problem: problemFor(this.channelId, code) });
+      this.logger.error({ channel: this.channelId, err: describeSlackError(error) }, "could not post a batch request");
       throw new ApprovalNotDelivered(code ? problemFor(this.channelId, code) : `Slack did not take the message (${describeSlackError(error)}).`);
     }
   }

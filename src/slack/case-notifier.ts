@@ -105,7 +105,8 @@ export class SlackCaseNotifier {
     const line = threadLine(change, facts, c, this.approvalChannelId);
     if (line && c.caseMessage) await this.client.chat.postMessage({ channel: c.caseMessage.channelId, thread_ts: c.caseMessage.ts, text: fallbackText(line) });
     const requester = facts.requester;
-    const dm = requester && requester !== facts.actor ? requesterMessage(change, facts, c) : null;
+    // a batch's requester hears once, with every customer's outcome (batch-front-end.ts)
+    const dm = requester && requester !== facts.actor && !c.batchId ? requesterMessage(change, facts, c) : null;
     if (requester && dm) await this.client.chat.postMessage({ channel: requester, text: fallbackText(dm) });
   }
 

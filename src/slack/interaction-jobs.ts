@@ -36,6 +36,8 @@ const interaction = z.discriminatedUnion("type", [
   // a removal request whose modal was checked and closed; the request itself reads Partner Center
   z.object({ type: z.literal("request"), caseId: z.string(), justification: z.string(), userId: z.string(), teamId: z.string().optional() }),
   z.object({ type: z.literal("home"), userId: z.string(), teamId: z.string().optional() }),
+  // a batch request whose modal was checked and closed; the request posts the card and saves the batch
+  z.object({ type: z.literal("batch"), selected: z.array(z.string()).max(100), justification: z.string(), userId: z.string(), teamId: z.string().optional() }),
 ]);
 export type Interaction = z.infer<typeof interaction>;
 
@@ -70,7 +72,13 @@ export interface InteractionStore {
 type Worker<T extends Interaction["type"]> = (interaction: InteractionOf<T>, reply: Reply) => Promise<void>;
 type Workers = { [T in Interaction["type"]]?: Worker<T> };
 
-const WHAT: Record<Interaction["type"], string> = { button: "Your button press", command: "Your /offboard command", request: "Your removal request", home: "Your Home tab" };
+const WHAT: Record<Interaction["type"], string> = {
+  button: "Your button press",
+  command: "Your /offboard command",
+  request: "Your removal request",
+  home: "Your Home tab",
+  batch: "Your batch removal request",
+};
 
 /** requests accepted within the last BURST_WINDOW_MS that make a burst */
 const BURST_ACCEPTS = 20;
@@ -146,6 +154,8 @@ export class InteractionJobs implements JobHandler {
         return this.run(this.workers.request, request, reply);
       case "home":
         return this.run(this.workers.home, request, reply);
+      case "batch":
+        return this.run(this.workers.batch, request, reply);
     }
   }
 

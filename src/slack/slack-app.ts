@@ -10,6 +10,7 @@ import { metrics } from "../metrics";
 import type { CaseChange, CaseObserver, ChangeFacts, FreshView, GaveUpNotice, OffboardingWorkflow } from "../workflow";
 import type { JobProgress } from "../store";
 import { ApprovalsChannel } from "./approvals-channel";
+import { SlackBatchFrontEnd } from "./batch-front-end";
 import { CasePlacement } from "./case-placement";
 import { SlackCaseNotifier } from "./case-notifier";
 import { HomePublisher } from "./home-publisher";
@@ -180,6 +181,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const observer = new SlackCaseObserver(updater, notifier, home);
   options.workflow.setObserver(observer);
   options.workflow.setApprovalRequests(approvals);
+  const batches = new SlackBatchFrontEnd(client, options.workflow, approvals, mentions, options.logger);
+  options.workflow.setBatchFrontEnd(batches);
   const interactions = new InteractionJobs(options.interactionStore, client, options.logger, (user, team) => people.noteRequest(user, team));
   registerListeners(app, {
     interactions,
@@ -241,6 +244,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     },
     settle: async () => {
       await interactions.settle();
+      await batches.settle();
       await updater.settle();
       await notifier.settle();
       await home.settle();
@@ -250,6 +254,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       // acknowledged requests wait in the job table: the job runner (stopped by the app) or the next process works them
+      await batches.settle();
       await updater.settle();
       await notifier.settle();
       home.stop();

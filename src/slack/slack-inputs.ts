@@ -22,6 +22,10 @@ export const ACTIONS = {
   retryGdap: "retry_gdap",
   /** an admin's Home: run the set-up checks again */
   rerunSetupChecks: "rerun_setup_checks",
+  requestBatch: "request_batch",
+  approveBatch: "approve_batch",
+  takeOutBatch: "take_out_batch",
+  rejectBatch: "reject_batch",
   /** the approval message's "also end GDAP relationships" box; read from the Approve press's state */
   endGdapChoice: "end_gdap_choice",
 } as const;
@@ -53,6 +57,11 @@ export const REJECT_REASON_INPUT = "reason";
 export const REQUEST_MODAL = "request_removal";
 export const JUSTIFICATION_BLOCK = "justification_block";
 export const JUSTIFICATION_INPUT = "justification";
+export const BATCH_MODAL = "batch_request";
+export const BATCH_TAKE_OUT_MODAL = "batch_take_out";
+export const BATCH_REJECT_MODAL = "batch_reject";
+export const BATCH_CUSTOMERS_BLOCK = "batch_customers_block";
+export const BATCH_CUSTOMERS_INPUT = "batch_customers";
 
 const id = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, "unexpected characters");
 
@@ -68,6 +77,21 @@ export const customerValue = z.strictObject({ t: id });
 export const emptyValue = z.strictObject({});
 /** a decision on (or withdrawal of) one request: the case and the request's time */
 export const requestValue = z.strictObject({ c: z.uuid(), r: stamp });
+
+/** a batch request's buttons and modals name the batch */
+export const batchValue = z.strictObject({ b: z.uuid() });
+/** Request batch removal… carries nothing: the latest scan is read when it is worked */
+export const noValue = z.strictObject({});
+
+const selectState = z.object({ type: z.literal("multi_static_select"), selected_options: z.array(z.object({ value: id })).max(100) });
+
+/** The values chosen in a modal's multi-select, or null when its state is not what Slack sends. */
+export function readSelected(values: unknown, block: string, input: string): string[] | null {
+  const parsed = z.record(z.string(), z.record(z.string(), z.unknown())).safeParse(values);
+  if (!parsed.success) return null;
+  const chosen = selectState.safeParse(parsed.data[block]?.[input]);
+  return chosen.success ? chosen.data.selected_options.map((o) => o.value) : null;
+}
 
 export function requestStamp(requestedAt: Date | null): string {
   return String(requestedAt?.getTime() ?? 0);

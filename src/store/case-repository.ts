@@ -13,6 +13,8 @@ export interface MessageRef {
 export interface StoredCase extends RemovalCase {
   caseMessage: MessageRef | null;
   approvalMessage: MessageRef | null;
+  /** the batch request this case was requested in; null when requested on its own */
+  batchId: string | null;
 }
 
 export class CaseAlreadyActiveError extends Error {
@@ -48,6 +50,7 @@ function toCase(row: CaseRow): StoredCase {
     caseMessage: row.caseChannelId && row.caseMessageTs ? { channelId: row.caseChannelId, ts: row.caseMessageTs } : null,
     approvalMessage:
       row.approvalChannelId && row.approvalMessageTs ? { channelId: row.approvalChannelId, ts: row.approvalMessageTs } : null,
+    batchId: row.batchId,
   };
 }
 

@@ -1,4 +1,5 @@
 import { AuditRepository } from "./audit-repository";
+import { BatchRepository } from "./batch-repository";
 import { CaseRepository } from "./case-repository";
 import type { Database } from "./database";
 import { DirectoryRepository } from "./directory-repository";
@@ -10,6 +11,7 @@ import { ScanRepository } from "./scan-repository";
 import { TokenCacheRepository } from "./token-cache-repository";
 
 export * from "./audit-repository";
+export * from "./batch-repository";
 export * from "./case-repository";
 export * from "./database";
 export * from "./directory-repository";
@@ -34,6 +36,8 @@ export interface Store {
   tokenCache: TokenCacheRepository;
   /** portfolio scans and the customers each one has read */
   scans: ScanRepository;
+  /** batch removal requests, their customers and outcomes */
+  batches: BatchRepository;
 }
 
 export function createStore(db: Database): Store {
@@ -47,5 +51,6 @@ export function createStore(db: Database): Store {
     processed: new ProcessedRequestRepository(db.prisma, db.pool),
     tokenCache: new TokenCacheRepository(db.prisma),
     scans: new ScanRepository(db.pool),
+    batches: new BatchRepository(db.pool),
   };
 }

@@ -9,12 +9,14 @@ import * as messages from "./case-messages";
 import * as opening from "./case-opening";
 import * as scanning from "./portfolio-scan";
 import * as reading from "./case-reading";
-import type { ApprovalRequests, CaseObserver, CaseView, SetupReport } from "./ports";
+import type { ApprovalRequests, BatchFrontEnd, BatchView, CaseObserver, CaseView, SetupReport } from "./ports";
 import * as relink from "./relink";
 import * as gdap from "./gdap-ending";
 import * as decisions from "./removal-decisions";
 import * as request from "./removal-request";
 import * as setup from "./setup-checks";
+import * as batches from "./removal-batch";
+import { BatchRemovalJob } from "./batch-removal-job";
 import { type ApprovalResult, resumeInterruptedRemovals } from "./removal-execution";
 import type { Outcome } from "./results";
 import * as changes from "./subscription-changes";
@@ -29,6 +31,7 @@ export type { SetupShown } from "./setup-checks";
 export type { SuspendAllStarted } from "./subscription-changes";
 export type { WorkflowDeps } from "./workflow-context";
 export type { ScanReport, ScanStarted, ScanStatus } from "./portfolio-scan";
+export type { BatchCandidates } from "./removal-batch";
 
 export class OffboardingWorkflow {
   private readonly ctx: WorkflowContext;
@@ -45,6 +48,16 @@ export class OffboardingWorkflow {
   /** The front end that puts removal requests in front of approvers; until one is set, none is sent. */
   setApprovalRequests(approvals: ApprovalRequests): void {
     this.ctx.approvals = approvals;
+  }
+
+  /** The front end that shows batch requests to approvers. */
+  setBatchFrontEnd(front: BatchFrontEnd): void {
+    this.ctx.batches = front;
+  }
+
+  /** The handler of batch customers' jobs, for the job runner. */
+  batchRemovalJob(): BatchRemovalJob {
+    return new BatchRemovalJob(this.ctx);
   }
 
   // ---- reading -------------------------------------------------------------------------
@@ -151,8 +164,11 @@ export class OffboardingWorkflow {
 
   // ---- on their own ----------------------------------------------------------------------
 
-  expireDue(): Promise<StoredCase[]> {
-    return decisions.expireDue(this.ctx);
+  /** expires waiting requests past their window: single ones, batch customers' cases, and the batches */
+  async expireDue(): Promise<StoredCase[]> {
+    const expired = await decisions.expireDue(this.ctx);
+    await batches.expireBatches(this.ctx);
+    return expired;
   }
 
   remindDue(): Promise<StoredCase[]> {
@@ -192,6 +208,36 @@ export class OffboardingWorkflow {
 
   placeScanResult(jobId: string, ts: string, channelId: string): Promise<void> {
     return scanning.placeScanResult(this.ctx, jobId, ts, channelId);
+  }
+
+  // ---- batch removal ---------------------------------------------------------------------
+
+  batchCandidates(actor: string): Promise<Outcome<batches.BatchCandidates>> {
+    return batches.batchCandidates(this.ctx, actor);
+  }
+
+  checkBatchRequest(actor: string, selected: readonly string[], justification: string): Promise<Outcome<unknown>> {
+    return batches.checkBatchRequest(this.ctx, actor, selected, justification);
+  }
+
+  requestBatch(actor: string, selected: readonly string[], justification: string): Promise<Outcome<BatchView>> {
+    return batches.requestBatch(this.ctx, actor, selected, justification);
+  }
+
+  batchView(batchId: string): Promise<BatchView | null> {
+    return batches.batchView(this.ctx, batchId);
+  }
+
+  approveBatch(actor: string, batchId: string): Promise<Outcome<BatchView>> {
+    return batches.approveBatch(this.ctx, actor, batchId);
+  }
+
+  rejectBatch(actor: string, batchId: string, reason: string): Promise<Outcome<BatchView>> {
+    return batches.rejectBatch(this.ctx, actor, batchId, reason);
+  }
+
+  takeOutOfBatch(actor: string, batchId: string, tenantIds: readonly string[]): Promise<Outcome<BatchView>> {
+    return batches.takeOutOfBatch(this.ctx, actor, batchId, tenantIds);
   }
 
   // ---- afterwards ------------------------------------------------------------------------

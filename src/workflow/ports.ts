@@ -1,7 +1,7 @@
 // What the workflow needs from around it, as small interfaces: the Slack layer (or any other
 // front end) implements the observer; main wires the rest.
 import type { AccessPolicy, BillingNotice, Customer, ItemAction, CustomerSnapshot, PersonFacts, PreconditionResult } from "../domain";
-import type { Job, JobProgress, MessageRef, StoredCase } from "../store";
+import type { BatchMember, Job, JobProgress, MessageRef, StoredBatch, StoredCase } from "../store";
 import type { GdapView } from "./gdap-ending";
 
 export type Clock = () => Date;
@@ -148,3 +148,23 @@ export interface CaseObserver {
 }
 
 export const ignoringObserver: CaseObserver = { caseChanged: () => undefined, jobProgress: () => undefined, workGaveUp: () => undefined };
+
+/** A batch request with its customers, as the front end shows it. */
+export interface BatchView {
+  batch: StoredBatch;
+  members: BatchMember[];
+}
+
+export type BatchChange = "approved" | "rejected" | "taken_out" | "expired" | "cancelled" | "progress" | "finished";
+
+/**
+ * Puts batch requests in front of the approvers and keeps them told. As with single requests, a
+ * batch is saved only after its card was delivered.
+ */
+export interface BatchFrontEnd {
+  /** posts the card; throws ApprovalNotDelivered when it cannot */
+  deliver(view: BatchView): Promise<MessageRef>;
+  retract(message: MessageRef): Promise<void>;
+  /** must not throw */
+  batchChanged(batchId: string, change: BatchChange, facts: { actor: string; reason?: string }): void;
+}

@@ -152,6 +152,8 @@ export async function resumeInterruptedRemovals(ctx: WorkflowContext, stuckForMs
   for (const c of active) {
     if (!RESUMED.has(c.state)) continue;
     if (stuckForMs > 0 && (c.decidedAt?.getTime() ?? 0) > before) continue;
+    // a batch customer's own job carries it on (it suspends first where the approval covered that)
+    if (c.batchId && (await ctx.store.batches.workPending(c.id))) continue;
     resumed += 1;
     try {
       await executeRemoval(ctx, "system", c);

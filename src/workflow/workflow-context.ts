@@ -25,6 +25,7 @@ import { readGdapView, releaseGdapEnding } from "./gdap-ending";
 import { NO_RELATIONSHIP_MESSAGE, READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import {
   type ApprovalRequests,
+  type BatchFrontEnd,
   type CaseChange,
   type CaseObserver,
   type CaseView,
@@ -63,6 +64,8 @@ export interface WorkflowDeps {
   customers?: CustomerDirectory;
   /** the app's set-up checks (npm run doctor's), for admins; absent: none are shown */
   setupChecks?: SetupChecks;
+  /** a batch was approved: its customers' jobs may be worked now */
+  onBatchQueued?: () => void;
 }
 
 /** A job just queued and the customer's subscriptions as read when it was made. */
@@ -106,9 +109,12 @@ export class WorkflowContext {
   readonly onGdapEndingQueued: () => void;
   readonly customers: CustomerDirectory | null;
   readonly setupChecks: SetupChecks | null;
+  readonly onBatchQueued: () => void;
   observer: CaseObserver;
   /** set by the front end that can reach approvers; without one no request is sent */
   approvals: ApprovalRequests | null = null;
+  /** the front end that shows batch requests to approvers */
+  batches: BatchFrontEnd | null = null;
 
   constructor(deps: WorkflowDeps) {
     this.store = deps.store;
@@ -124,6 +130,7 @@ export class WorkflowContext {
     this.onGdapEndingQueued = deps.onGdapEndingQueued ?? (() => undefined);
     this.customers = deps.customers ?? null;
     this.setupChecks = deps.setupChecks ?? null;
+    this.onBatchQueued = deps.onBatchQueued ?? (() => undefined);
   }
 
   // ---- permission ------------------------------------------------------------------------

@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function viewIn(state: CaseState, ref: { channelId: string; ts: string }): CaseView {
-  const removalCase: StoredCase = { ...caseIn(state), caseMessage: ref, approvalMessage: null };
+  const removalCase: StoredCase = { ...caseIn(state), caseMessage: ref, approvalMessage: null, batchId: null };
   const snap = snapshot();
   return { removalCase, snapshot: snap, preconditions: evaluatePreconditions(snap, NOW), job: null };
 }

@@ -125,6 +125,8 @@ export async function startHarness(
     workspace?: Partial<WorkspaceSpec>;
     emulatorOptions?: EmulatorBehaviour;
     graphOptions?: GraphStandInOptions;
+    /** false: the job runner works only Slack requests; the test drains the other kinds by hand */
+    background?: boolean;
   } = {},
 ): Promise<Harness> {
   const database = testDatabaseSettings();
@@ -141,7 +143,7 @@ export async function startHarness(
   const { logger, logs } = collectingLogger();
   let app: Application;
   try {
-    app = await world.startApp({ logger });
+    app = await world.startApp({ logger, ...(options.background === false ? { background: false } : {}) });
   } catch (error) {
     await world.close();
     throw error;

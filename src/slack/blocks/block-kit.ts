@@ -50,6 +50,16 @@ export interface CheckboxesElement {
 
 export type ActionElement = ButtonElement | CheckboxesElement;
 
+/** A multi-select of fixed options (a modal's input): 100 options per list or per group, 100 groups. */
+export interface MultiSelectElement {
+  type: "multi_static_select";
+  action_id: string;
+  placeholder?: TextObject;
+  max_selected_items?: number;
+  options?: CheckboxOption[];
+  option_groups?: Array<{ label: TextObject; options: CheckboxOption[] }>;
+}
+
 export type Block =
   | { type: "header"; text: TextObject; block_id?: string }
   | { type: "section"; text?: TextObject; fields?: TextObject[]; accessory?: ButtonElement; block_id?: string }
@@ -60,7 +70,7 @@ export type Block =
       type: "input";
       block_id: string;
       label: TextObject;
-      element: { type: "plain_text_input"; action_id: string; multiline?: boolean; min_length?: number; max_length?: number; placeholder?: TextObject };
+      element: { type: "plain_text_input"; action_id: string; multiline?: boolean; min_length?: number; max_length?: number; placeholder?: TextObject } | MultiSelectElement;
     };
 
 export function clip(text: string, max: number): string {

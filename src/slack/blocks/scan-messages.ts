@@ -4,7 +4,8 @@
 import type { CleanupClass } from "../../domain";
 import type { ScanCounts, ScanRecord, ScannedCustomer } from "../../store";
 import type { ScanReport, ScanStatus } from "../../workflow";
-import { type Block, context, divider, escapeText, fields, header, section } from "./block-kit";
+import { ACTIONS, encodeValue } from "../slack-inputs";
+import { type Block, actions, button, context, divider, escapeText, fields, header, section } from "./block-kit";
 
 export const CLASS_WORDS: Record<CleanupClass, string> = {
   ready: "Ready",
@@ -58,6 +59,7 @@ export function scanResultMessage(report: ScanReport): { text: string; blocks: B
   ];
   if (reasons.length > 0) blocks.push(divider(), section(`*Top reasons*\n${reasons.join("\n")}`));
   blocks.push(context("Every customer with its class, blockers and last activity is in the CSV in this thread. The ready ones are on the app's Home tab."));
+  if (counts.byClass.ready + counts.byClass.suspend_only > 0) blocks.push(actions([batchButton()]));
   const text = `Portfolio scan finished: ${CLASS_ORDER.map((c) => `${counts.byClass[c]} ${CLASS_WORDS[c].toLowerCase()}`).join(", ")}`;
   return { text, blocks };
 }
@@ -80,5 +82,11 @@ export function cleanupCandidateBlocks(candidates: { scan: ScanRecord; customers
   if (candidates.customers.length === 0) return [...blocks, context("The last scan found no customer ready to offboard.")];
   const lines = candidates.customers.map((c) => `• *${escapeText(c.companyName)}* (${escapeText(c.domain)})`);
   const when = (candidates.scan.finishedAt ?? candidates.scan.startedAt).toISOString().slice(0, 10);
-  return [...blocks, section(lines.join("\n")), context(`Ready to offboard: nothing blocks removal, no subscription activity in 90 days (scan of ${when}${candidates.scan.active ? ", still running" : ""}).`)];
+  const request = candidates.scan.active ? [] : [actions([batchButton()])];
+  return [...blocks, section(lines.join("\n")), ...request, context(`Ready to offboard: nothing blocks removal, no subscription activity in 90 days (scan of ${when}${candidates.scan.active ? ", still running" : ""}).`)];
+}
+
+/** Opens the batch request's modal with the latest scan's ready and suspend-only customers. */
+function batchButton() {
+  return button(ACTIONS.requestBatch, "Request batch removal…", encodeValue({}));
 }

@@ -5,6 +5,7 @@ import type { AnyMiddlewareArgs, App, Middleware } from "@slack/bolt";
 import { z } from "zod";
 import { ACTIONS } from "../slack-inputs";
 import { registerApprovalButtons } from "./approval-buttons";
+import { registerBatchButtons, registerBatchModals } from "./batch-listeners";
 import { ButtonDispatcher } from "./button-dispatcher";
 import { registerCaseButtons } from "./case-buttons";
 import { registerCommand } from "./command-listener";
@@ -40,10 +41,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerCaseButtons(buttons, deps);
   registerApprovalButtons(buttons, deps);
   registerHomeTab(app, buttons, deps);
+  registerBatchButtons(buttons, deps);
   buttons.install(app);
   // ticking the GDAP box only changes what the next Approve press sends: acknowledged, nothing more
   app.action(new RegExp(`^${ACTIONS.endGdapChoice}(?:\\.\\d{1,3})?$`), async ({ ack }) => {
     await ack();
   });
   registerModalSubmissions(app, deps);
+  registerBatchModals(app, deps);
 }

@@ -88,7 +88,32 @@ class Checker {
       }
       return;
     }
+    if (value.type === "multi_static_select") return this.multiSelect(value, path);
     this.fail(`${path}/type`, `unsupported element type ${String(value.type)}`);
+  }
+
+  /** Slack's limits: 100 options, or up to 100 groups of 100; option text 75, value 150 characters. */
+  multiSelect(value: Json, path: string): void {
+    this.actionId(value.action_id, `${path}/action_id`);
+    if (value.placeholder !== undefined) this.text(value.placeholder, `${path}/placeholder`, 150, true);
+    const max = value.max_selected_items;
+    if (max !== undefined && (typeof max !== "number" || !Number.isInteger(max) || max < 1)) this.fail(`${path}/max_selected_items`, "must be a positive integer");
+    if ((value.options === undefined) === (value.option_groups === undefined)) return this.fail(path, "must have either options or option_groups");
+    const options = (list: unknown, at: string) => {
+      if (!Array.isArray(list) || list.length === 0 || list.length > 100) return this.fail(at, "must be 1 to 100 items");
+      list.forEach((option, i) => {
+        if (!isObject(option)) return this.fail(`${at}/${i}`, "must be an option object");
+        this.text(option.text, `${at}/${i}/text`, 75, true);
+        if (typeof option.value !== "string" || option.value.length === 0 || option.value.length > 150) this.fail(`${at}/${i}/value`, "must be 1 to 150 characters");
+      });
+    };
+    if (value.options !== undefined) return options(value.options, `${path}/options`);
+    if (!Array.isArray(value.option_groups) || value.option_groups.length === 0 || value.option_groups.length > 100) return this.fail(`${path}/option_groups`, "must be 1 to 100 items");
+    value.option_groups.forEach((group, i) => {
+      if (!isObject(group)) return this.fail(`${path}/option_groups/${i}`, "must be an option group");
+      this.text(group.label, `${path}/option_groups/${i}/label`, 75, true);
+      options(group.options, `${path}/option_groups/${i}/options`);
+    });
   }
 
   block(value: unknown, path: string, surface: Surface): void {

@@ -126,7 +126,7 @@ export class SlackRequestSender {
 
   viewSubmission(
     user: SlackUser,
-    view: { id?: string; callback_id: string; private_metadata: string; values: Record<string, Record<string, { type: string; value: string }>> },
+    view: { id?: string; callback_id: string; private_metadata: string; values: Record<string, Record<string, { type: string; value?: string; selected_options?: Array<{ value: string }> }>> },
   ): Promise<{ status: number; body: string }> {
     const payload = {
       type: "view_submission",

@@ -1,0 +1,120 @@
+// Works one customer of an approved batch (a job of kind batch_removal, made in the approval's
+// transaction): a live read first; a suspend-only customer whose approval covered it has its
+// active legacy subscriptions suspended (each under an MS-RequestId derived from the case and the
+// subscription, so a retried job repeats the same calls); then the same removal as a single case
+// (removal-execution.ts: re-checked live again, so a suspension that did not take reopens the
+// case, and "done" only once Partner Center confirms). Anything else that blocks now reopens the
+// case with its blockers and nothing is changed. One customer's failure touches no other's job.
+import { type BatchOutcome, batchStep, checkSubscriptionAction, evaluatePreconditions, finishBatch } from "../domain";
+import { deriveRequestId } from "../partner-center/request-ids";
+import { BATCH_REMOVAL, type BatchMember, type ClaimedJob, type StoredCase } from "../store";
+import { z } from "zod";
+import { loadSnapshot } from "./customer-snapshot";
+import type { JobEnd, JobHandler } from "./job-runner";
+import { type ApprovalResult, executeRemoval } from "./removal-execution";
+import { isRelationshipGone } from "./relationship-gone";
+import { applySubscriptionChanges, describeChangeError } from "./subscription-patches";
+import { type WorkflowContext, describeError, requestIdOf } from "./workflow-context";
+
+const payload = z.strictObject({ batchId: z.uuid(), tenantId: z.string().min(1).max(100) });
+
+/** Why a customer was not removed, in a line. */
+function notRemovedWhy(result: ApprovalResult): string {
+  if (result.result === "reopened") {
+    const blockers = result.view?.preconditions.blockers ?? [];
+    const items = [...new Set(blockers.map((b) => `${b.itemName}: ${b.reason}`))];
+    return items.length > 0 ? `blocked again: ${items.slice(0, 3).join("; ")}${items.length > 3 ? ` and ${items.length - 3} more` : ""}` : "blocked again";
+  }
+  return result.failure ?? result.removalCase.failureReason ?? `the case is ${result.removalCase.state}`;
+}
+
+export class BatchRemovalJob implements JobHandler {
+  readonly kind = BATCH_REMOVAL;
+  /** customers worked at once; each is a handful of calls through the shared pacer */
+  readonly concurrency = 4;
+
+  constructor(private readonly ctx: WorkflowContext) {}
+
+  async work(job: ClaimedJob): Promise<JobEnd> {
+    const parsed = payload.safeParse(job.payload);
+    // fail closed: a job this version cannot read is not guessed at
+    if (!parsed.success) throw new Error("the stored batch job is not one this app can work");
+    const { batchId, tenantId } = parsed.data;
+    const member = await this.ctx.store.batches.member(batchId, tenantId);
+    const batch = await this.ctx.store.batches.get(batchId);
+    if (!member || !batch) throw new Error("the batch or its customer is missing");
+    if (member.outcome) return "done";
+    const c = await this.ctx.store.cases.get(member.caseId);
+    if (!c) throw new Error("the customer's case is missing");
+    const actor = batch.decidedBy ?? job.requestedBy;
+    const { outcome, reason } = await this.workCase(actor, member, c);
+    await this.record(batchId, member, outcome, reason);
+    return "done";
+  }
+
+  private async workCase(actor: string, member: BatchMember, c: StoredCase): Promise<{ outcome: BatchOutcome; reason: string | null }> {
+    if (c.state === "removed") return { outcome: "removed", reason: null };
+    if (c.state !== "approved" && c.state !== "removing") return { outcome: "not_removed", reason: `the case is ${c.state.replace("_", " ")}` };
+    let suspended = 0;
+    if (c.state === "approved" && member.cleanupClass === "suspend_only") suspended = await this.suspendLegacy(actor, c);
+    // throws when Partner Center cannot be read: the job is tried again
+    const result = await executeRemoval(this.ctx, actor, c);
+    if (result.result === "removed") return { outcome: suspended > 0 ? "suspended_removed" : "removed", reason: suspended > 0 ? `${suspended} legacy subscription${suspended === 1 ? "" : "s"} suspended first` : null };
+    return { outcome: "not_removed", reason: notRemovedWhy(result) };
+  }
+
+  /** Suspends the active legacy subscriptions when nothing else blocks; returns how many. The removal's re-check reads them back. */
+  private async suspendLegacy(actor: string, c: StoredCase): Promise<number> {
+    let snapshot;
+    try {
+      snapshot = await loadSnapshot(this.ctx.partnerCenter, c.tenantId, this.ctx.clock());
+    } catch (error) {
+      // gone already, or unreadable: the removal's own read decides what happens next
+      if (isRelationshipGone(error)) return 0;
+      throw error;
+    }
+    const preconditions = evaluatePreconditions(snapshot, this.ctx.clock());
+    const kinds = preconditions.blockers.map((b) => b.kind);
+    if (batchStep("suspend_only", kinds) !== "suspend_then_remove") return 0;
+    let done = 0;
+    for (const blocker of preconditions.blockers) {
+      const check = checkSubscriptionAction(snapshot, blocker.itemId, "suspend", this.ctx.clock());
+      if (!check.ok) continue;
+      try {
+        const result = await applySubscriptionChanges(this.ctx.partnerCenter, c.tenantId, check.subscription, check.changes, deriveRequestId(c.id, `batch-suspend:${check.subscription.id}`));
+        await this.ctx.audit(actor, "subscription.suspend", "ok", c, result.requestId, { batchId: c.batchId, subscriptionId: check.subscription.id, offerName: check.subscription.offerName });
+        done += 1;
+      } catch (error) {
+        // the removal's re-check finds it still active and reopens the case, naming it
+        await this.ctx.audit(actor, "subscription.suspend", "failed", c, requestIdOf(error), { batchId: c.batchId, subscriptionId: check.subscription.id, error: describeChangeError(error) });
+      }
+    }
+    return done;
+  }
+
+  private async record(batchId: string, member: BatchMember, outcome: BatchOutcome, reason: string | null): Promise<void> {
+    if (!(await this.ctx.store.batches.recordOutcome(batchId, member.tenantId, outcome, reason))) return;
+    await this.ctx.store.audit.append({ actor: "system", action: "batch.customer_done", outcome: outcome === "not_removed" ? "refused" : "ok", caseId: member.caseId, tenantId: member.tenantId, detail: { batchId, outcome, reason }, at: this.ctx.clock() });
+    await finishIfDone(this.ctx, batchId);
+  }
+
+  async gaveUp(job: ClaimedJob, error: string): Promise<void> {
+    const parsed = payload.safeParse(job.payload);
+    if (!parsed.success) return;
+    const member = await this.ctx.store.batches.member(parsed.data.batchId, parsed.data.tenantId);
+    if (member) await this.record(parsed.data.batchId, member, "not_removed", `gave up after ${job.attempts} tries: ${error}`).catch((failure: unknown) => this.ctx.logger.error({ err: describeError(failure) }, "could not record a batch customer"));
+  }
+}
+
+/** The batch is done once every customer still in it has an outcome: audited once, the front end told. */
+async function finishIfDone(ctx: WorkflowContext, batchId: string): Promise<void> {
+  const batch = await ctx.store.batches.get(batchId);
+  if (!batch || batch.state !== "approved") return;
+  const members = (await ctx.store.batches.members(batchId)).filter((m) => !m.takenOut);
+  const finished = finishBatch(batch, members.map((m) => m.outcome));
+  if (!finished.ok) return void ctx.batches?.batchChanged(batchId, "progress", { actor: "system" });
+  if (!(await ctx.store.batches.save(finished.value))) return;
+  const count = (o: BatchOutcome) => members.filter((m) => m.outcome === o).length;
+  await ctx.store.audit.append({ actor: "system", action: "batch.finished", outcome: "ok", detail: { batchId, removed: count("removed"), suspendedRemoved: count("suspended_removed"), notRemoved: count("not_removed") }, at: ctx.clock() });
+  ctx.batches?.batchChanged(batchId, "finished", { actor: "system" });
+}

@@ -1,0 +1,84 @@
+// The batch workflow over the store (PGlite, or PostgreSQL with DATABASE_URL): a suspend-only
+// customer is suspended then removed, a customer taken out is closed and left alone, refusals
+// are audited, and a batch nobody decides expires with its cases.
+import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
+import { BATCH_REMOVAL } from "../../src/store";
+import { APPROVER, type Harness, OPERATOR, SECOND_APPROVER, startHarness, waitFor } from "../support/app-harness";
+import { finishedScan, partnerWithBatchCustomers } from "../support/batch-world";
+
+const WHY = "These customers moved to another partner";
+
+describe("a batch with a suspend-only customer and one taken out", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false });
+    await finishedScan(h);
+  });
+  afterAll(async () => h.close());
+
+  test("a blocked customer or a customer with an open case cannot go into a batch", async () => {
+    const blocked = await h.app.workflow.requestBatch(APPROVER.id, [DEMO_TENANTS.activeReservation], WHY);
+    expect(blocked).toMatchObject({ ok: false });
+    await h.app.workflow.startCase(OPERATOR.id, DEMO_TENANTS.expiredReservation);
+    const busy = await h.app.workflow.requestBatch(APPROVER.id, [DEMO_TENANTS.expiredReservation], WHY);
+    expect(!busy.ok && busy.refusal.message).toContain("Blue Yonder Airlines");
+    const refusals = await h.app.db.pool.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE "action" = 'batch.request' AND "outcome" = 'refused'`);
+    expect(refusals.rows[0]?.n).toBe(2);
+  });
+
+  test("suspend-only is suspended then removed; the one taken out is closed and keeps its relationship", async () => {
+    const requested = await h.app.workflow.requestBatch(APPROVER.id, [DEMO_TENANTS.legacyOnly, DEMO_TENANTS.clean], WHY);
+    if (!requested.ok) throw new Error(requested.refusal.message);
+    const batchId = requested.value.batch.id;
+
+    // a bystander cannot take anyone out; an approver can
+    expect(await h.app.workflow.takeOutOfBatch(OPERATOR.id, batchId, [DEMO_TENANTS.clean])).toMatchObject({ ok: false, refusal: { code: "not_approver" } });
+    const taken = await h.app.workflow.takeOutOfBatch(SECOND_APPROVER.id, batchId, [DEMO_TENANTS.clean]);
+    expect(taken.ok && taken.value.members.find((m) => m.tenantId === DEMO_TENANTS.clean)?.takenOut).toBe(true);
+    const closed = (await h.app.store.cases.listByTenant(DEMO_TENANTS.clean))[0];
+    expect(closed?.state).toBe("cancelled");
+
+    const approved = await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId);
+    expect(approved.ok).toBe(true);
+    // pressed again by the same approver (a retried job): nothing new
+    expect((await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId)).ok).toBe(true);
+    const jobs = await h.app.db.pool.query(`SELECT count(*)::int AS n FROM "Job" WHERE "kind" = $1`, [BATCH_REMOVAL]);
+    expect(jobs.rows[0]?.n).toBe(1);
+    await h.app.runner.drain(BATCH_REMOVAL);
+
+    const contoso = h.emulator.snapshot().customers.find((c) => c.id === DEMO_TENANTS.legacyOnly);
+    expect(contoso?.relationshipToPartner).toBe("none");
+    expect(contoso?.subscriptions.every((s) => s.status !== "active")).toBe(true);
+    expect(h.emulator.snapshot().customers.find((c) => c.id === DEMO_TENANTS.clean)?.relationshipToPartner).toBe("reseller");
+    const members = await h.app.store.batches.members(batchId);
+    expect(members.find((m) => m.tenantId === DEMO_TENANTS.legacyOnly)).toMatchObject({ outcome: "suspended_removed" });
+    expect((await h.app.store.batches.get(batchId))?.state).toBe("done");
+    const suspensions = (await h.app.store.audit.listByTenant(DEMO_TENANTS.legacyOnly)).filter((e) => e.action === "subscription.suspend" && e.outcome === "ok");
+    expect(suspensions.length).toBe(3);
+    expect(suspensions.every((e) => e.actor === SECOND_APPROVER.id)).toBe(true);
+  });
+});
+
+describe("a batch nobody decides", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false, env: { APPROVAL_TTL_HOURS: "0.0002" } });
+    await finishedScan(h);
+  });
+  afterAll(async () => h.close());
+
+  test("expires with its cases; an approval after the window is refused and removes nothing", async () => {
+    const requested = await h.app.workflow.requestBatch(APPROVER.id, [DEMO_TENANTS.clean, DEMO_TENANTS.expiredReservation], WHY);
+    if (!requested.ok) throw new Error(requested.refusal.message);
+    const batchId = requested.value.batch.id;
+    await waitFor("the window to pass", () => Date.now() > requested.value.batch.expiresAt.getTime() + 50);
+    expect(await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId)).toMatchObject({ ok: false });
+    await h.app.workflow.expireDue();
+    expect((await h.app.store.batches.get(batchId))?.state).toBe("expired");
+    const states = await Promise.all(requested.value.members.map((m) => h.app.store.cases.get(m.caseId)));
+    expect(states.map((c) => c?.state)).toEqual(["expired", "expired"]);
+    expect(h.emulator.stats().byRoute["PATCH /customers/{id}"] ?? 0).toBe(0);
+    const expired = await h.app.db.pool.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE "action" = 'batch.expired'`);
+    expect(expired.rows[0]?.n).toBe(1);
+  });
+});
