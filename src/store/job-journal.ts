@@ -36,34 +36,36 @@ export interface JournalEvents {
 
 /** Retry of a failed move: soon, as acks keep appending meanwhile. */
 const RETRY_MS = 500;
+/** a journal never emptied (acks without a pause) is rewritten with only its unmoved lines past this */
+const MAX_JOURNAL_BYTES = 4 * 1024 * 1024;
 
 /**
- * An append-only journal of accepted jobs, in two files: `current` takes appends; a move renames it
- * to `moving`, inserts its lines, and deletes it. Lines of a file are read whole; a torn last line
- * (the process died inside a write) was never acknowledged and is skipped.
+ * An append-only journal of accepted jobs, one file: appends go to its end; once every line in it is
+ * in the table it is truncated (one syscall, no file opened or renamed on the acks' thread). Lines
+ * are read whole; a torn last line (the process died inside a write) was never acknowledged.
  */
 export class JobJournal {
-  private readonly currentPath: string;
-  private readonly movingPath: string;
+  private readonly file: string;
   private fd: number | null = null;
-  /** the lines in `current`, as written */
+  /** bytes in the file since it was last emptied */
+  private written = 0;
+  /** lines in the file not yet in the table */
   private pending: JournalLine[] = [];
-  /** the lines in `moving`, not yet in the table */
-  private inFlight: JournalLine[] | null = null;
+  /** lines being inserted now */
+  private inFlight = 0;
   private scheduled = false;
   private moving: Promise<void> | null = null;
   private retry: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly waiters: Array<() => void> = [];
 
-  /** `dir`: a directory only the app's user may enter (DATA_DIR), null to keep the journal in memory */
+  /** `dir`: a directory only the app's user may enter (in DATA_DIR), null to keep the journal in memory */
   constructor(
     dir: string | null,
     private readonly insert: JobInsert,
     private readonly events: JournalEvents,
   ) {
-    this.currentPath = dir ? path.join(dir, "accepted-jobs.jsonl") : "";
-    this.movingPath = dir ? path.join(dir, "accepted-jobs.moving.jsonl") : "";
+    this.file = dir ? path.join(dir, "accepted-jobs.jsonl") : "";
     if (dir) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
@@ -72,15 +74,12 @@ export class JobJournal {
    * once at start, before the runner claims; appends are taken from then on.
    */
   async recover(): Promise<number> {
-    if (!this.currentPath) return 0;
-    const left = [...readLines(this.movingPath), ...readLines(this.currentPath)];
-    let created = 0;
+    if (!this.file) return 0;
+    const left = readLines(this.file);
     const results = await Promise.all(left.map((entry) => this.insert(toJob(entry), new Date(entry.at))));
-    for (const result of results) if (result.created) created += 1;
-    fs.rmSync(this.movingPath, { force: true });
-    fs.rmSync(this.currentPath, { force: true });
-    this.fd = fs.openSync(this.currentPath, "a", 0o600);
-    return created;
+    this.fd = fs.openSync(this.file, "a", 0o600);
+    fs.ftruncateSync(this.fd, 0);
+    return results.filter((r) => r.created).length;
   }
 
   /**
@@ -90,9 +89,11 @@ export class JobJournal {
   append(job: NewQueuedJob, now = new Date()): void {
     if (this.closed) throw new Error("the job journal is closed");
     const entry: JournalLine = { kind: job.kind, key: job.key, payload: job.payload, requestedBy: job.requestedBy, maxAttempts: job.maxAttempts, at: now.toISOString() };
-    if (this.currentPath) {
-      this.fd ??= fs.openSync(this.currentPath, "a", 0o600);
-      fs.writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+    if (this.file) {
+      this.fd ??= fs.openSync(this.file, "a", 0o600);
+      const text = `${JSON.stringify(entry)}\n`;
+      fs.writeSync(this.fd, text);
+      this.written += Buffer.byteLength(text);
     }
     this.pending.push(entry);
     this.schedule();
@@ -100,13 +101,13 @@ export class JobJournal {
 
   /** Resolves once every line appended so far is in the table (tests, shutdown). */
   flushed(): Promise<void> {
-    if (this.pending.length === 0 && !this.inFlight) return Promise.resolve();
+    if (this.backlog === 0) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** lines not yet in the table */
   get backlog(): number {
-    return this.pending.length + (this.inFlight?.length ?? 0);
+    return this.pending.length + this.inFlight;
   }
 
   /** Moves what it can, then takes no more appends; lines not moved stay on disk for the next start. */
@@ -121,7 +122,7 @@ export class JobJournal {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.retry) return;
+    if (this.scheduled || this.retry || this.moving) return;
     this.scheduled = true;
     // the requests that arrive in this turn go in one move, after their acks are written
     setImmediate(() => {
@@ -141,25 +142,43 @@ export class JobJournal {
     else for (const resolve of this.waiters.splice(0)) resolve();
   };
 
+  /** Inserts the pending lines (and those appended meanwhile), then empties the file. */
   private async moveNow(): Promise<void> {
-    while (this.inFlight || this.pending.length > 0) {
-      if (!this.inFlight) {
-        // the file being moved stays on disk until its lines are in the table
-        if (this.currentPath && this.fd !== null) {
-          fs.closeSync(this.fd);
-          fs.renameSync(this.currentPath, this.movingPath);
-          this.fd = fs.openSync(this.currentPath, "a", 0o600);
-        }
-        this.inFlight = this.pending;
-        this.pending = [];
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      this.inFlight = batch.length;
+      let results: Array<{ created: boolean }>;
+      try {
+        results = await Promise.all(batch.map((entry) => this.insert(toJob(entry), new Date(entry.at))));
+      } catch (error) {
+        // still in the file; tried again with whatever came meanwhile
+        this.pending = [...batch, ...this.pending];
+        throw error;
+      } finally {
+        this.inFlight = 0;
       }
-      const batch = this.inFlight;
-      const results = await Promise.all(batch.map((entry) => this.insert(toJob(entry), new Date(entry.at))));
-      if (this.movingPath) fs.rmSync(this.movingPath, { force: true });
-      this.inFlight = null;
       const created = results.filter((r) => r.created).length;
       this.events.moved(created, batch.length - created);
+      if (this.written > MAX_JOURNAL_BYTES && this.pending.length > 0) this.rewrite();
     }
+    // every line in the file is in the table (appends run on this thread, not inside this check)
+    if (this.fd !== null && this.written > 0) {
+      fs.ftruncateSync(this.fd, 0);
+      this.written = 0;
+    }
+  }
+
+  /** Replaces the file by one holding only the lines not yet moved (acks that never paused). */
+  private rewrite(): void {
+    if (!this.file || this.fd === null) return;
+    const text = this.pending.map((entry) => `${JSON.stringify(entry)}\n`).join("");
+    const next = `${this.file}.next`;
+    fs.writeFileSync(next, text, { mode: 0o600 });
+    fs.renameSync(next, this.file);
+    fs.closeSync(this.fd);
+    this.fd = fs.openSync(this.file, "a", 0o600);
+    this.written = Buffer.byteLength(text);
   }
 }
 
