@@ -19,7 +19,8 @@ let client: GraphGdapClient;
 let baseUrl: string;
 
 beforeAll(async () => {
-  standIn = createGraphStandIn({ terminationMs: 150, slowTerminationMs: 60_000 });
+  // long enough that the first read after the terminate request still finds it requested, on a loaded machine too
+  standIn = createGraphStandIn({ terminationMs: 800, slowTerminationMs: 60_000 });
   served = await serveRoutes(standIn.route);
   baseUrl = `${served.origin}/graph/v1.0`;
   client = quickGraphClient(baseUrl);
