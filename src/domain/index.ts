@@ -9,3 +9,4 @@ export * from "./consequences";
 export * from "./cleanup-classes";
 export * from "./gdap";
 export * from "./removal-batch";
+export * from "./scan-gdap";
