@@ -28,6 +28,7 @@ afterAll(async () => {
   await emulator.close();
 });
 
+// four process starts (each compiles the sources with tsx) take over a minute on a loaded 2-core machine
 test(`SIGKILL right after the 200 for a Suspend press, Request removal and Approve: the restart does each once (${describeDatabase()})`, async () => {
   // Suspend one subscription
   const first = await world.start(emulator.url, ENV);
@@ -75,4 +76,4 @@ test(`SIGKILL right after the 200 for a Suspend press, Request removal and Appro
   expect(approvalRequests()).toHaveLength(1);
   await fourth.stop("SIGTERM");
   expect(removedNote()).toHaveLength(1);
-});
+}, 240_000);
