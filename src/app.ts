@@ -12,7 +12,7 @@ import { type GraphConnection, connectGraph } from "./graph/connect-graph";
 import { metrics } from "./metrics";
 import { type LocalPartnerCenterStarter, type PartnerCenterConnection, connectPartnerCenter } from "./partner-center/connect-partner-center";
 import { connectSlack, createSlackApp, type SlackApp } from "./slack/slack-app";
-import { BATCH_REMOVAL, type Database, JobJournal, type NewQueuedJob, PORTFOLIO_SCAN, type Store, createStore, openDatabase } from "./store";
+import { BATCH_REMOVAL, type Database, JobJournal, type NewQueuedJob, PORTFOLIO_SCAN, SlackRequestWriter, type Store, createStore, openDatabase } from "./store";
 import { INTERACTION_ATTEMPTS, INTERACTION_JOB, type Interaction } from "./slack/interaction-jobs";
 import { DirectorySync, GdapEndingJob, JobRunner, OffboardingWorkflow, PortfolioScanJob, SUSPEND_ALL_JOB, SuspendAllJob, notePartnerCenterRequest } from "./workflow";
 
@@ -70,6 +70,10 @@ export const TOKEN_CACHE_ROW = "partner-center";
 const PROCESSED_KEY_RETENTION_MS = 24 * 3600_000;
 /** an approved case not removed by then is resumed by the sweep: past every attempt of its Approve job */
 const STUCK_APPROVAL_MS = 5 * 60_000;
+/** how often the counts of Slack's requests (signatures verified or refused) are written, off the ack path */
+const REQUEST_TALLY_FLUSH_MS = 15_000;
+/** an instance's counts are kept this long after it was last heard from */
+const REQUEST_TALLY_RETENTION_MS = 30 * 24 * 3600_000;
 /** how long shutdown waits for the jobs in hand, within a typical 30 s termination grace */
 const SHUTDOWN_GRACE_MS = 20_000;
 
@@ -122,7 +126,8 @@ export async function startApplication(config: Config, options: StartOptions = {
 
     const leaseMs = config.JOB_LEASE_SECONDS * 1000;
     // poll at least twice per lease, so a job whose owner died is picked up soon after its lease ends
-    const runner = new JobRunner(store, { leaseMs, pollMs: Math.min(2_000, Math.ceil(leaseMs / 2)), owner: `${process.pid}-${crypto.randomUUID().slice(0, 8)}` }, logger);
+    const instance = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+    const runner = new JobRunner(store, { leaseMs, pollMs: Math.min(2_000, Math.ceil(leaseMs / 2)), owner: instance }, logger);
     const suspendAll = new SuspendAllJob(store, partnerCenter.api, config.SUSPEND_CONCURRENCY, undefined, logger);
     runner.register(suspendAll);
     const scan = new PortfolioScanJob(store, partnerCenter.api, config.SCAN_CONCURRENCY, undefined, logger);
@@ -145,7 +150,12 @@ export async function startApplication(config: Config, options: StartOptions = {
     );
     // npm run doctor's checks against the running app's own pool and client, kept between runs
     // for /readyz?detail and the admins' Home tabs
-    const setupChecks = new CheckCache(() => runDoctor(config, { pool: db.pool, partnerCenter: partnerCenter.api, slack: slackSettings, tokenCacheRow: TOKEN_CACHE_ROW, timeoutMs: READY_PING_MS }));
+    // the counts of Slack's requests are written first, so the signing secret is judged on all seen so far
+    let flushRequestTally = async (): Promise<void> => undefined;
+    const setupChecks = new CheckCache(async () => {
+      await flushRequestTally().catch(() => undefined);
+      return runDoctor(config, { pool: db.pool, partnerCenter: partnerCenter.api, slack: slackSettings, tokenCacheRow: TOKEN_CACHE_ROW, timeoutMs: READY_PING_MS });
+    });
     const workflow = new OffboardingWorkflow({
       store,
       partnerCenter: partnerCenter.api,
@@ -244,6 +254,15 @@ export async function startApplication(config: Config, options: StartOptions = {
     };
     const slack = createSlackApp({ ...slackSettings, connection, workflow, interactionStore, logger, extraRoutes: healthRoutes });
     approvalsChannel = slack.approvals;
+    const tallyWriter = new SlackRequestWriter(store.slackRequests, slack.requests, instance, {
+      intervalMs: REQUEST_TALLY_FLUSH_MS,
+      retentionMs: REQUEST_TALLY_RETENTION_MS,
+      onError: (error) => logger.warn({ err: String(error) }, "could not write the counts of Slack's requests"),
+    });
+    tallyWriter.start();
+    flushRequestTally = () => tallyWriter.flush();
+    // runs once the server is closed (closers run in reverse), so the last requests are in it
+    closers.push(() => tallyWriter.close());
     // a finished run of the checks shows on the admins' open Home tabs
     setupChecks.onFinished(() => slack.refreshHomes());
     suspendAll.setObserver(slack.observer);

@@ -5,12 +5,14 @@ import type { SlackSettings } from "../app";
 import type { Config } from "../config";
 import { connectPartnerCenter } from "../partner-center/connect-partner-center";
 import type { PartnerCenterApi } from "../partner-center/partner-center-api";
-import { type CheckResult, failed, reason, skipped } from "./doctor-check";
+import { type CheckResult, failed, reason, skipped, within } from "./doctor-check";
 import { graphChecks } from "./graph-checks";
 import { databaseCheck, tokenCacheUpdatedAt } from "./database-checks";
 import { manifestBotScopes } from "./manifest-scopes";
 import { partnerCenterChecks } from "./partner-center-checks";
 import { slackChecks } from "./slack-checks";
+import type { SlackRequestRecord } from "./signing-secret-check";
+import { SlackRequestRepository } from "../store/slack-request-repository";
 
 export interface DoctorOptions {
   /** the Slack settings the app runs with (null: none, the app would start its local console) */
@@ -35,6 +37,17 @@ function describeDatabase(url: string, schema: string): string {
     return `PostgreSQL at ${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}${schema !== "public" ? ` (schema ${schema})` : ""}`;
   } catch {
     return "PostgreSQL (DATABASE_URL)";
+  }
+}
+
+/** What the app recorded of Slack's requests, or why it cannot be read from here. */
+async function slackRequests(pool: pg.Pool | undefined, databaseOk: boolean, timeoutMs: number): Promise<SlackRequestRecord> {
+  if (!pool) return { unread: "the record of Slack's requests is in the embedded database, which only the running app opens: its /readyz?detail shows this check with it" };
+  if (!databaseOk) return { unread: "the record of Slack's requests could not be read (see the Database check)" };
+  try {
+    return { rows: await within(timeoutMs, new SlackRequestRepository(pool).list()) };
+  } catch (error) {
+    return { unread: `the record of Slack's requests could not be read: ${reason(error)}` };
   }
 }
 
@@ -71,7 +84,7 @@ export async function runDoctor(config: Config, options: DoctorOptions): Promise
             approverGroupId: config.APPROVER_USERGROUP_ID,
             operatorUserIds: config.OPERATOR_USER_IDS,
           },
-          { requiredScopes: () => manifestBotScopes(), now, timeoutMs },
+          { requiredScopes: () => manifestBotScopes(), now, timeoutMs, requests: await slackRequests(pool, databaseOk, timeoutMs) },
         )),
       );
     } else {

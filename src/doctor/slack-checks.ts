@@ -1,8 +1,9 @@
-// Slack's side of the set-up: the signing secret's shape (Slack has no API to verify one), the bot
-// token (auth.test), its scopes against manifest.yml, the clock against Slack's, the approvals
-// channel and the approvers' user group. Raw Web API calls, so the response headers can be read.
+// Slack's side of the set-up: the signing secret (signing-secret-check.ts), the bot token
+// (auth.test), its scopes against manifest.yml, the clock against Slack's, the approvals channel
+// and the approvers' user group. Raw Web API calls, so the response headers can be read.
 import { z } from "zod";
-import { type CheckResult, failed, ok, reason, skipped, within } from "./doctor-check";
+import { type CheckResult, failed, ok, reason, within } from "./doctor-check";
+import { CLOCK_FIX, type SlackRequestRecord, type SlackRequestSummary, signingSecretCheck, staleNote, summariseSlackRequests } from "./signing-secret-check";
 
 export interface SlackCheckSettings {
   botToken: string;
@@ -21,6 +22,8 @@ export interface SlackCheckOptions {
   requiredScopes: () => string[];
   now: () => number;
   timeoutMs: number;
+  /** what the app saw of Slack's requests (the signing secret's only evidence) */
+  requests: SlackRequestRecord;
 }
 
 /** Slack refuses a request whose timestamp is more than five minutes from its own clock. */
@@ -51,23 +54,9 @@ async function callSlack(settings: SlackCheckSettings, method: string, params: R
   return { body: parsed.data, headers: response.headers };
 }
 
-export function signingSecretCheck(settings: Pick<SlackCheckSettings, "signingSecret" | "appToken">): CheckResult {
-  const name = "Slack: signing secret";
-  if (settings.appToken) return skipped(name, "Socket Mode (SLACK_APP_TOKEN): requests arrive over the socket and are not signed");
-  const secret = settings.signingSecret ?? "";
-  if (/^[0-9a-f]{32}$/.test(secret)) {
-    return ok(name, "has the shape of a Slack signing secret (32 hex characters); Slack has no API to verify it, so a wrong one shows only as 401 answers to Slack's requests (the app logs each)");
-  }
-  const looksLike = /^xox[a-z]-|^xapp-/.test(secret) ? " (it looks like a token)" : "";
-  return failed(
-    name,
-    `SLACK_SIGNING_SECRET is not shaped like a Slack signing secret (32 lowercase hex characters)${looksLike}, so every request from Slack would be refused`,
-    "copy it from api.slack.com/apps → your app → Basic Information → App Credentials → Signing Secret (not the Client Secret, the Verification Token or a token)",
-  );
-}
-
 export async function slackChecks(settings: SlackCheckSettings, options: SlackCheckOptions): Promise<CheckResult[]> {
-  const results: CheckResult[] = [signingSecretCheck(settings)];
+  const results: CheckResult[] = [signingSecretCheck(settings, options.requests, options.now())];
+  const seen = "rows" in options.requests && !settings.appToken ? summariseSlackRequests(options.requests.rows, options.now()) : null;
   const authName = "Slack: bot token (auth.test)";
   let auth: SlackAnswer;
   const sentAt = options.now();
@@ -86,7 +75,7 @@ export async function slackChecks(settings: SlackCheckSettings, options: SlackCh
 
   const granted = (auth.headers.get("x-oauth-scopes") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   results.push(scopeCheck(granted, options.requiredScopes));
-  results.push(clockCheck(auth.headers.get("date"), sentAt, receivedAt));
+  results.push(clockCheck(auth.headers.get("date"), sentAt, receivedAt, seen));
   results.push(await channelCheck(settings, granted, options.timeoutMs));
   results.push(await approverCheck(settings, options.timeoutMs));
   results.push(
@@ -109,7 +98,7 @@ function scopeCheck(granted: string[], requiredScopes: () => string[]): CheckRes
   return ok(name, `cover manifest.yml's ${required.join(", ")}`);
 }
 
-function clockCheck(dateHeader: string | null, sentAt: number, receivedAt: number): CheckResult {
+function clockCheck(dateHeader: string | null, sentAt: number, receivedAt: number, seen: SlackRequestSummary | null): CheckResult {
   const name = "Clock";
   const slackTime = dateHeader ? Date.parse(dateHeader) : NaN;
   if (Number.isNaN(slackTime)) return failed(name, "Slack's answer carried no readable Date header to compare with", "check that nothing between the app and Slack strips headers");
@@ -117,8 +106,8 @@ function clockCheck(dateHeader: string | null, sentAt: number, receivedAt: numbe
   const skew = Math.round(((sentAt + receivedAt) / 2 - slackTime) / 1000);
   const inWindow = Math.abs(skew) < SIGNATURE_WINDOW_SECONDS;
   const words = `${Math.abs(skew)} s ${skew >= 0 ? "ahead of" : "behind"} Slack's`;
-  if (!inWindow) return failed(name, `this machine's clock is ${words}; Slack's request signatures are refused beyond 5 minutes`, "synchronise the clock (NTP: timedatectl set-ntp true, or the host's time service)");
-  return ok(name, `${words}, within Slack's 5-minute signature window`);
+  if (!inWindow) return failed(name, `this machine's clock is ${words}; Slack's request signatures are refused beyond 5 minutes${staleNote(seen)}`, CLOCK_FIX);
+  return ok(name, `${words}, within Slack's 5-minute signature window${staleNote(seen)}`);
 }
 
 async function channelCheck(settings: SlackCheckSettings, granted: string[], timeoutMs: number): Promise<CheckResult> {

@@ -3,7 +3,7 @@
 // are signed but not shaped as Slack sends them get a 400 here (request-guard.ts).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { App, type BufferedIncomingMessage, HTTPReceiver, LogLevel, type Logger as BoltLogger, isValidSlackRequest } from "@slack/bolt";
+import { App, type BufferedIncomingMessage, HTTPReceiver, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import type { Logger } from "../logger";
 import { metrics } from "../metrics";
@@ -19,6 +19,7 @@ import { registerListeners } from "./listeners";
 import { SlackMessageUpdater } from "./message-updater";
 import { SlackScanReporter } from "./scan-reporter";
 import { checkSlackRequestShape } from "./request-guard";
+import { SlackRequestTally, judgeSignature } from "./request-tally";
 import { SlackIdentity } from "./slack-identity";
 import { SlackPeople } from "./slack-people";
 import { SlackPolicyProvider, type SlackPolicyOptions } from "./slack-policy";
@@ -74,6 +75,8 @@ export interface SlackApp {
   approvals: ApprovalsChannel;
   /** the handler of acknowledged requests' jobs, for the job runner */
   interactions: InteractionJobs;
+  /** how requests to /slack/events fared against the signing secret (the app writes it to the store) */
+  requests: SlackRequestTally;
   /** publishes the Home tabs people have open again (the set-up checks were run) */
   refreshHomes(): void;
   server: http.Server;
@@ -196,13 +199,18 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger: options.logger,
   });
 
+  const requests = new SlackRequestTally();
+
   /** A Slack request: a signed one Slack would never send gets 400; the rest goes to Bolt (which answers 401 to a bad signature). */
   async function slackRequest(req: http.IncomingMessage, res: http.ServerResponse, listener: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<void> {
     const body = await readBody(req);
     if (!body) return void res.writeHead(413).end();
     const buffered = Object.assign(req, { rawBody: body }) as BufferedIncomingMessage;
+    // counted in memory only: the doctor's evidence that the signing secret is Slack's
+    const verdict = judgeSignature(req, body, options.signingSecret);
+    requests.record(verdict);
     const shape = checkSlackRequestShape(req.headers["content-type"], body.toString("utf8"));
-    if (!shape.ok && signedBySlack(req, body, options.signingSecret)) {
+    if (!shape.ok && verdict === "verified") {
       options.logger.warn({ problem: shape.problem }, "refused a signed request Slack would not send");
       return void res.writeHead(400, { "content-type": "text/plain" }).end("Bad request\n");
     }
@@ -231,6 +239,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     observer,
     approvals,
     interactions,
+    requests,
     refreshHomes: () => home.caseChanged(),
     server,
     listen: async (port, host) => {
@@ -261,11 +270,4 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       await home.settle();
     },
   };
-}
-
-function signedBySlack(req: http.IncomingMessage, body: Buffer, signingSecret: string): boolean {
-  const signature = req.headers["x-slack-signature"];
-  const timestamp = Number(req.headers["x-slack-request-timestamp"]);
-  if (typeof signature !== "string" || !Number.isFinite(timestamp)) return false;
-  return isValidSlackRequest({ signingSecret, body: body.toString("utf8"), headers: { "x-slack-signature": signature, "x-slack-request-timestamp": timestamp } });
 }

@@ -8,6 +8,7 @@ import { GdapJobRepository } from "./gdap-job-repository";
 import { JobRepository } from "./job-repository";
 import { ProcessedRequestRepository } from "./processed-request-repository";
 import { ScanRepository } from "./scan-repository";
+import { SlackRequestRepository } from "./slack-request-repository";
 import { TokenCacheRepository } from "./token-cache-repository";
 
 export * from "./audit-repository";
@@ -21,6 +22,7 @@ export * from "./gdap-job-repository";
 export * from "./job-repository";
 export * from "./processed-request-repository";
 export * from "./scan-repository";
+export * from "./slack-request-repository";
 export * from "./token-cache-repository";
 
 export interface Store {
@@ -38,6 +40,8 @@ export interface Store {
   scans: ScanRepository;
   /** batch removal requests, their customers and outcomes */
   batches: BatchRepository;
+  /** how Slack's requests fared per instance (signatures verified or refused), for the doctor */
+  slackRequests: SlackRequestRepository;
 }
 
 export function createStore(db: Database): Store {
@@ -52,5 +56,6 @@ export function createStore(db: Database): Store {
     tokenCache: new TokenCacheRepository(db.prisma),
     scans: new ScanRepository(db.pool),
     batches: new BatchRepository(db.pool),
+    slackRequests: new SlackRequestRepository(db.pool),
   };
 }

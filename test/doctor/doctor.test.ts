@@ -2,14 +2,14 @@
 // all well and then with one fault at a time: each names the problem and its fix and fails.
 import fs from "node:fs";
 import path from "node:path";
-import { spawn } from "node:child_process";
 import { loadConfig } from "../../src/config";
 import { type CheckResult, formatReport } from "../../src/doctor/doctor-check";
 import { allPassed } from "../../src/doctor/doctor";
 import { runConfiguredDoctor as runDoctor, runDoctorFromEnv } from "../../src/doctor/doctor-from-env";
 import { projectRoot } from "../../src/project-root";
 import { type Database, openDatabase } from "../../src/store";
-import { type Env, type LocalWorld, createLocalWorld } from "../../src/stand-ins/local-world";
+import { type LocalWorld, createLocalWorld } from "../../src/stand-ins/local-world";
+import { runDoctorCli as runCli } from "../support/doctor-cli";
 
 const APPROVALS = "C0APPROVALS";
 const APPROVERS = "S0APPROVERS";
@@ -37,19 +37,6 @@ afterEach(() => {
 
 function failures(results: CheckResult[]): CheckResult[] {
   return results.filter((r) => r.status === "failed");
-}
-
-/** The doctor as `npm run doctor` runs it (its module, in a process of its own), with `env`. */
-function runCli(env: Env): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-    for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
-    const child = spawn(process.execPath, ["--import", "tsx", path.join("src", "doctor", "doctor-main.ts")], { cwd: projectRoot(), env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout }));
-  });
 }
 
 describe("npm run doctor against the stand-ins", () => {
