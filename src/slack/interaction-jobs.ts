@@ -36,6 +36,8 @@ const interaction = z.discriminatedUnion("type", [
   // a removal request whose modal was checked and closed; the request itself reads Partner Center
   z.object({ type: z.literal("request"), caseId: z.string(), justification: z.string(), userId: z.string(), teamId: z.string().optional() }),
   z.object({ type: z.literal("home"), userId: z.string(), teamId: z.string().optional() }),
+  // a rejection whose modal was checked and closed; requestStamp: the request the approver saw
+  z.object({ type: z.literal("reject"), caseId: z.string(), reason: z.string(), requestStamp: z.string().regex(/^\d{1,16}$/).optional(), userId: z.string(), teamId: z.string().optional() }),
   // a batch request whose modal was checked and closed; the request posts the card and saves the batch
   z.object({ type: z.literal("batch"), selected: z.array(z.string()).max(100), justification: z.string(), userId: z.string(), teamId: z.string().optional() }),
 ]);
@@ -77,6 +79,7 @@ const WHAT: Record<Interaction["type"], string> = {
   command: "Your /offboard command",
   request: "Your removal request",
   home: "Your Home tab",
+  reject: "Your rejection",
   batch: "Your batch removal request",
 };
 
@@ -167,6 +170,8 @@ export class InteractionJobs implements JobHandler {
         return this.run(this.workers.home, request, reply);
       case "batch":
         return this.run(this.workers.batch, request, reply);
+      case "reject":
+        return this.run(this.workers.reject, request, reply);
     }
   }
 
@@ -199,7 +204,7 @@ const caseInValue = z.object({ c: z.string() });
 
 /** The case a request is about, where it names one (a case button's value, a removal request), for the job's log line. */
 function caseOf(request: Interaction): string | null {
-  if (request.type === "request") return request.caseId;
+  if (request.type === "request" || request.type === "reject") return request.caseId;
   if (request.type !== "button") return null;
   try {
     const value = caseInValue.safeParse(JSON.parse(request.value));

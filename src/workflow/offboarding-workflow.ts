@@ -145,8 +145,8 @@ export class OffboardingWorkflow {
     return decisions.approve(this.ctx, actor, caseId, choices);
   }
 
-  checkRejection(actor: string, caseId: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {
-    return decisions.checkRejection(this.ctx, actor, caseId, requestedAt);
+  checkRejection(actor: string, caseId: string, requestedAt?: Date, reason?: string): Promise<Outcome<StoredCase>> {
+    return decisions.checkRejection(this.ctx, actor, caseId, requestedAt, reason);
   }
 
   reject(actor: string, caseId: string, reason: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {

@@ -79,16 +79,12 @@ export async function approve(ctx: WorkflowContext, actor: string, caseId: strin
  * Whether this person may reject this request now: asked before a front end asks them for a
  * reason, so nobody writes one only to be refused. The rejection itself checks again.
  */
-export async function checkRejection(ctx: WorkflowContext, actor: string, caseId: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {
+export async function checkRejection(ctx: WorkflowContext, actor: string, caseId: string, requestedAt?: Date, reason = "(checked before the reason is given)"): Promise<Outcome<StoredCase>> {
   const loaded = await loadForApprover(ctx, actor, caseId, "removal.reject");
   if (!loaded.ok) return loaded;
-  const c = loaded.value;
-  if (c.state !== "awaiting_approval") {
-    return ctx.refuse(actor, "removal.reject", "wrong_state", `This request is no longer waiting for a decision; the case is ${c.state.replace("_", " ")}.`, c);
-  }
-  if (requestedAt && c.requestedAt?.getTime() !== requestedAt.getTime()) {
-    return ctx.refuse(actor, "removal.reject", "superseded", `That approval request for ${c.companyName} was replaced by a newer one. Use the latest request.`, c);
-  }
+  // the domain's own transition decides, so the check refuses exactly what the rejection would
+  const moved = rejectTransition(loaded.value, actor, reason, ctx.clock(), requestedAt);
+  if (!moved.ok) return ctx.refuseMove(actor, "removal.reject", loaded.value, moved.refusal);
   return loaded;
 }
 
@@ -96,6 +92,10 @@ export async function reject(ctx: WorkflowContext, actor: string, caseId: string
   const loaded = await loadForApprover(ctx, actor, caseId, "removal.reject");
   if (!loaded.ok) return loaded;
   const removalCase = loaded.value;
+  // this approver's rejection of this request already stands: the submission's job tried again
+  // after a crash carries on as done instead of telling them it was not recorded
+  const sameRequest = !requestedAt || removalCase.requestedAt?.getTime() === requestedAt.getTime();
+  if (removalCase.state === "rejected" && removalCase.decidedBy === actor && sameRequest) return success(removalCase);
   const now = ctx.clock();
   const moved = rejectTransition(removalCase, actor, reason, now, requestedAt);
   const saved = await ctx.saveOrRefuse(actor, "removal.reject", removalCase, moved, { decidedBy: actor, decision: "rejected", reason: reason.trim(), decidedAt: now });

@@ -125,6 +125,14 @@ describe("the removal flow in Slack", () => {
     await waitFor("approval message shows the rejection", () => textOf(approval.blocks).includes("Customer still has open invoices"));
     expect(hasButton(approval, ACTIONS.approve)).toBe(false);
     expect(relationshipOf(DEMO_TENANTS.ordinaryProseware)).toBe("reseller");
+    // the rejection was a durable job, not work done only in the request's turn
+    const { rows } = await h.app.db.pool.query<{ state: string }>(`SELECT "state" FROM "Job" WHERE "payload"->>'type' = 'reject' AND "payload"->>'reason' = $1`, ["Customer still has open invoices"]);
+    expect(rows).toEqual([{ state: "done" }]);
+    // its job tried again (the process died before marking it done) carries on as done: no second rejection, no "not recorded"
+    const c = (await h.app.store.audit.listByTenant(DEMO_TENANTS.ordinaryProseware)).find((e) => e.action === "removal.rejected");
+    const again = await h.app.workflow.reject(APPROVER.id, c?.caseId ?? "", "Customer still has open invoices");
+    expect(again.ok).toBe(true);
+    expect((await h.app.store.audit.listByTenant(DEMO_TENANTS.ordinaryProseware)).filter((e) => e.action === "removal.rejected")).toHaveLength(1);
   });
 
   test("a subscription re-activated between request and approval: no removal call, the case reopens with its blockers", async () => {

@@ -61,7 +61,10 @@ export async function reject(h: Harness, user: SlackUser, approval: { channel: s
   const before = h.slack.openModals.length;
   await h.press(user, approval, ACTIONS.reject);
   const modal = await nextModal(h, user, before);
-  return { answer: await submitModal(h, user, modal, REJECT_REASON_BLOCK, REJECT_REASON_INPUT, reason), modal };
+  const answer = await submitModal(h, user, modal, REJECT_REASON_BLOCK, REJECT_REASON_INPUT, reason);
+  // the rejection is a job after the ack: wait until it is worked
+  await h.app.slack.settle();
+  return { answer, modal };
 }
 
 /** Opens the case, clears what blocks (Suspend all), requests removal; returns both messages. */

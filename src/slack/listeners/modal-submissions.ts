@@ -1,9 +1,8 @@
 // What people submit in the modals: a rejection's reason, a removal request's justification.
 // Their checks run before the ack, so a refusal is said in the modal itself (response_action
-// "errors"), where the person is looking, whether they came from a channel or the Home tab. A
-// rejection is decided in the request's turn (a database write, no Partner Center); one that takes
-// too long for Slack's 3 s is finished after the ack and its outcome sent by direct message. A
-// removal request reads Partner Center and posts to the approvers: a durable job after the ack.
+// "errors"), where the person is looking, whether they came from a channel or the Home tab. The
+// rejection and the removal request themselves are durable jobs after the ack (a request reads
+// Partner Center and posts to the approvers); a refusal found only then is sent by direct message.
 import type { App } from "@slack/bolt";
 import { clip, outside } from "../blocks/block-kit";
 import type { Outcome } from "../../workflow";
@@ -20,7 +19,6 @@ import {
   stampDate,
 } from "../slack-inputs";
 import { interactionKey } from "../interaction-jobs";
-import { directMessage } from "./button-dispatcher";
 import type { ListenerDeps } from "./listener-deps";
 import { HAND_MADE, NOT_TAKEN, refusalText } from "./replies";
 
@@ -52,6 +50,11 @@ function fieldError<T>(outcome: Outcome<T>): string {
 export function registerModalSubmissions(app: App, deps: ListenerDeps): void {
   const { workflow, interactions, approvalChannelId } = deps;
 
+  interactions.on("reject", async ({ userId, caseId, reason, requestStamp }, tell) => {
+    const rejected = await workflow.reject(userId, caseId, reason, requestStamp === undefined ? undefined : stampDate(requestStamp));
+    if (!rejected.ok) await tell(`Your rejection was not recorded: ${refusalText(rejected.refusal)}`);
+  });
+
   interactions.on("request", async ({ userId, caseId, justification }, tell) => {
     const requested = await workflow.requestRemoval(userId, caseId, justification);
     if (!requested.ok) return void (await tell(`Removal was not requested. ${refusalText(requested.refusal)}`));
@@ -59,18 +62,20 @@ export function registerModalSubmissions(app: App, deps: ListenerDeps): void {
     await tell(`Removal of *${name}* requested. Approvers were asked in <#${approvalChannelId}>; you will hear here when they decide.`);
   });
 
-  app.view(REJECT_MODAL, async ({ ack, view, body, client }) => {
+  app.view(REJECT_MODAL, async ({ ack, view, body }) => {
+    const userId = body.user.id;
     const target = decodeValue(requestValue, view.private_metadata);
     const reason = typed(view.state.values, REJECT_REASON_BLOCK, REJECT_REASON_INPUT);
     const errors = (text: string) => ack({ response_action: "errors", errors: { [REJECT_REASON_BLOCK]: text } });
     if (!target) return void (await errors(HAND_MADE));
     if (reason.trim().length < 3) return void (await errors("Please give a reason of at least a few words."));
-    const rejection = workflow.reject(body.user.id, target.c, reason, stampDate(target.r));
-    const answer = await within(ANSWER_IN_MODAL_MS, rejection);
-    if (answer !== "late") return void (await (answer.ok ? ack() : errors(fieldError(answer))));
+    // refused now (someone approved meanwhile, a newer request) is said in the modal
+    const check = await within(ANSWER_IN_MODAL_MS, workflow.checkRejection(userId, target.c, stampDate(target.r), reason));
+    if (check !== "late" && !check.ok) return void (await errors(fieldError(check)));
+    // the rejection itself is a job, after the ack: a crash or a deploy loses none
+    const accepted = await interactions.accept(interactionKey(body), { type: "reject", caseId: target.c, reason, requestStamp: target.r, userId, teamId: body.user.team_id });
+    if (!accepted) return void (await errors(NOT_TAKEN));
     await ack();
-    const late = await rejection;
-    if (!late.ok) await directMessage(client, body.user.id)(`Your rejection was not recorded: ${refusalText(late.refusal)}`);
   });
 
   app.view(REQUEST_MODAL, async ({ ack, view, body }) => {
