@@ -181,7 +181,11 @@ export async function startApplication(config: Config, options: StartOptions = {
     let approvalsChannel: SlackApp["approvals"] | null = null;
 
     let ready = true;
-    const doctorDetail = async (): Promise<CheckResult[]> => (await setupChecks.refresh(DOCTOR_DETAIL_MS)).checks;
+    // when they ran goes with them: `npm run doctor` on the embedded database prints both (doctor/running-app.ts)
+    const doctorDetail = async (): Promise<{ doctor: CheckResult[]; doctorCheckedAt: string }> => {
+      const report = await setupChecks.refresh(DOCTOR_DETAIL_MS);
+      return { doctor: report.checks, doctorCheckedAt: report.checkedAt.toISOString() };
+    };
     const healthRoutes = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
       const path = (req.url ?? "").split("?")[0];
       if (req.method === "GET" && path === "/healthz") {
@@ -204,7 +208,7 @@ export async function startApplication(config: Config, options: StartOptions = {
         const warnings = await withinMs(READY_PING_MS, partnerCenter.credentialWarnings()).catch(() => ["the App+User token could not be checked in time"]);
         const ok = checks.accepting && checks.database && checks.partnerCenter;
         // ?detail: npm run doctor's checks, for whoever sets the app up; they never change readiness
-        const detail = new URL(req.url ?? "/", "http://app").searchParams.has("detail") ? { doctor: await doctorDetail() } : {};
+        const detail = new URL(req.url ?? "/", "http://app").searchParams.has("detail") ? await doctorDetail() : {};
         res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ready" : "not ready", checks, problems, warnings, ...detail }));
         return true;
       }

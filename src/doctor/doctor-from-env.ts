@@ -1,9 +1,11 @@
 // The doctor with the configuration the app would read: its Slack settings and token cache row
 // come from app.ts (here, not in doctor.ts, which app.ts imports for /readyz?detail).
 import { TOKEN_CACHE_ROW, slackSettingsFrom } from "../app";
-import { type Config, ConfigError, loadConfig } from "../config";
+import { type Config, ConfigError, dataDirOnDisk, loadConfig } from "../config";
+import { embeddedDatabaseHeld } from "../store/embedded-server";
 import { type CheckResult, failed, ok } from "./doctor-check";
 import { type DoctorOptions, runDoctor } from "./doctor";
+import { runningAppChecks } from "./running-app";
 
 export type ConfiguredDoctorOptions = Omit<DoctorOptions, "slack" | "tokenCacheRow">;
 
@@ -21,5 +23,8 @@ export async function runDoctorFromEnv(env: NodeJS.ProcessEnv, options: Configur
     if (!(error instanceof ConfigError)) throw error;
     return [failed("Environment", error.message, "correct that variable (README → Configuration lists them all) and run the doctor again")];
   }
+  // the embedded database open in a running app: that app has the checks with what it saw
+  const dataDir = config.DATABASE_URL ? undefined : dataDirOnDisk(config);
+  if (dataDir && (await embeddedDatabaseHeld(dataDir))) return [ok("Environment", "parses"), ...(await runningAppChecks(dataDir, config.PORT))];
   return [ok("Environment", "parses"), ...(await runConfiguredDoctor(config, options))];
 }

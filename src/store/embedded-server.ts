@@ -59,6 +59,15 @@ function answersConnections(socketPath: string): Promise<boolean> {
 }
 
 /**
+ * Whether a running app holds the embedded database in `dataDir`: its socket there answers. False
+ * too when the socket cannot be there (DATA_DIR's path too long for one): nothing can tell then.
+ */
+export async function embeddedDatabaseHeld(dataDir: string): Promise<boolean> {
+  const socketPath = path.join(dataDir, "socket", SOCKET_NAME);
+  return socketPath.length <= MAX_SOCKET_PATH && fs.existsSync(socketPath) && (await answersConnections(socketPath));
+}
+
+/**
  * Where the socket goes: DATA_DIR/socket for a database on disk, a fresh private temporary
  * directory for one in memory (or when DATA_DIR's path is too long for a socket).
  */

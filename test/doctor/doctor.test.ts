@@ -158,9 +158,11 @@ describe("/readyz?detail", () => {
       expect(world.slack.calls.length).toBe(callsBefore);
 
       const response = await fetch(`${app.url}/readyz?detail`);
-      const body = (await response.json()) as { status: string; doctor: CheckResult[] };
+      const body = (await response.json()) as { status: string; doctor: CheckResult[]; doctorCheckedAt: string };
       expect(response.status).toBe(200);
       expect(body.status).toBe("ready");
+      // when they ran, for `npm run doctor` to say
+      expect(body.doctorCheckedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       const channel = body.doctor.find((r) => r.name === `Slack: approvals channel ${APPROVALS}`);
       expect(channel).toEqual(expect.objectContaining({ status: "failed", fix: expect.stringContaining("invite the bot first (/invite @offboarding)") }));
       expect(body.doctor.find((r) => r.name === "Database")?.status).toBe("ok");
