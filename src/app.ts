@@ -130,7 +130,7 @@ export async function startApplication(config: Config, options: StartOptions = {
     const runner = new JobRunner(store, { leaseMs, pollMs: Math.min(2_000, Math.ceil(leaseMs / 2)), owner: instance }, logger);
     const suspendAll = new SuspendAllJob(store, partnerCenter.api, config.SUSPEND_CONCURRENCY, undefined, logger);
     runner.register(suspendAll);
-    const scan = new PortfolioScanJob(store, partnerCenter.api, config.SCAN_CONCURRENCY, undefined, logger);
+    const scan = new PortfolioScanJob(store, partnerCenter.api, config.SCAN_CONCURRENCY, undefined, logger, graph.api);
     runner.register(scan);
     // ends GDAP relationships once a removal is confirmed; none when GRAPH_DISABLED
     const gdapEnding = graph.api ? new GdapEndingJob(store, graph.api, {}, undefined, logger) : null;

@@ -2,7 +2,8 @@
 // customer it covers. A customer's row is written done with its class as soon as it is read, so
 // a scan taken over after a crash reads only the customers still pending.
 import type pg from "pg";
-import { CLEANUP_CLASSES, type CleanupClass, type Customer, type RelationshipToPartner } from "../domain";
+import { z } from "zod";
+import { CLEANUP_CLASSES, type CleanupClass, type Customer, type RelationshipToPartner, type ScanGdap } from "../domain";
 
 export const PORTFOLIO_SCAN = "portfolio_scan";
 
@@ -34,6 +35,8 @@ export interface ScanCustomerResult {
   blockerKinds: string[];
   reasons: string[];
   lastActivity: Date | null;
+  /** the candidate's GDAP relationships, when the scan read them */
+  gdap?: ScanGdap | undefined;
 }
 
 export interface ScannedCustomer extends ScanCustomerResult {
@@ -53,6 +56,19 @@ const SCAN_COLUMNS = `"jobId", "requestedBy", "channelId", "messageTs", "active"
 function toClass(value: string | null): CleanupClass {
   // fail closed: a class this version does not know is shown as unreadable, never as ready
   return CLEANUP_CLASSES.find((known) => known === value) ?? "unreadable";
+}
+
+const storedGdap = z.discriminatedUnion("read", [
+  z.object({ read: z.literal("not_checked") }),
+  z.object({ read: z.literal("ok"), toEnd: z.number().int().min(0), unrecognised: z.number().int().min(0), total: z.number().int().min(0) }),
+  z.object({ read: z.literal("failed"), error: z.string() }),
+]);
+
+function toGdap(value: unknown): ScanGdap {
+  if (value === null || value === undefined) return { read: "not_checked" };
+  const parsed = storedGdap.safeParse(value);
+  // fail closed: a record this version cannot read is said as not read, never as "none"
+  return parsed.success ? parsed.data : { read: "failed", error: "the stored GDAP result is not one this version reads" };
 }
 
 function toStrings(value: unknown): string[] {
@@ -168,8 +184,8 @@ export class ScanRepository {
     if (results.length === 0) return;
     await this.pool.query(
       `UPDATE "ScanCustomer" AS s SET "state" = 'done', "cleanupClass" = u.c, "blockerKinds" = ARRAY(SELECT jsonb_array_elements_text(u.k)),
-         "reasons" = u.r, "lastActivity" = u.a, "scannedAt" = $7::timestamp(3)
-       FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::timestamp(3)[]) AS u(t, c, k, r, a)
+         "reasons" = u.r, "lastActivity" = u.a, "gdap" = u.g, "scannedAt" = $7::timestamp(3)
+       FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::timestamp(3)[], $8::jsonb[]) AS u(t, c, k, r, a, g)
        WHERE s."jobId" = $1 AND s."tenantId" = u.t`,
       [
         jobId,
@@ -179,6 +195,7 @@ export class ScanRepository {
         results.map((r) => JSON.stringify(r.reasons)),
         results.map((r) => (r.lastActivity ? at(r.lastActivity) : null)),
         at(now),
+        results.map((r) => (r.gdap && r.gdap.read !== "not_checked" ? JSON.stringify(r.gdap) : null)),
       ],
     );
   }
@@ -202,12 +219,12 @@ export class ScanRepository {
 
   /** Every customer read so far, in list order; `classes` narrows it. */
   async results(jobId: string, classes?: readonly CleanupClass[], limit = 100_000): Promise<ScannedCustomer[]> {
-    const { rows } = await this.pool.query<{ tenantId: string; companyName: string; domain: string; cleanupClass: string | null; blockerKinds: string[]; reasons: unknown; lastActivity: Date | null }>(
-      `SELECT "tenantId", "companyName", "domain", "cleanupClass", "blockerKinds", "reasons", "lastActivity" FROM "ScanCustomer"
+    const { rows } = await this.pool.query<{ tenantId: string; companyName: string; domain: string; cleanupClass: string | null; blockerKinds: string[]; reasons: unknown; lastActivity: Date | null; gdap: unknown }>(
+      `SELECT "tenantId", "companyName", "domain", "cleanupClass", "blockerKinds", "reasons", "lastActivity", "gdap" FROM "ScanCustomer"
        WHERE "jobId" = $1 AND "state" = 'done' AND ($2::text[] IS NULL OR "cleanupClass" = ANY($2::text[])) ORDER BY "position" LIMIT $3`,
       [jobId, classes ? [...classes] : null, limit],
     );
-    return rows.map((row) => ({ ...row, cleanupClass: toClass(row.cleanupClass), blockerKinds: row.blockerKinds ?? [], reasons: toStrings(row.reasons) }));
+    return rows.map((row) => ({ ...row, cleanupClass: toClass(row.cleanupClass), blockerKinds: row.blockerKinds ?? [], reasons: toStrings(row.reasons), gdap: toGdap(row.gdap) }));
   }
 
   async finish(jobId: string, now = new Date()): Promise<boolean> {

@@ -4,7 +4,8 @@
 // background calls: the pacer starts every interactive call first (call-priority.ts). Each
 // customer is written done as soon as it is classified (in small batches), so a scan taken over
 // after a crash reads only the customers still pending.
-import { type CleanupVerdict, classifyForCleanup, evaluatePreconditions, unreadableVerdict } from "../domain";
+import { type CleanupVerdict, type ScanGdap, classifyForCleanup, evaluatePreconditions, scanReadsGdap, summarizeScanGdap, unreadableVerdict } from "../domain";
+import type { GdapApi } from "../graph/gdap-api";
 import { type Logger, silentLogger } from "../logger";
 import { inBackground } from "../partner-center/call-priority";
 import type { PartnerCenterApi } from "../partner-center/partner-center-api";
@@ -41,6 +42,8 @@ export class PortfolioScanJob implements JobHandler {
     private readonly customersAtOnce: number,
     private readonly clock: Clock = () => new Date(),
     private readonly logger: Logger = silentLogger,
+    /** Microsoft Graph, for the candidates' GDAP relationships; null when GDAP is off */
+    private readonly gdap: GdapApi | null = null,
   ) {}
 
   setObserver(observer: ScanObserver): void {
@@ -112,7 +115,8 @@ export class PortfolioScanJob implements JobHandler {
       while (!lease.lost && !lease.stopping) {
         const customer = await next();
         if (!customer) return;
-        recorder.add({ tenantId: customer.tenantId, ...(await this.classify(customer)) });
+        const verdict = await this.classify(customer);
+        recorder.add({ tenantId: customer.tenantId, ...verdict, gdap: await this.readGdap(customer.tenantId, verdict) });
       }
     };
     await Promise.all(Array.from({ length: this.customersAtOnce }, worker));
@@ -121,6 +125,17 @@ export class PortfolioScanJob implements JobHandler {
     if (lease.lost) return "handled";
     if (lease.stopping) return "released";
     return null;
+  }
+
+  /** The candidate's GDAP relationships (ready and suspend-only only): the admin access a removal would leave. */
+  private async readGdap(tenantId: string, verdict: CleanupVerdict): Promise<ScanGdap> {
+    if (!this.gdap || !scanReadsGdap(verdict.cleanupClass)) return { read: "not_checked" };
+    try {
+      return summarizeScanGdap(await this.gdap.listRelationships(tenantId));
+    } catch (error) {
+      // Graph's own words; the customer's class stands, GDAP never blocks a removal
+      return { read: "failed", error: describeError(error) };
+    }
   }
 
   private async classify(customer: PendingScanCustomer): Promise<CleanupVerdict> {

@@ -2,7 +2,7 @@
 // class, the top reasons, every customer's row for the CSV) and the clean-up candidates. The
 // scan itself is worked by PortfolioScanJob.
 import crypto from "node:crypto";
-import { BLOCKER_KIND_WORDS, type BlockerKind, CLEANUP_CLASSES, type CleanupClass } from "../domain";
+import { BLOCKER_KIND_WORDS, type BlockerKind, CLEANUP_CLASSES, type CleanupClass, scanGdapOpen } from "../domain";
 import type { ScanCounts, ScanRecord, ScannedCustomer } from "../store";
 import { type Outcome, success } from "./results";
 import type { WorkflowContext } from "./workflow-context";
@@ -26,6 +26,8 @@ export interface ScanReport extends ScanStatus {
   topReasons: Array<{ cleanupClass: CleanupClass; reason: string; customers: number }>;
   /** every customer read, in list order */
   customers: ScannedCustomer[];
+  /** the candidates' GDAP relationships; null when the scan read none (GDAP off) */
+  gdap: { withAccess: number; notRead: number } | null;
 }
 
 export async function startScan(ctx: WorkflowContext, actor: string, channelId: string): Promise<Outcome<ScanStarted>> {
@@ -51,7 +53,14 @@ export async function scanReport(ctx: WorkflowContext, jobId: string, topReasons
   const scan = await ctx.store.scans.get(jobId);
   if (!scan) return null;
   const [counts, customers] = await Promise.all([ctx.store.scans.counts(jobId), ctx.store.scans.results(jobId)]);
-  return { scan, counts, customers, topReasons: tallyReasons(customers).slice(0, topReasons) };
+  return { scan, counts, customers, topReasons: tallyReasons(customers).slice(0, topReasons), gdap: tallyGdap(customers) };
+}
+
+/** Candidates that still grant the partner admin access, and those whose GDAP could not be read. */
+export function tallyGdap(customers: readonly ScannedCustomer[]): ScanReport["gdap"] {
+  const read = customers.filter((c) => c.gdap && c.gdap.read !== "not_checked");
+  if (read.length === 0) return null;
+  return { withAccess: read.filter((c) => c.gdap && scanGdapOpen(c.gdap)).length, notRead: read.filter((c) => c.gdap?.read === "failed").length };
 }
 
 /** Blocked customers counted by kind of blocker, unreadable ones by Partner Center's message. */

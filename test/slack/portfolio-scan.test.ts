@@ -92,10 +92,22 @@ test("/offboard scan classifies every demo customer, posts progress, the result 
   expect(csv?.channel).toBe(OPS_CHANNEL);
   expect(csv?.threadTs).toBe(result?.ts);
   const lines = (csv?.content ?? "").trim().split("\r\n");
-  expect(lines[0]).toBe("tenant id,name,domain,class,blockers,reasons,last activity");
+  expect(lines[0]).toBe("tenant id,name,domain,class,blockers,reasons,last activity,GDAP relationships");
   expect(lines).toHaveLength(1 + results.length);
   const contoso = lines.find((l) => l.startsWith(DEMO_TENANTS.legacyOnly));
   expect(contoso).toMatch(/^[0-9a-f-]+,Contoso Ltd,contoso\.onmicrosoft\.com,suspend_only,active legacy subscription,/);
+
+  // the candidates' GDAP relationships, read from Graph with the decisions a removal would take
+  // the last field, unquoted (RFC 4180 quotes one holding a comma)
+  const gdapOf = (tenant: string) => /,("(?:[^"]|"")*"|[^,"]*)$/.exec(lines.find((l) => l.startsWith(tenant)) ?? "")?.[1]?.replace(/^"|"$/g, "");
+  expect(contoso?.endsWith(",2 to end")).toBe(true);
+  expect(gdapOf(DEMO_TENANTS.clean)).toBe("3 to end, 1 ended or ending");
+  expect(gdapOf(DEMO_TENANTS.ordinaryCoho)).toBe("0 to end, 1 ended or ending");
+  expect(gdapOf(DEMO_TENANTS.expiredReservation)).toBe("none");
+  // not a candidate: not read (Wide World Importers has an active relationship, but recent activity)
+  expect(gdapOf(DEMO_TENANTS.mixed)).toBe("");
+  expect(h.graph.requests().filter((r) => r.method === "GET").length).toBeGreaterThanOrEqual(6);
+  expect(resultText).toContain("*2* of the ready and suspend-only customers still give the partner admin access through GDAP relationships");
 
   // the scan's audit trail: who started it and what it found
   const audit = await h.app.db.pool.query<{ action: string; actor: string }>(`SELECT "action", "actor" FROM "AuditEvent" WHERE "action" LIKE 'scan.%' AND "outcome" = 'ok' ORDER BY "id"`);

@@ -58,7 +58,13 @@ export function scanResultMessage(report: ScanReport): { text: string; blocks: B
     classFields(counts),
   ];
   if (reasons.length > 0) blocks.push(divider(), section(`*Top reasons*\n${reasons.join("\n")}`));
-  blocks.push(context("Every customer with its class, blockers and last activity is in the CSV in this thread. The ready ones are on the app's Home tab."));
+  if (report.gdap) {
+    // removing the reseller relationship leaves GDAP in place: said where the candidates are counted
+    const access = `*${n(report.gdap.withAccess)}* of the ready and suspend-only customers still give the partner admin access through GDAP relationships; removing the reseller relationship does not end them.`;
+    const unread = report.gdap.notRead > 0 ? ` For *${n(report.gdap.notRead)}* Microsoft Graph could not be read (the CSV says why).` : "";
+    blocks.push(section(`:key: ${access}${unread}`));
+  }
+  blocks.push(context("Every customer with its class, blockers, last activity and GDAP relationships is in the CSV in this thread. The ready ones are on the app's Home tab."));
   if (counts.byClass.ready + counts.byClass.suspend_only > 0) blocks.push(actions([batchButton()]));
   const text = `Portfolio scan finished: ${CLASS_ORDER.map((c) => `${counts.byClass[c]} ${CLASS_WORDS[c].toLowerCase()}`).join(", ")}`;
   return { text, blocks };
