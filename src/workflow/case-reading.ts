@@ -6,6 +6,7 @@ import type { CaseView } from "./ports";
 import { type SetupShown, setupForHome } from "./setup-checks";
 import { type Outcome, refused, success } from "./results";
 import type { WorkflowContext } from "./workflow-context";
+import { viewCase as readView } from "./case-views";
 
 export interface HomeSummary {
   /** false: the person may not see cases; nothing else is filled in */
@@ -23,7 +24,7 @@ export interface HomeSummary {
 
 /** The case with a live read of Partner Center and the preconditions evaluated on it. */
 export function viewCase(ctx: WorkflowContext, caseId: string): Promise<Outcome<CaseView>> {
-  return ctx.viewCase(caseId);
+  return readView(ctx, caseId);
 }
 
 /** The case as stored, without permission or Partner Center: for a front end keeping its messages in step. */

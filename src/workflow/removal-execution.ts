@@ -11,6 +11,7 @@ import { releaseGdapEnding } from "./gdap-ending";
 import { READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import type { CaseView } from "./ports";
 import { type WorkflowContext, describeError, requestIdOf } from "./workflow-context";
+import { viewWith } from "./case-views";
 
 export interface ApprovalResult {
   /** removed: the relationship is gone; reopened: something blocks again, nothing was removed */
@@ -57,7 +58,7 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
           await ctx.store.gdapJobs.cancelHeld(stored.id, ctx.clock());
           await ctx.audit(actor, "removal.reopened", "refused", stored, null, { blockers: preconditions.blockers.map((b) => b.kind) });
           // the re-check just read shows the new blockers: handed on, not read again
-          const view = await ctx.viewWith(stored, snapshot);
+          const view = await viewWith(ctx, stored, snapshot);
           ctx.notify(current.id, "reopened", view, { actor, requester: current.requestedBy });
           return { result: "reopened", view, removalCase: stored, relinkUrl: null };
         }
