@@ -7,7 +7,7 @@
 // another approver's decision or half-way through its own clean-up, and folding it into a batch
 // would let one approval decide two requests.
 import type { CleanupClass } from "./cleanup-classes";
-import { JUSTIFICATION_MAX, REJECT_REASON_MAX, type RemovalCase, checkJustification } from "./removal-case";
+import { type CaseState, JUSTIFICATION_MAX, REJECT_REASON_MAX, type RemovalCase, checkJustification } from "./removal-case";
 
 export const BATCH_MAX = 50;
 /** only these classes may be batched: nothing blocks, or only active legacy subscriptions do */
@@ -181,4 +181,23 @@ export function batchStep(approvedClass: CleanupClass, liveBlockerKinds: readonl
   if (liveBlockerKinds.length === 0) return "remove";
   if (approvedClass === "suspend_only" && liveBlockerKinds.every((k) => k === "active_legacy_subscription")) return "suspend_then_remove";
   return "reopen";
+}
+
+/**
+ * A customer's outcome as its case ended: removed only once the case is removed (Partner Center
+ * confirmed it, or a read showed it gone), "suspended and removed" when the batch suspended any of
+ * its subscriptions first (counted from what was recorded durably, so a retried job still knows).
+ */
+export function removedOutcome(suspended: number): BatchOutcome {
+  return suspended > 0 ? "suspended_removed" : "removed";
+}
+
+/**
+ * The outcome a recorded one gives way to when the customer's case moves on after the report
+ * (the sweep finished a removal the job gave up on): "not removed" becomes removed once the case
+ * is removed; nothing else changes, and an outcome is never taken back from removed.
+ */
+export function followCase(recorded: BatchOutcome | null, caseState: CaseState, suspended: number): BatchOutcome | null {
+  if (recorded !== "not_removed" || caseState !== "removed") return null;
+  return removedOutcome(suspended);
 }

@@ -1,6 +1,7 @@
 // The Slack side of batch requests: posts the approval card in the approvals channel (mentioning
 // the approvers), redraws it as the batch is decided and worked, and sends the requester the
-// per-customer report by direct message once it has run or ended.
+// per-customer report by direct message once it has run or ended, and again when a customer's
+// outcome changes afterwards (the sweep finished a removal its job gave up on).
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../logger";
 import type { MessageRef } from "../store";
@@ -10,8 +11,8 @@ import { batchCard, batchReport } from "./blocks/batch-messages";
 import { fallbackText } from "./blocks/block-kit";
 import { describeSlackError } from "./slack-errors";
 
-/** changes after which the requester hears how it ended */
-const ENDINGS: ReadonlySet<BatchChange> = new Set(["finished", "rejected", "expired", "cancelled"]);
+/** changes after which the requester hears how it ended (followed: a customer's outcome changed since) */
+const ENDINGS: ReadonlySet<BatchChange> = new Set(["finished", "rejected", "expired", "cancelled", "followed"]);
 
 export class SlackBatchFrontEnd implements BatchFrontEnd {
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -61,7 +62,7 @@ export class SlackBatchFrontEnd implements BatchFrontEnd {
       await this.client.chat.update({ channel: card.channelId, ts: card.ts, text: fallbackText(message.text), blocks: message.blocks });
     }
     if (!ENDINGS.has(change)) return;
-    const report = batchReport(view);
+    const report = batchReport(view, change === "followed");
     await this.client.chat.postMessage({ channel: view.batch.requestedBy, text: fallbackText(report) });
     if (card) await this.client.chat.postMessage({ channel: card.channelId, thread_ts: card.ts, text: fallbackText(report) });
   }

@@ -26,6 +26,8 @@ export interface BatchMember {
   takenOut: boolean;
   outcome: BatchOutcome | null;
   outcomeReason: string | null;
+  /** ids of the subscriptions the batch suspended for this customer */
+  suspended: string[];
 }
 
 /** A customer's durable job, made with the approval. */
@@ -36,7 +38,7 @@ export interface BatchJob {
 
 const at = (date: Date | null) => (date ? date.toISOString() : null);
 const BATCH_COLUMNS = `"id", "state", "requestedBy", "requestedAt", "expiresAt", "justification", "scanJobId", "decidedBy", "decidedAt", "rejectReason", "approvalChannelId", "approvalMessageTs", "version", "finishedAt"`;
-const MEMBER_COLUMNS = `"batchId", "tenantId", "caseId", "position", "companyName", "domain", "cleanupClass", "takenOut", "outcome", "outcomeReason"`;
+const MEMBER_COLUMNS = `"batchId", "tenantId", "caseId", "position", "companyName", "domain", "cleanupClass", "takenOut", "outcome", "outcomeReason", "suspended"`;
 
 type BatchRow = Omit<StoredBatch, "approvalMessage" | "state"> & { state: string; approvalChannelId: string | null; approvalMessageTs: string | null };
 type MemberRow = Omit<BatchMember, "cleanupClass" | "outcome"> & { cleanupClass: string; outcome: string | null };
@@ -173,6 +175,23 @@ export class BatchRepository {
       return true;
     });
     return done === true;
+  }
+
+  /** Records a subscription the batch suspended for the customer (once, however often it is noted). */
+  async noteSuspended(batchId: string, tenantId: string, subscriptionId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE "RemovalBatchMember" SET "suspended" = array_append("suspended", $3) WHERE "batchId" = $1 AND "tenantId" = $2 AND NOT ($3 = ANY("suspended"))`,
+      [batchId, tenantId.toLowerCase(), subscriptionId],
+    );
+  }
+
+  /** Replaces a recorded outcome that the case's later state overtook; false when it was no longer `from`. */
+  async reviseOutcome(batchId: string, tenantId: string, from: BatchOutcome, outcome: BatchOutcome, reason: string | null): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE "RemovalBatchMember" SET "outcome" = $4, "outcomeReason" = $5 WHERE "batchId" = $1 AND "tenantId" = $2 AND "outcome" = $3`,
+      [batchId, tenantId.toLowerCase(), from, outcome, reason?.slice(0, 1000) ?? null],
+    );
+    return result.rowCount === 1;
   }
 
   /** A customer's outcome, once: false when it already had one (a repeated job). */

@@ -155,7 +155,8 @@ export interface BatchView {
   members: BatchMember[];
 }
 
-export type BatchChange = "approved" | "rejected" | "taken_out" | "expired" | "cancelled" | "progress" | "finished";
+/** followed: a customer's outcome changed after the report, as its case moved on (the sweep removed it) */
+export type BatchChange = "approved" | "rejected" | "taken_out" | "expired" | "cancelled" | "progress" | "finished" | "followed";
 
 /**
  * Puts batch requests in front of the approvers and keeps them told. As with single requests, a

@@ -90,7 +90,7 @@ export async function requestBatch(ctx: WorkflowContext, actor: string, selected
     removalCase: batchCase(openCase({ id: crypto.randomUUID(), tenantId: candidate.tenantId.toLowerCase(), companyName: candidate.companyName, domain: candidate.domain, openedBy: actor, now }), batch),
   }));
   const members = cases.map(({ removalCase: c, cleanupClass }, position) => ({
-    batchId: batch.id, tenantId: c.tenantId, caseId: c.id, position, companyName: c.companyName, domain: c.domain, cleanupClass, takenOut: false, outcome: null, outcomeReason: null,
+    batchId: batch.id, tenantId: c.tenantId, caseId: c.id, position, companyName: c.companyName, domain: c.domain, cleanupClass, takenOut: false, outcome: null, outcomeReason: null, suspended: [],
   }));
   const view: BatchView = { batch: { ...batch, approvalMessage: null, finishedAt: null }, members };
   let posted;

@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import { type CustomerSnapshot, beginRemoval, statesMovedBy, completeRemoval, evaluatePreconditions, failRemoval, reopen } from "../domain";
 import type { StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
+import { followBatchCase } from "./batch-outcomes";
 import { releaseGdapEnding } from "./gdap-ending";
 import { READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import type { CaseView } from "./ports";
@@ -95,8 +96,9 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
   await ctx.audit(actor, "relationship.removed", "ok", stored, pcRequestId, { confirmedBy: "Partner Center's answer: relationshipToPartner none" });
   const relinkUrl = await relinkLink(ctx, current.id);
   ctx.notify(current.id, "removed", undefined, { actor, requester: stored.requestedBy, relinkUrl });
-  // the removal is confirmed: a GDAP ending the approval chose may start
+  // the removal is confirmed: a GDAP ending the approval chose may start, a batch's report follows
   await releaseGdapEnding(ctx, current.id);
+  await followBatchCase(ctx, stored);
   return { result: "removed", view: null, removalCase: stored, relinkUrl };
 }
 

@@ -21,6 +21,7 @@ import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/par
 import type { AuditOutcome, MessageRef, Store, StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
 import { type Role, checkRole } from "./permissions";
+import { followBatchCase } from "./batch-outcomes";
 import { releaseGdapEnding } from "./gdap-ending";
 import { NO_RELATIONSHIP_MESSAGE, READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import {
@@ -241,8 +242,11 @@ export class WorkflowContext {
     const stored: StoredCase = { ...c, ...moved.next };
     await this.audit(actor, removedByUs ? "relationship.removed" : "case.closed_no_relationship", "ok", stored, pcRequestId, { confirmedBy: how });
     this.notify(c.id, removedByUs ? "removed" : "cancelled", undefined, { actor, requester: c.requestedBy });
-    // confirmed removed: a GDAP ending its approval chose may start
-    if (removedByUs) await releaseGdapEnding(this, c.id);
+    // confirmed removed: a GDAP ending its approval chose may start, a batch's report follows
+    if (removedByUs) {
+      await releaseGdapEnding(this, c.id);
+      await followBatchCase(this, stored);
+    }
     return stored;
   }
 

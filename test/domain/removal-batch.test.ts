@@ -8,9 +8,11 @@ import {
   checkBatchSelection,
   expireBatch,
   finishBatch,
+  followCase,
   newBatch,
   openCase,
   rejectBatch,
+  removedOutcome,
   takeOut,
 } from "../../src/domain";
 import { APPROVER, HOUR, NOW, REQUESTER, at } from "./fixtures";
@@ -106,5 +108,22 @@ describe("each customer is an ordinary case", () => {
     // the approval covered removal only: a legacy subscription active again is not suspended behind it
     expect(batchStep("ready", ["active_legacy_subscription"])).toBe("reopen");
     expect(batchStep("suspend_only", ["active_legacy_subscription", "azure_reservation"])).toBe("reopen");
+  });
+});
+
+describe("the report follows each customer's case", () => {
+  test("removed only once the case is removed; suspensions on record make it suspended and removed", () => {
+    expect(removedOutcome(0)).toBe("removed");
+    expect(removedOutcome(3)).toBe("suspended_removed");
+  });
+
+  test("a not-removed outcome gives way to a removal finished later; nothing else moves", () => {
+    expect(followCase("not_removed", "removed", 0)).toBe("removed");
+    expect(followCase("not_removed", "removed", 2)).toBe("suspended_removed");
+    // still under way, failed or reopened: the recorded outcome stands
+    for (const state of ["approved", "removing", "failed", "open", "cancelled"] as const) expect(followCase("not_removed", state, 0)).toBeNull();
+    // never recorded yet (the job records it), or already removed: nothing to follow
+    expect(followCase(null, "removed", 0)).toBeNull();
+    expect(followCase("removed", "removed", 2)).toBeNull();
   });
 });

@@ -162,8 +162,9 @@ export function batchCard(v: BatchView, approvers: string[] = []): { text: strin
   return { text: `Batch removal of ${inBatch} customers: ${STATE_LINE[v.batch.state](v)}`, blocks: fitBlocks([...head, ...shown, ...tail]) };
 }
 
-/** The requester's report once the batch has run (or ended without running). */
-export function batchReport(v: BatchView): string {
+/** The requester's report once the batch has run (or ended without running); `update`: sent again after a customer's outcome changed. */
+export function batchReport(v: BatchView, update = false): string {
   const lines = v.members.filter((m) => !m.takenOut).map(memberLine);
-  return clip(`Your batch removal request: ${STATE_LINE[v.batch.state](v)}\n${lines.join("\n")}`, 3000);
+  const heading = update ? "Update on your batch removal request (a customer's removal was finished since)" : "Your batch removal request";
+  return clip(`${heading}: ${STATE_LINE[v.batch.state](v)}\n${lines.join("\n")}`, 3000);
 }
