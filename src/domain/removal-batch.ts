@@ -7,7 +7,7 @@
 // another approver's decision or half-way through its own clean-up, and folding it into a batch
 // would let one approval decide two requests.
 import type { CleanupClass } from "./cleanup-classes";
-import { type CaseState, JUSTIFICATION_MAX, REJECT_REASON_MAX, type RemovalCase, checkJustification } from "./removal-case";
+import { type CaseState, JUSTIFICATION_MAX, REJECT_REASON_MAX, REMINDER_MAX_LEAD_MS, type RemovalCase, checkJustification } from "./removal-case";
 
 export const BATCH_MAX = 50;
 /** only these classes may be batched: nothing blocks, or only active legacy subscriptions do */
@@ -39,6 +39,8 @@ export interface RemovalBatch {
   decidedBy: string | null;
   decidedAt: Date | null;
   rejectReason: string | null;
+  /** when approvers were reminded of it; not a state change, so it does not bump the version */
+  remindedAt: Date | null;
   version: number;
 }
 
@@ -99,6 +101,7 @@ export function newBatch(input: { id: string; requestedBy: string; now: Date; ap
     decidedBy: null,
     decidedAt: null,
     rejectReason: null,
+    remindedAt: null,
     version: 0,
   };
 }
@@ -163,6 +166,17 @@ export function expireBatch(b: RemovalBatch, now: Date): BatchCheck<RemovalBatch
   if (b.state !== "awaiting_approval") return no("wrong_state", "Only a waiting batch expires.");
   if (now.getTime() <= b.expiresAt.getTime()) return no("wrong_state", "The batch has not expired yet.");
   return moved(b, { state: "expired" });
+}
+
+/**
+ * True when a waiting batch is close to expiry and its approvers have not been reminded yet: the
+ * same lead as a single request (a quarter of the window, at most REMINDER_MAX_LEAD_MS).
+ */
+export function batchReminderDue(b: RemovalBatch, now: Date): boolean {
+  if (b.state !== "awaiting_approval" || b.remindedAt) return false;
+  const left = b.expiresAt.getTime() - now.getTime();
+  const lead = Math.min(REMINDER_MAX_LEAD_MS, Math.floor((b.expiresAt.getTime() - b.requestedAt.getTime()) / 4));
+  return left > 0 && left <= lead;
 }
 
 /** approved → done, once every customer in it has an outcome. */

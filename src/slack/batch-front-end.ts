@@ -1,13 +1,14 @@
 // The Slack side of batch requests: posts the approval card in the approvals channel (mentioning
-// the approvers), redraws it as the batch is decided and worked, and sends the requester the
-// per-customer report by direct message once it has run or ended, and again when a customer's
-// outcome changes afterwards (the sweep finished a removal its job gave up on).
+// the approvers), reminds them in its thread before it expires, redraws it as the batch is
+// decided and worked, and sends the requester the per-customer report by direct message once it
+// has run or ended, and again when a customer's outcome changes afterwards (the sweep finished a
+// removal its job gave up on).
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../logger";
 import type { MessageRef } from "../store";
 import type { BatchChange, BatchFrontEnd, BatchView, OffboardingWorkflow } from "../workflow";
 import type { ApprovalsChannel } from "./approvals-channel";
-import { batchCard, batchReport } from "./blocks/batch-messages";
+import { batchCard, batchReminder, batchReport } from "./blocks/batch-messages";
 import { fallbackText } from "./blocks/block-kit";
 import { describeSlackError } from "./slack-errors";
 
@@ -57,6 +58,13 @@ export class SlackBatchFrontEnd implements BatchFrontEnd {
     const view = await this.workflow.batchView(batchId);
     if (!view) return;
     const card = view.batch.approvalMessage;
+    // a reminder changes nothing on the card: a reply in its thread, mentioning the approvers
+    if (change === "reminder") {
+      if (!card || view.batch.state !== "awaiting_approval") return;
+      const mentions = await this.approverMentions().catch(() => []);
+      await this.client.chat.postMessage({ channel: card.channelId, thread_ts: card.ts, text: fallbackText(batchReminder(view, mentions)) });
+      return;
+    }
     if (card) {
       const message = batchCard(view);
       await this.client.chat.update({ channel: card.channelId, ts: card.ts, text: fallbackText(message.text), blocks: message.blocks });

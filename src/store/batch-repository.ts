@@ -37,7 +37,7 @@ export interface BatchJob {
 }
 
 const at = (date: Date | null) => (date ? date.toISOString() : null);
-const BATCH_COLUMNS = `"id", "state", "requestedBy", "requestedAt", "expiresAt", "justification", "scanJobId", "decidedBy", "decidedAt", "rejectReason", "approvalChannelId", "approvalMessageTs", "version", "finishedAt"`;
+const BATCH_COLUMNS = `"id", "state", "requestedBy", "requestedAt", "expiresAt", "justification", "scanJobId", "decidedBy", "decidedAt", "rejectReason", "approvalChannelId", "approvalMessageTs", "version", "finishedAt", "remindedAt"`;
 const MEMBER_COLUMNS = `"batchId", "tenantId", "caseId", "position", "companyName", "domain", "cleanupClass", "takenOut", "outcome", "outcomeReason", "suspended"`;
 
 type BatchRow = Omit<StoredBatch, "approvalMessage" | "state"> & { state: string; approvalChannelId: string | null; approvalMessageTs: string | null };
@@ -200,6 +200,21 @@ export class BatchRepository {
       `UPDATE "RemovalBatchMember" SET "outcome" = $3, "outcomeReason" = $4 WHERE "batchId" = $1 AND "tenantId" = $2 AND "outcome" IS NULL`,
       [batchId, tenantId.toLowerCase(), outcome, reason?.slice(0, 1000) ?? null],
     );
+    return result.rowCount === 1;
+  }
+
+  /** Waiting batches expiring before `before` whose approvers were not reminded yet. */
+  async listUnreminded(before: Date, limit = 100): Promise<StoredBatch[]> {
+    const { rows } = await this.pool.query<BatchRow>(
+      `SELECT ${BATCH_COLUMNS} FROM "RemovalBatch" WHERE "state" = 'awaiting_approval' AND "remindedAt" IS NULL AND "expiresAt" < $1::timestamp(3) LIMIT $2`,
+      [at(before), limit],
+    );
+    return rows.map(toBatch);
+  }
+
+  /** Marks a waiting batch as reminded, once: false if it was already (or no longer waits). */
+  async markReminded(id: string, when: Date): Promise<boolean> {
+    const result = await this.pool.query(`UPDATE "RemovalBatch" SET "remindedAt" = $2::timestamp(3) WHERE "id" = $1 AND "state" = 'awaiting_approval' AND "remindedAt" IS NULL`, [id, at(when)]);
     return result.rowCount === 1;
   }
 

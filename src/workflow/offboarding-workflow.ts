@@ -171,8 +171,11 @@ export class OffboardingWorkflow {
     return expired;
   }
 
-  remindDue(): Promise<StoredCase[]> {
-    return request.remindDue(this.ctx);
+  /** reminds approvers of requests about to expire, single ones and batches, once each; returns the cases reminded */
+  async remindDue(): Promise<StoredCase[]> {
+    const reminded = await request.remindDue(this.ctx);
+    await batches.remindBatches(this.ctx);
+    return reminded;
   }
 
   /** every approved or removing case (after a crash), or those approved at least `stuckForMs` ago (the sweep) */

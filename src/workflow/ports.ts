@@ -155,8 +155,11 @@ export interface BatchView {
   members: BatchMember[];
 }
 
-/** followed: a customer's outcome changed after the report, as its case moved on (the sweep removed it) */
-export type BatchChange = "approved" | "rejected" | "taken_out" | "expired" | "cancelled" | "progress" | "finished" | "followed";
+/**
+ * followed: a customer's outcome changed after the report, as its case moved on (the sweep removed
+ * it); reminder: the batch expires soon and nobody decided it
+ */
+export type BatchChange = "approved" | "rejected" | "taken_out" | "expired" | "cancelled" | "progress" | "finished" | "followed" | "reminder";
 
 /**
  * Puts batch requests in front of the approvers and keeps them told. As with single requests, a

@@ -11,8 +11,10 @@ import {
   type BatchCheck,
   type RemovalCase,
   approve as approveCase,
+  REMINDER_MAX_LEAD_MS,
   approveBatch as approveTransition,
   batchCase,
+  batchReminderDue,
   cancel,
   checkBatchSelection,
   expireBatch,
@@ -223,6 +225,19 @@ async function expireOne(ctx: WorkflowContext, batch: StoredBatch): Promise<bool
   await batchEvent(ctx, "system", "batch.expired", batch.id, { expiresAt: batch.expiresAt.toISOString() });
   tell(ctx, batch.id, "expired", { actor: "system" });
   return true;
+}
+
+/** Reminds the approvers of waiting batches about to expire, once each (audited); returns how many. */
+export async function remindBatches(ctx: WorkflowContext): Promise<number> {
+  const now = ctx.clock();
+  let reminded = 0;
+  for (const batch of await ctx.store.batches.listUnreminded(new Date(now.getTime() + REMINDER_MAX_LEAD_MS))) {
+    if (!batchReminderDue(batch, now) || !(await ctx.store.batches.markReminded(batch.id, now))) continue;
+    await batchEvent(ctx, "system", "batch.reminded", batch.id, { expiresAt: batch.expiresAt.toISOString() });
+    tell(ctx, batch.id, "reminder", { actor: "system" });
+    reminded += 1;
+  }
+  return reminded;
 }
 
 /** Expires waiting batches whose window has passed (their cases expire as single requests do). */

@@ -4,6 +4,7 @@ import {
   approve,
   approveBatch,
   batchCase,
+  batchReminderDue,
   batchStep,
   checkBatchSelection,
   expireBatch,
@@ -125,5 +126,20 @@ describe("the report follows each customer's case", () => {
     // never recorded yet (the job records it), or already removed: nothing to follow
     expect(followCase(null, "removed", 0)).toBeNull();
     expect(followCase("removed", "removed", 2)).toBeNull();
+  });
+});
+
+describe("approvers are reminded before a batch expires", () => {
+  const batch = (ttlHours: number) => newBatch({ id: "b1", requestedBy: REQUESTER, now: NOW, approvalTtlMs: ttlHours * HOUR, justification: WHY, scanJobId: "scan" });
+  test("within a quarter of the window, at most two hours before; once; only while it waits", () => {
+    const day = batch(24);
+    expect(batchReminderDue(day, at(21 * HOUR))).toBe(false);
+    expect(batchReminderDue(day, at(22.5 * HOUR))).toBe(true);
+    expect(batchReminderDue(day, at(24.5 * HOUR))).toBe(false);
+    expect(batchReminderDue({ ...day, remindedAt: at(22.5 * HOUR) }, at(23 * HOUR))).toBe(false);
+    expect(batchReminderDue({ ...day, state: "approved" }, at(23 * HOUR))).toBe(false);
+    // a 4-hour window: reminded in its last hour
+    expect(batchReminderDue(batch(4), at(2.5 * HOUR))).toBe(false);
+    expect(batchReminderDue(batch(4), at(3.5 * HOUR))).toBe(true);
   });
 });

@@ -137,3 +137,46 @@ describe("the report follows each customer's case", () => {
     expect((await memberOf(batchId, tenant))?.suspended).toHaveLength(3);
   });
 });
+
+describe("approvers are reminded before a batch expires", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false });
+    await finishedScan(h);
+  });
+  afterAll(async () => h.close());
+
+  test("once, in the card's thread mentioning the approvers; the requester hears at expiry", async () => {
+    const requested = await h.app.workflow.requestBatch(OPERATOR.id, [DEMO_TENANTS.clean, DEMO_TENANTS.expiredReservation], WHY);
+    if (!requested.ok) throw new Error(requested.refusal.message);
+    const batchId = requested.value.batch.id;
+    const card = requested.value.batch.approvalMessage;
+    const replies = () => h.slack.messages.filter((m) => m.channel === APPROVAL_CHANNEL && m.threadTs === card?.ts);
+
+    // a day's window just begun: no reminder yet
+    await h.app.workflow.remindDue();
+    await h.app.slack.settle();
+    expect(replies()).toHaveLength(0);
+
+    // requested ten hours ago, half an hour left: within the last two hours
+    await h.app.db.pool.query(`UPDATE "RemovalBatch" SET "requestedAt" = $2::timestamp(3), "expiresAt" = $3::timestamp(3) WHERE "id" = $1`, [batchId, new Date(Date.now() - 10 * 3_600_000).toISOString(), new Date(Date.now() + 30 * 60_000).toISOString()]);
+    await h.app.workflow.remindDue();
+    await h.app.workflow.remindDue();
+    await h.app.slack.settle();
+    expect(replies()).toHaveLength(1);
+    expect(replies()[0]?.text).toContain(`<@${SECOND_APPROVER.id}>`);
+    expect(replies()[0]?.text).toContain("batch removal of 2 customers");
+    const reminded = await h.app.db.pool.query(`SELECT "actor", "detail" FROM "AuditEvent" WHERE "action" = 'batch.reminded'`);
+    expect(reminded.rows).toEqual([expect.objectContaining({ actor: "system", detail: expect.objectContaining({ batchId }) })]);
+    expect((await h.app.store.batches.get(batchId))?.remindedAt).toBeInstanceOf(Date);
+
+    // the window passes: the batch and its cases expire, and the requester is told by DM
+    await h.app.db.pool.query(`UPDATE "RemovalBatch" SET "expiresAt" = $2::timestamp(3) WHERE "id" = $1`, [batchId, new Date(Date.now() - 1000).toISOString()]);
+    await h.app.db.pool.query(`UPDATE "RemovalCase" SET "expiresAt" = $2::timestamp(3) WHERE "batchId" = $1`, [batchId, new Date(Date.now() - 1000).toISOString()]);
+    await h.app.workflow.expireDue();
+    await h.app.slack.settle();
+    expect((await h.app.store.batches.get(batchId))?.state).toBe("expired");
+    const dms = h.slack.messages.filter((m) => m.channel === OPERATOR.id || m.channel === `D${OPERATOR.id}`);
+    expect(dms.map((m) => m.text)).toEqual([expect.stringContaining("expired before anyone decided")]);
+  });
+});

@@ -162,6 +162,12 @@ export function batchCard(v: BatchView, approvers: string[] = []): { text: strin
   return { text: `Batch removal of ${inBatch} customers: ${STATE_LINE[v.batch.state](v)}`, blocks: fitBlocks([...head, ...shown, ...tail]) };
 }
 
+/** The reply in the card's thread before a waiting batch expires. */
+export function batchReminder(v: BatchView, approvers: readonly string[]): string {
+  const inBatch = v.members.filter((m) => !m.takenOut).length;
+  return `${approvers.length > 0 ? `${approvers.join(" ")}: ` : ""}:hourglass: the batch removal of ${inBatch} customer${inBatch === 1 ? "" : "s"} requested by <@${v.batch.requestedBy}> expires ${slackDate(v.batch.expiresAt)}. Approve it, take customers out or reject it above, or it lapses and nothing is removed.`;
+}
+
 /** The requester's report once the batch has run (or ended without running); `update`: sent again after a customer's outcome changed. */
 export function batchReport(v: BatchView, update = false): string {
   const lines = v.members.filter((m) => !m.takenOut).map(memberLine);
