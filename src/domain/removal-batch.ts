@@ -41,10 +41,12 @@ export interface RemovalBatch {
   rejectReason: string | null;
   /** when approvers were reminded of it; not a state change, so it does not bump the version */
   remindedAt: Date | null;
+  /** the approver's choice to end each removed customer's GDAP relationships; null: not asked (GDAP left alone) */
+  endGdap: boolean | null;
   version: number;
 }
 
-export type BatchRefusalCode = "empty" | "too_many" | "not_candidate" | "case_active" | "scan_running" | "justification_required" | "wrong_state" | "expired" | "own_request" | "reason_required" | "not_member";
+export type BatchRefusalCode = "empty" | "too_many" | "not_candidate" | "case_active" | "scan_running" | "justification_required" | "wrong_state" | "expired" | "own_request" | "reason_required" | "not_member" | "gdap_choice_required";
 
 export interface BatchRefusal {
   code: BatchRefusalCode;
@@ -102,6 +104,7 @@ export function newBatch(input: { id: string; requestedBy: string; now: Date; ap
     decidedAt: null,
     rejectReason: null,
     remindedAt: null,
+    endGdap: null,
     version: 0,
   };
 }
@@ -129,12 +132,19 @@ function moved(b: RemovalBatch, changes: Partial<RemovalBatch>): BatchCheck<Remo
   return { ok: true, value: { ...b, ...changes, version: b.version + 1 } };
 }
 
-/** awaiting_approval → approved, by someone other than the requester, before it expires. */
-export function approveBatch(b: RemovalBatch, by: string, now: Date): BatchCheck<RemovalBatch> {
+/**
+ * awaiting_approval → approved, by someone other than the requester, before it expires. `endGdap`:
+ * the approver's choice about GDAP relationships, null when the app leaves them alone; where the
+ * app ends them, an approval that does not say (undefined) is refused, never taken as yes or no.
+ */
+export function approveBatch(b: RemovalBatch, by: string, now: Date, endGdap: boolean | null | undefined): BatchCheck<RemovalBatch> {
   const wrong = requireWaiting(b, now, "approve");
   if (wrong) return { ok: false, refusal: wrong };
   if (by === b.requestedBy) return no("own_request", "You requested this batch, so someone else has to approve it.");
-  return moved(b, { state: "approved", decidedBy: by, decidedAt: now });
+  if (endGdap === undefined) {
+    return no("gdap_choice_required", "Nothing was approved: say whether to end the customers' GDAP relationships too (the box on the batch card), then press Approve batch again.");
+  }
+  return moved(b, { state: "approved", decidedBy: by, decidedAt: now, endGdap });
 }
 
 /** awaiting_approval → rejected, with a reason. */

@@ -6,6 +6,7 @@ import type pg from "pg";
 import { BATCH_OUTCOMES, BATCH_STATES, type BatchOutcome, type BatchState, CLEANUP_CLASSES, type CleanupClass, type RemovalBatch, type RemovalCase, isActive } from "../domain";
 import type { ApprovalDecision, MessageRef } from "./case-repository";
 import { CaseAlreadyActiveError } from "./case-repository";
+import { GDAP_ENDING, GDAP_LIST_ITEM } from "./gdap-job-repository";
 
 export const BATCH_REMOVAL = "batch_removal";
 
@@ -37,7 +38,7 @@ export interface BatchJob {
 }
 
 const at = (date: Date | null) => (date ? date.toISOString() : null);
-const BATCH_COLUMNS = `"id", "state", "requestedBy", "requestedAt", "expiresAt", "justification", "scanJobId", "decidedBy", "decidedAt", "rejectReason", "approvalChannelId", "approvalMessageTs", "version", "finishedAt", "remindedAt"`;
+const BATCH_COLUMNS = `"id", "state", "requestedBy", "requestedAt", "expiresAt", "justification", "scanJobId", "decidedBy", "decidedAt", "rejectReason", "approvalChannelId", "approvalMessageTs", "version", "finishedAt", "remindedAt", "endGdap"`;
 const MEMBER_COLUMNS = `"batchId", "tenantId", "caseId", "position", "companyName", "domain", "cleanupClass", "takenOut", "outcome", "outcomeReason", "suspended"`;
 
 type BatchRow = Omit<StoredBatch, "approvalMessage" | "state"> & { state: string; approvalChannelId: string | null; approvalMessageTs: string | null };
@@ -61,6 +62,19 @@ function toMember(row: MemberRow): BatchMember {
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && error.code === "23505";
+}
+
+/** A held GDAP ending for the case, as GdapJobRepository.hold makes one (its listing item first). */
+async function holdGdapEnding(client: pg.PoolClient, caseId: string, decision: ApprovalDecision): Promise<void> {
+  await client.query(`UPDATE "Job" SET "state" = 'cancelled', "finishedAt" = $2::timestamp(3) WHERE "caseId" = $1 AND "kind" = $3 AND "state" = 'held'`, [caseId, at(decision.decidedAt), GDAP_ENDING]);
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO "Job" ("id", "caseId", "kind", "state", "requestedBy", "total", "createdAt", "updatedAt") VALUES (gen_random_uuid()::text, $1, $2, 'held', $3, 0, $4::timestamp(3), $4::timestamp(3)) RETURNING "id"`,
+    [caseId, GDAP_ENDING, decision.decidedBy, at(decision.decidedAt)],
+  );
+  await client.query(
+    `INSERT INTO "JobItem" ("jobId", "subscriptionId", "label", "action", "state", "requestId", "updatedAt") VALUES ($1, $2, 'the customer''s GDAP relationships', 'list', 'pending', gen_random_uuid()::text, $3::timestamp(3))`,
+    [rows[0]?.id, GDAP_LIST_ITEM, at(decision.decidedAt)],
+  );
 }
 
 export class BatchRepository {
@@ -129,16 +143,18 @@ export class BatchRepository {
   async save(next: RemovalBatch, client: pg.Pool | pg.PoolClient = this.pool): Promise<boolean> {
     const finished = next.state === "approved" || next.state === "awaiting_approval" ? null : new Date();
     const result = await client.query(
-      `UPDATE "RemovalBatch" SET "state" = $3, "decidedBy" = $4, "decidedAt" = $5::timestamp(3), "rejectReason" = $6, "version" = $2, "finishedAt" = $7::timestamp(3)
+      `UPDATE "RemovalBatch" SET "state" = $3, "decidedBy" = $4, "decidedAt" = $5::timestamp(3), "rejectReason" = $6, "version" = $2, "finishedAt" = $7::timestamp(3), "endGdap" = $8
        WHERE "id" = $1 AND "version" = $2 - 1`,
-      [next.id, next.version, next.state, next.decidedBy, at(next.decidedAt), next.rejectReason, at(finished)],
+      [next.id, next.version, next.state, next.decidedBy, at(next.decidedAt), next.rejectReason, at(finished), next.endGdap],
     );
     return result.rowCount === 1;
   }
 
   /**
    * The approval, whole or not at all: the batch, each case approved (if nobody moved it) with its
-   * decision, and one job per customer keyed by batch and customer. False: someone moved one first.
+   * decision, one job per customer keyed by batch and customer, and where the approver chose to
+   * end GDAP relationships (next.endGdap) one held GDAP ending per case, released once Partner
+   * Center confirms that customer's removal. False: someone moved one first.
    */
   async approve(next: RemovalBatch, cases: readonly RemovalCase[], decision: ApprovalDecision, jobs: readonly BatchJob[], maxAttempts: number): Promise<boolean> {
     const done = await this.inTransaction(async (client) => {
@@ -154,6 +170,7 @@ export class BatchRepository {
            ON CONFLICT ("caseId") DO UPDATE SET "decidedBy" = EXCLUDED."decidedBy", "decision" = EXCLUDED."decision", "reason" = EXCLUDED."reason", "decidedAt" = EXCLUDED."decidedAt"`,
           [c.id, decision.decidedBy, decision.decision, decision.reason, at(decision.decidedAt)],
         );
+        if (next.endGdap === true) await holdGdapEnding(client, c.id, decision);
       }
       for (const job of jobs) {
         await client.query(

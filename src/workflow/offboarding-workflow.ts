@@ -231,8 +231,8 @@ export class OffboardingWorkflow {
     return batches.batchView(this.ctx, batchId);
   }
 
-  approveBatch(actor: string, batchId: string): Promise<Outcome<BatchView>> {
-    return batches.approveBatch(this.ctx, actor, batchId);
+  approveBatch(actor: string, batchId: string, choices: { endGdap?: boolean | undefined } = {}): Promise<Outcome<BatchView>> {
+    return batches.approveBatch(this.ctx, actor, batchId, choices);
   }
 
   rejectBatch(actor: string, batchId: string, reason: string): Promise<Outcome<BatchView>> {

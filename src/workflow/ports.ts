@@ -153,6 +153,8 @@ export const ignoringObserver: CaseObserver = { caseChanged: () => undefined, jo
 export interface BatchView {
   batch: StoredBatch;
   members: BatchMember[];
+  /** the app ends GDAP relationships on approval when asked (Graph configured): the card offers the box */
+  gdapEnabled: boolean;
 }
 
 /**

@@ -62,16 +62,24 @@ describe("what goes into a batch", () => {
 
 describe("a batch's decision", () => {
   test("four eyes: the requester cannot approve; another approver can, once", () => {
-    expect(approveBatch(batch(), REQUESTER, at(HOUR))).toMatchObject({ ok: false, refusal: { code: "own_request" } });
-    const approved = approveBatch(batch(), APPROVER, at(HOUR));
+    expect(approveBatch(batch(), REQUESTER, at(HOUR), null)).toMatchObject({ ok: false, refusal: { code: "own_request" } });
+    const approved = approveBatch(batch(), APPROVER, at(HOUR), null);
     expect(approved).toMatchObject({ ok: true, value: { state: "approved", decidedBy: APPROVER, version: 1 } });
-    if (approved.ok) expect(approveBatch(approved.value, "U_OTHER", at(HOUR))).toMatchObject({ ok: false, refusal: { code: "wrong_state" } });
+    if (approved.ok) expect(approveBatch(approved.value, "U_OTHER", at(HOUR), null)).toMatchObject({ ok: false, refusal: { code: "wrong_state" } });
   });
 
   test("expiry: no approval after the window, and the sweep expires it then, not before", () => {
-    expect(approveBatch(batch(), APPROVER, at(25 * HOUR))).toMatchObject({ ok: false, refusal: { code: "expired" } });
+    expect(approveBatch(batch(), APPROVER, at(25 * HOUR), null)).toMatchObject({ ok: false, refusal: { code: "expired" } });
     expect(expireBatch(batch(), at(23 * HOUR)).ok).toBe(false);
     expect(expireBatch(batch(), at(25 * HOUR))).toMatchObject({ ok: true, value: { state: "expired" } });
+  });
+
+  test("where the app ends GDAP relationships, the approval carries the choice; none is refused, never defaulted", () => {
+    expect(approveBatch(batch(), APPROVER, at(HOUR), undefined)).toMatchObject({ ok: false, refusal: { code: "gdap_choice_required" } });
+    expect(approveBatch(batch(), APPROVER, at(HOUR), true)).toMatchObject({ ok: true, value: { state: "approved", endGdap: true } });
+    expect(approveBatch(batch(), APPROVER, at(HOUR), false)).toMatchObject({ ok: true, value: { endGdap: false } });
+    // the requester is still told it is their own request first
+    expect(approveBatch(batch(), REQUESTER, at(HOUR), undefined)).toMatchObject({ ok: false, refusal: { code: "own_request" } });
   });
 
   test("reject needs a reason", () => {
@@ -87,7 +95,7 @@ describe("a batch's decision", () => {
   });
 
   test("a batch finishes only when every customer has an outcome", () => {
-    const approved = approveBatch(batch(), APPROVER, at(HOUR));
+    const approved = approveBatch(batch(), APPROVER, at(HOUR), null);
     if (!approved.ok) throw new Error("not approved");
     expect(finishBatch(approved.value, ["removed", null]).ok).toBe(false);
     expect(finishBatch(approved.value, ["removed", "not_removed"])).toMatchObject({ ok: true, value: { state: "done" } });

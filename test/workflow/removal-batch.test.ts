@@ -38,10 +38,10 @@ describe("a batch with a suspend-only customer and one taken out", () => {
     const closed = (await h.app.store.cases.listByTenant(DEMO_TENANTS.clean))[0];
     expect(closed?.state).toBe("cancelled");
 
-    const approved = await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId);
+    const approved = await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId, { endGdap: false });
     expect(approved.ok).toBe(true);
     // pressed again by the same approver (a retried job): nothing new
-    expect((await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId)).ok).toBe(true);
+    expect((await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId, { endGdap: false })).ok).toBe(true);
     const jobs = await h.app.db.pool.query(`SELECT count(*)::int AS n FROM "Job" WHERE "kind" = $1`, [BATCH_REMOVAL]);
     expect(jobs.rows[0]?.n).toBe(1);
     await h.app.runner.drain(BATCH_REMOVAL);
@@ -72,7 +72,7 @@ describe("a batch nobody decides", () => {
     if (!requested.ok) throw new Error(requested.refusal.message);
     const batchId = requested.value.batch.id;
     await waitFor("the window to pass", () => Date.now() > requested.value.batch.expiresAt.getTime() + 50);
-    expect(await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId)).toMatchObject({ ok: false });
+    expect(await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId, { endGdap: false })).toMatchObject({ ok: false });
     await h.app.workflow.expireDue();
     expect((await h.app.store.batches.get(batchId))?.state).toBe("expired");
     const states = await Promise.all(requested.value.members.map((m) => h.app.store.cases.get(m.caseId)));
@@ -94,7 +94,7 @@ describe("the report follows each customer's case", () => {
   async function approvedBatch(tenantId: string): Promise<string> {
     const requested = await h.app.workflow.requestBatch(APPROVER.id, [tenantId], WHY);
     if (!requested.ok) throw new Error(requested.refusal.message);
-    expect((await h.app.workflow.approveBatch(SECOND_APPROVER.id, requested.value.batch.id)).ok).toBe(true);
+    expect((await h.app.workflow.approveBatch(SECOND_APPROVER.id, requested.value.batch.id, { endGdap: false })).ok).toBe(true);
     return requested.value.batch.id;
   }
   const memberOf = async (batchId: string, tenantId: string) => (await h.app.store.batches.members(batchId)).find((m) => m.tenantId === tenantId);
