@@ -46,7 +46,7 @@ export interface RemovalBatch {
   version: number;
 }
 
-export type BatchRefusalCode = "empty" | "too_many" | "not_candidate" | "case_active" | "scan_running" | "justification_required" | "wrong_state" | "expired" | "own_request" | "reason_required" | "not_member" | "gdap_choice_required";
+export type BatchRefusalCode = "empty" | "too_many" | "not_candidate" | "case_active" | "scan_running" | "justification_required" | "wrong_state" | "expired" | "own_request" | "reason_required" | "not_member" | "gdap_choice_required" | "batch_member";
 
 export interface BatchRefusal {
   code: BatchRefusalCode;
@@ -224,4 +224,16 @@ export function removedOutcome(suspended: number): BatchOutcome {
 export function followCase(recorded: BatchOutcome | null, caseState: CaseState, suspended: number): BatchOutcome | null {
   if (recorded !== "not_removed" || caseState !== "removed") return null;
   return removedOutcome(suspended);
+}
+
+/**
+ * A batch customer's case is decided only on its batch's card while the batch waits: approving,
+ * rejecting, withdrawing or closing it on its own (its case message, the Home tab) is refused, so
+ * one approval never decides part of a request another approver is reading as a whole. Take out…
+ * on the card is how one customer leaves a waiting batch. Once the batch is decided the case is an
+ * ordinary case again (a reopened one may be requested and decided on its own).
+ */
+export function decidedOnCardOnly(c: { state: CaseState; companyName: string }, batch: { state: BatchState } | null): BatchRefusal | null {
+  if (!batch || batch.state !== "awaiting_approval" || c.state !== "awaiting_approval") return null;
+  return { code: "batch_member", message: `${c.companyName} is part of a batch removal request; it is decided only on the batch's card in the approvals channel (Approve batch, Take out… or Reject).` };
 }

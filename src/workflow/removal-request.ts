@@ -12,6 +12,7 @@ import {
 import type { MessageRef, StoredCase } from "../store";
 import { ApprovalNotDelivered, type CaseView } from "./ports";
 import { type Outcome, refused, success } from "./results";
+import { refuseIfBatchDecides } from "./batch-membership";
 import { type WorkflowContext, describeError } from "./workflow-context";
 import { composeView, viewWith, withGdap } from "./case-views";
 
@@ -70,6 +71,8 @@ export async function checkRemovalRequest(ctx: WorkflowContext, actor: string, c
 export async function withdraw(ctx: WorkflowContext, actor: string, caseId: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {
   const loaded = await ctx.loadCaseForOperator(actor, caseId, "removal.withdraw");
   if (!loaded.ok) return loaded;
+  const onCard = await refuseIfBatchDecides<StoredCase>(ctx, actor, "removal.withdraw", loaded.value);
+  if (onCard) return onCard;
   const saved = await ctx.saveOrRefuse(actor, "removal.withdraw", loaded.value, withdrawTransition(loaded.value, actor, requestedAt));
   if (!saved.ok) return saved;
   await ctx.audit(actor, "removal.withdrawn", "ok", saved.value, null);

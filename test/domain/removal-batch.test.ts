@@ -7,6 +7,7 @@ import {
   batchReminderDue,
   batchStep,
   checkBatchSelection,
+  decidedOnCardOnly,
   expireBatch,
   finishBatch,
   followCase,
@@ -149,5 +150,18 @@ describe("approvers are reminded before a batch expires", () => {
     // a 4-hour window: reminded in its last hour
     expect(batchReminderDue(batch(4), at(2.5 * HOUR))).toBe(false);
     expect(batchReminderDue(batch(4), at(3.5 * HOUR))).toBe(true);
+  });
+});
+
+describe("a batch customer's case is decided on the card while the batch waits", () => {
+  const member = { state: "awaiting_approval" as const, companyName: "Contoso" };
+  test("its own approve, reject, withdraw or close is refused, naming the card", () => {
+    expect(decidedOnCardOnly(member, { state: "awaiting_approval" })).toMatchObject({ code: "batch_member", message: expect.stringContaining("decided only on the batch's card") });
+  });
+  test("not a member, or the batch decided, or the case moved on: an ordinary case", () => {
+    expect(decidedOnCardOnly(member, null)).toBeNull();
+    for (const state of ["approved", "done", "rejected", "expired", "cancelled"] as const) expect(decidedOnCardOnly(member, { state })).toBeNull();
+    // a customer the batch reopened, requested again on its own, is decided on its own
+    expect(decidedOnCardOnly({ ...member, state: "open" }, { state: "awaiting_approval" })).toBeNull();
   });
 });
