@@ -3,7 +3,7 @@
 // Every entry point checks permissions and state through the domain, whichever front end called
 // it, and every state change (or refusal of one) leaves an audit event. Answers are data: a
 // front end words them.
-import type { Customer, SubscriptionAction } from "../domain";
+import { BATCHABLE_CLASSES, type Customer, type SubscriptionAction } from "../domain";
 import type { AuditEvent, MessageRef, StoredCase } from "../store";
 import * as messages from "./case-messages";
 import * as opening from "./case-opening";
@@ -202,7 +202,7 @@ export class OffboardingWorkflow {
   }
 
   cleanupCandidates(actor: string, limit?: number): Promise<scanning.CleanupCandidates | null | undefined> {
-    return scanning.cleanupCandidates(this.ctx, actor, ["ready"], limit);
+    return scanning.cleanupCandidates(this.ctx, actor, BATCHABLE_CLASSES, limit);
   }
 
   placeScanMessage(jobId: string, ts: string, channelId: string): Promise<void> {
