@@ -4,7 +4,8 @@
 // every customer still in it has an outcome.
 import { type BatchOutcome, finishBatch, followCase } from "../domain";
 import type { BatchMember, StoredCase } from "../store";
-import { type WorkflowContext, describeError } from "./workflow-context";
+// types only: workflow-context.ts calls followBatchCase, so a value import back would be a cycle
+import type { WorkflowContext } from "./workflow-context";
 
 /** the reason shown next to a customer the batch suspended subscriptions for */
 export function suspendedReason(suspended: number): string | null {
@@ -33,7 +34,7 @@ export async function followBatchCase(ctx: WorkflowContext, c: StoredCase): Prom
     ctx.batches?.batchChanged(c.batchId, "followed", { actor: "system" });
   } catch (error) {
     // the case is removed either way; the card catches up at the next change
-    ctx.logger.warn({ caseId: c.id, batchId: c.batchId, err: describeError(error) }, "could not follow a batch customer's case");
+    ctx.logger.warn({ caseId: c.id, batchId: c.batchId, err: error instanceof Error ? error.message : String(error) }, "could not follow a batch customer's case");
   }
 }
 
