@@ -7,7 +7,7 @@
 // another approver's decision or half-way through its own clean-up, and folding it into a batch
 // would let one approval decide two requests.
 import type { CleanupClass } from "./cleanup-classes";
-import { JUSTIFICATION_MAX, REJECT_REASON_MAX, type RemovalCase, checkJustification } from "./removal-case";
+import { type CaseState, JUSTIFICATION_MAX, REJECT_REASON_MAX, REMINDER_MAX_LEAD_MS, type RemovalCase, checkJustification } from "./removal-case";
 
 export const BATCH_MAX = 50;
 /** only these classes may be batched: nothing blocks, or only active legacy subscriptions do */
@@ -39,10 +39,14 @@ export interface RemovalBatch {
   decidedBy: string | null;
   decidedAt: Date | null;
   rejectReason: string | null;
+  /** when approvers were reminded of it; not a state change, so it does not bump the version */
+  remindedAt: Date | null;
+  /** the approver's choice to end each removed customer's GDAP relationships; null: not asked (GDAP left alone) */
+  endGdap: boolean | null;
   version: number;
 }
 
-export type BatchRefusalCode = "empty" | "too_many" | "not_candidate" | "case_active" | "scan_running" | "justification_required" | "wrong_state" | "expired" | "own_request" | "reason_required" | "not_member";
+export type BatchRefusalCode = "empty" | "too_many" | "not_candidate" | "case_active" | "scan_running" | "justification_required" | "wrong_state" | "expired" | "own_request" | "reason_required" | "not_member" | "gdap_choice_required" | "batch_member";
 
 export interface BatchRefusal {
   code: BatchRefusalCode;
@@ -99,6 +103,8 @@ export function newBatch(input: { id: string; requestedBy: string; now: Date; ap
     decidedBy: null,
     decidedAt: null,
     rejectReason: null,
+    remindedAt: null,
+    endGdap: null,
     version: 0,
   };
 }
@@ -126,12 +132,19 @@ function moved(b: RemovalBatch, changes: Partial<RemovalBatch>): BatchCheck<Remo
   return { ok: true, value: { ...b, ...changes, version: b.version + 1 } };
 }
 
-/** awaiting_approval → approved, by someone other than the requester, before it expires. */
-export function approveBatch(b: RemovalBatch, by: string, now: Date): BatchCheck<RemovalBatch> {
+/**
+ * awaiting_approval → approved, by someone other than the requester, before it expires. `endGdap`:
+ * the approver's choice about GDAP relationships, null when the app leaves them alone; where the
+ * app ends them, an approval that does not say (undefined) is refused, never taken as yes or no.
+ */
+export function approveBatch(b: RemovalBatch, by: string, now: Date, endGdap: boolean | null | undefined): BatchCheck<RemovalBatch> {
   const wrong = requireWaiting(b, now, "approve");
   if (wrong) return { ok: false, refusal: wrong };
   if (by === b.requestedBy) return no("own_request", "You requested this batch, so someone else has to approve it.");
-  return moved(b, { state: "approved", decidedBy: by, decidedAt: now });
+  if (endGdap === undefined) {
+    return no("gdap_choice_required", "Nothing was approved: say whether to end the customers' GDAP relationships too (the box on the batch card), then press Approve batch again.");
+  }
+  return moved(b, { state: "approved", decidedBy: by, decidedAt: now, endGdap });
 }
 
 /** awaiting_approval → rejected, with a reason. */
@@ -165,6 +178,17 @@ export function expireBatch(b: RemovalBatch, now: Date): BatchCheck<RemovalBatch
   return moved(b, { state: "expired" });
 }
 
+/**
+ * True when a waiting batch is close to expiry and its approvers have not been reminded yet: the
+ * same lead as a single request (a quarter of the window, at most REMINDER_MAX_LEAD_MS).
+ */
+export function batchReminderDue(b: RemovalBatch, now: Date): boolean {
+  if (b.state !== "awaiting_approval" || b.remindedAt) return false;
+  const left = b.expiresAt.getTime() - now.getTime();
+  const lead = Math.min(REMINDER_MAX_LEAD_MS, Math.floor((b.expiresAt.getTime() - b.requestedAt.getTime()) / 4));
+  return left > 0 && left <= lead;
+}
+
 /** approved → done, once every customer in it has an outcome. */
 export function finishBatch(b: RemovalBatch, outcomes: ReadonlyArray<BatchOutcome | null>): BatchCheck<RemovalBatch> {
   if (b.state !== "approved") return no("wrong_state", "Only an approved batch finishes.");
@@ -181,4 +205,35 @@ export function batchStep(approvedClass: CleanupClass, liveBlockerKinds: readonl
   if (liveBlockerKinds.length === 0) return "remove";
   if (approvedClass === "suspend_only" && liveBlockerKinds.every((k) => k === "active_legacy_subscription")) return "suspend_then_remove";
   return "reopen";
+}
+
+/**
+ * A customer's outcome as its case ended: removed only once the case is removed (Partner Center
+ * confirmed it, or a read showed it gone), "suspended and removed" when the batch suspended any of
+ * its subscriptions first (counted from what was recorded durably, so a retried job still knows).
+ */
+export function removedOutcome(suspended: number): BatchOutcome {
+  return suspended > 0 ? "suspended_removed" : "removed";
+}
+
+/**
+ * The outcome a recorded one gives way to when the customer's case moves on after the report
+ * (the sweep finished a removal the job gave up on): "not removed" becomes removed once the case
+ * is removed; nothing else changes, and an outcome is never taken back from removed.
+ */
+export function followCase(recorded: BatchOutcome | null, caseState: CaseState, suspended: number): BatchOutcome | null {
+  if (recorded !== "not_removed" || caseState !== "removed") return null;
+  return removedOutcome(suspended);
+}
+
+/**
+ * A batch customer's case is decided only on its batch's card while the batch waits: approving,
+ * rejecting, withdrawing or closing it on its own (its case message, the Home tab) is refused, so
+ * one approval never decides part of a request another approver is reading as a whole. Take out…
+ * on the card is how one customer leaves a waiting batch. Once the batch is decided the case is an
+ * ordinary case again (a reopened one may be requested and decided on its own).
+ */
+export function decidedOnCardOnly(c: { state: CaseState; companyName: string }, batch: { state: BatchState } | null): BatchRefusal | null {
+  if (!batch || batch.state !== "awaiting_approval" || c.state !== "awaiting_approval") return null;
+  return { code: "batch_member", message: `${c.companyName} is part of a batch removal request; it is decided only on the batch's card in the approvals channel (Approve batch, Take out… or Reject).` };
 }

@@ -1,17 +1,19 @@
 // The Slack side of batch requests: posts the approval card in the approvals channel (mentioning
-// the approvers), redraws it as the batch is decided and worked, and sends the requester the
-// per-customer report by direct message once it has run or ended.
+// the approvers), reminds them in its thread before it expires, redraws it as the batch is
+// decided and worked, and sends the requester the per-customer report by direct message once it
+// has run or ended, and again when a customer's outcome changes afterwards (the sweep finished a
+// removal its job gave up on).
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../logger";
 import type { MessageRef } from "../store";
 import type { BatchChange, BatchFrontEnd, BatchView, OffboardingWorkflow } from "../workflow";
 import type { ApprovalsChannel } from "./approvals-channel";
-import { batchCard, batchReport } from "./blocks/batch-messages";
+import { batchCard, batchReminder, batchReport } from "./blocks/batch-messages";
 import { fallbackText } from "./blocks/block-kit";
 import { describeSlackError } from "./slack-errors";
 
-/** changes after which the requester hears how it ended */
-const ENDINGS: ReadonlySet<BatchChange> = new Set(["finished", "rejected", "expired", "cancelled"]);
+/** changes after which the requester hears how it ended (followed: a customer's outcome changed since) */
+const ENDINGS: ReadonlySet<BatchChange> = new Set(["finished", "rejected", "expired", "cancelled", "followed"]);
 
 export class SlackBatchFrontEnd implements BatchFrontEnd {
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -56,12 +58,19 @@ export class SlackBatchFrontEnd implements BatchFrontEnd {
     const view = await this.workflow.batchView(batchId);
     if (!view) return;
     const card = view.batch.approvalMessage;
+    // a reminder changes nothing on the card: a reply in its thread, mentioning the approvers
+    if (change === "reminder") {
+      if (!card || view.batch.state !== "awaiting_approval") return;
+      const mentions = await this.approverMentions().catch(() => []);
+      await this.client.chat.postMessage({ channel: card.channelId, thread_ts: card.ts, text: fallbackText(batchReminder(view, mentions)) });
+      return;
+    }
     if (card) {
       const message = batchCard(view);
       await this.client.chat.update({ channel: card.channelId, ts: card.ts, text: fallbackText(message.text), blocks: message.blocks });
     }
     if (!ENDINGS.has(change)) return;
-    const report = batchReport(view);
+    const report = batchReport(view, change === "followed");
     await this.client.chat.postMessage({ channel: view.batch.requestedBy, text: fallbackText(report) });
     if (card) await this.client.chat.postMessage({ channel: card.channelId, thread_ts: card.ts, text: fallbackText(report) });
   }

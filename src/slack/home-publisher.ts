@@ -5,7 +5,7 @@ import type { Logger } from "../logger";
 import type { OffboardingWorkflow } from "../workflow";
 import { MAX_VIEW_BLOCKS } from "./blocks/block-kit";
 import { homeView } from "./blocks/info-messages";
-import { cleanupCandidateBlocks } from "./blocks/scan-messages";
+import { CANDIDATES_SHOWN, cleanupCandidateBlocks } from "./blocks/scan-messages";
 import { describeSlackError } from "./slack-errors";
 
 /** How many recent Home viewers are kept up to date, and how long after their last visit. */
@@ -61,7 +61,7 @@ export class HomePublisher {
 
   private async publish(userId: string): Promise<void> {
     try {
-      const [summary, candidates] = await Promise.all([this.workflow.homeFor(userId), this.workflow.cleanupCandidates(userId, 15)]);
+      const [summary, candidates] = await Promise.all([this.workflow.homeFor(userId), this.workflow.cleanupCandidates(userId, CANDIDATES_SHOWN)]);
       const view = homeView(summary, userId);
       // operators see the last scan's ready customers (a Home tab holds at most 100 blocks)
       if (candidates !== undefined) view.blocks.push(...cleanupCandidateBlocks(candidates).slice(0, Math.max(0, MAX_VIEW_BLOCKS - view.blocks.length)));

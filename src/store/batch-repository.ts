@@ -6,6 +6,7 @@ import type pg from "pg";
 import { BATCH_OUTCOMES, BATCH_STATES, type BatchOutcome, type BatchState, CLEANUP_CLASSES, type CleanupClass, type RemovalBatch, type RemovalCase, isActive } from "../domain";
 import type { ApprovalDecision, MessageRef } from "./case-repository";
 import { CaseAlreadyActiveError } from "./case-repository";
+import { GDAP_ENDING, GDAP_LIST_ITEM } from "./gdap-job-repository";
 
 export const BATCH_REMOVAL = "batch_removal";
 
@@ -26,6 +27,8 @@ export interface BatchMember {
   takenOut: boolean;
   outcome: BatchOutcome | null;
   outcomeReason: string | null;
+  /** ids of the subscriptions the batch suspended for this customer */
+  suspended: string[];
 }
 
 /** A customer's durable job, made with the approval. */
@@ -35,8 +38,8 @@ export interface BatchJob {
 }
 
 const at = (date: Date | null) => (date ? date.toISOString() : null);
-const BATCH_COLUMNS = `"id", "state", "requestedBy", "requestedAt", "expiresAt", "justification", "scanJobId", "decidedBy", "decidedAt", "rejectReason", "approvalChannelId", "approvalMessageTs", "version", "finishedAt"`;
-const MEMBER_COLUMNS = `"batchId", "tenantId", "caseId", "position", "companyName", "domain", "cleanupClass", "takenOut", "outcome", "outcomeReason"`;
+const BATCH_COLUMNS = `"id", "state", "requestedBy", "requestedAt", "expiresAt", "justification", "scanJobId", "decidedBy", "decidedAt", "rejectReason", "approvalChannelId", "approvalMessageTs", "version", "finishedAt", "remindedAt", "endGdap"`;
+const MEMBER_COLUMNS = `"batchId", "tenantId", "caseId", "position", "companyName", "domain", "cleanupClass", "takenOut", "outcome", "outcomeReason", "suspended"`;
 
 type BatchRow = Omit<StoredBatch, "approvalMessage" | "state"> & { state: string; approvalChannelId: string | null; approvalMessageTs: string | null };
 type MemberRow = Omit<BatchMember, "cleanupClass" | "outcome"> & { cleanupClass: string; outcome: string | null };
@@ -59,6 +62,19 @@ function toMember(row: MemberRow): BatchMember {
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && error.code === "23505";
+}
+
+/** A held GDAP ending for the case, as GdapJobRepository.hold makes one (its listing item first). */
+async function holdGdapEnding(client: pg.PoolClient, caseId: string, decision: ApprovalDecision): Promise<void> {
+  await client.query(`UPDATE "Job" SET "state" = 'cancelled', "finishedAt" = $2::timestamp(3) WHERE "caseId" = $1 AND "kind" = $3 AND "state" = 'held'`, [caseId, at(decision.decidedAt), GDAP_ENDING]);
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO "Job" ("id", "caseId", "kind", "state", "requestedBy", "total", "createdAt", "updatedAt") VALUES (gen_random_uuid()::text, $1, $2, 'held', $3, 0, $4::timestamp(3), $4::timestamp(3)) RETURNING "id"`,
+    [caseId, GDAP_ENDING, decision.decidedBy, at(decision.decidedAt)],
+  );
+  await client.query(
+    `INSERT INTO "JobItem" ("jobId", "subscriptionId", "label", "action", "state", "requestId", "updatedAt") VALUES ($1, $2, 'the customer''s GDAP relationships', 'list', 'pending', gen_random_uuid()::text, $3::timestamp(3))`,
+    [rows[0]?.id, GDAP_LIST_ITEM, at(decision.decidedAt)],
+  );
 }
 
 export class BatchRepository {
@@ -127,16 +143,18 @@ export class BatchRepository {
   async save(next: RemovalBatch, client: pg.Pool | pg.PoolClient = this.pool): Promise<boolean> {
     const finished = next.state === "approved" || next.state === "awaiting_approval" ? null : new Date();
     const result = await client.query(
-      `UPDATE "RemovalBatch" SET "state" = $3, "decidedBy" = $4, "decidedAt" = $5::timestamp(3), "rejectReason" = $6, "version" = $2, "finishedAt" = $7::timestamp(3)
+      `UPDATE "RemovalBatch" SET "state" = $3, "decidedBy" = $4, "decidedAt" = $5::timestamp(3), "rejectReason" = $6, "version" = $2, "finishedAt" = $7::timestamp(3), "endGdap" = $8
        WHERE "id" = $1 AND "version" = $2 - 1`,
-      [next.id, next.version, next.state, next.decidedBy, at(next.decidedAt), next.rejectReason, at(finished)],
+      [next.id, next.version, next.state, next.decidedBy, at(next.decidedAt), next.rejectReason, at(finished), next.endGdap],
     );
     return result.rowCount === 1;
   }
 
   /**
    * The approval, whole or not at all: the batch, each case approved (if nobody moved it) with its
-   * decision, and one job per customer keyed by batch and customer. False: someone moved one first.
+   * decision, one job per customer keyed by batch and customer, and where the approver chose to
+   * end GDAP relationships (next.endGdap) one held GDAP ending per case, released once Partner
+   * Center confirms that customer's removal. False: someone moved one first.
    */
   async approve(next: RemovalBatch, cases: readonly RemovalCase[], decision: ApprovalDecision, jobs: readonly BatchJob[], maxAttempts: number): Promise<boolean> {
     const done = await this.inTransaction(async (client) => {
@@ -152,6 +170,7 @@ export class BatchRepository {
            ON CONFLICT ("caseId") DO UPDATE SET "decidedBy" = EXCLUDED."decidedBy", "decision" = EXCLUDED."decision", "reason" = EXCLUDED."reason", "decidedAt" = EXCLUDED."decidedAt"`,
           [c.id, decision.decidedBy, decision.decision, decision.reason, at(decision.decidedAt)],
         );
+        if (next.endGdap === true) await holdGdapEnding(client, c.id, decision);
       }
       for (const job of jobs) {
         await client.query(
@@ -175,12 +194,44 @@ export class BatchRepository {
     return done === true;
   }
 
+  /** Records a subscription the batch suspended for the customer (once, however often it is noted). */
+  async noteSuspended(batchId: string, tenantId: string, subscriptionId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE "RemovalBatchMember" SET "suspended" = array_append("suspended", $3) WHERE "batchId" = $1 AND "tenantId" = $2 AND NOT ($3 = ANY("suspended"))`,
+      [batchId, tenantId.toLowerCase(), subscriptionId],
+    );
+  }
+
+  /** Replaces a recorded outcome that the case's later state overtook; false when it was no longer `from`. */
+  async reviseOutcome(batchId: string, tenantId: string, from: BatchOutcome, outcome: BatchOutcome, reason: string | null): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE "RemovalBatchMember" SET "outcome" = $4, "outcomeReason" = $5 WHERE "batchId" = $1 AND "tenantId" = $2 AND "outcome" = $3`,
+      [batchId, tenantId.toLowerCase(), from, outcome, reason?.slice(0, 1000) ?? null],
+    );
+    return result.rowCount === 1;
+  }
+
   /** A customer's outcome, once: false when it already had one (a repeated job). */
   async recordOutcome(batchId: string, tenantId: string, outcome: BatchOutcome, reason: string | null): Promise<boolean> {
     const result = await this.pool.query(
       `UPDATE "RemovalBatchMember" SET "outcome" = $3, "outcomeReason" = $4 WHERE "batchId" = $1 AND "tenantId" = $2 AND "outcome" IS NULL`,
       [batchId, tenantId.toLowerCase(), outcome, reason?.slice(0, 1000) ?? null],
     );
+    return result.rowCount === 1;
+  }
+
+  /** Waiting batches expiring before `before` whose approvers were not reminded yet. */
+  async listUnreminded(before: Date, limit = 100): Promise<StoredBatch[]> {
+    const { rows } = await this.pool.query<BatchRow>(
+      `SELECT ${BATCH_COLUMNS} FROM "RemovalBatch" WHERE "state" = 'awaiting_approval' AND "remindedAt" IS NULL AND "expiresAt" < $1::timestamp(3) LIMIT $2`,
+      [at(before), limit],
+    );
+    return rows.map(toBatch);
+  }
+
+  /** Marks a waiting batch as reminded, once: false if it was already (or no longer waits). */
+  async markReminded(id: string, when: Date): Promise<boolean> {
+    const result = await this.pool.query(`UPDATE "RemovalBatch" SET "remindedAt" = $2::timestamp(3) WHERE "id" = $1 AND "state" = 'awaiting_approval' AND "remindedAt" IS NULL`, [id, at(when)]);
     return result.rowCount === 1;
   }
 

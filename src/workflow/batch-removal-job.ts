@@ -5,10 +5,11 @@
 // (removal-execution.ts: re-checked live again, so a suspension that did not take reopens the
 // case, and "done" only once Partner Center confirms). Anything else that blocks now reopens the
 // case with its blockers and nothing is changed. One customer's failure touches no other's job.
-import { type BatchOutcome, batchStep, checkSubscriptionAction, evaluatePreconditions, finishBatch } from "../domain";
+import { type BatchOutcome, batchStep, checkSubscriptionAction, evaluatePreconditions, removedOutcome } from "../domain";
 import { deriveRequestId } from "../partner-center/request-ids";
 import { BATCH_REMOVAL, type BatchMember, type ClaimedJob, type StoredCase } from "../store";
 import { z } from "zod";
+import { recordOutcome, suspendedReason } from "./batch-outcomes";
 import { loadSnapshot } from "./customer-snapshot";
 import type { JobEnd, JobHandler } from "./job-runner";
 import { type ApprovalResult, executeRemoval } from "./removal-execution";
@@ -48,73 +49,67 @@ export class BatchRemovalJob implements JobHandler {
     if (!c) throw new Error("the customer's case is missing");
     const actor = batch.decidedBy ?? job.requestedBy;
     const { outcome, reason } = await this.workCase(actor, member, c);
-    await this.record(batchId, member, outcome, reason);
+    await recordOutcome(this.ctx, batchId, member, outcome, reason);
     return "done";
   }
 
   private async workCase(actor: string, member: BatchMember, c: StoredCase): Promise<{ outcome: BatchOutcome; reason: string | null }> {
-    if (c.state === "removed") return { outcome: "removed", reason: null };
+    // removed by an earlier try of this job: what it suspended then is on record
+    if (c.state === "removed") return this.removed(member);
     if (c.state !== "approved" && c.state !== "removing") return { outcome: "not_removed", reason: `the case is ${c.state.replace("_", " ")}` };
-    let suspended = 0;
-    if (c.state === "approved" && member.cleanupClass === "suspend_only") suspended = await this.suspendLegacy(actor, c);
+    if (c.state === "approved" && member.cleanupClass === "suspend_only") await this.suspendLegacy(actor, member, c);
     // throws when Partner Center cannot be read: the job is tried again
     const result = await executeRemoval(this.ctx, actor, c);
-    if (result.result === "removed") return { outcome: suspended > 0 ? "suspended_removed" : "removed", reason: suspended > 0 ? `${suspended} legacy subscription${suspended === 1 ? "" : "s"} suspended first` : null };
+    if (result.result === "removed") return this.removed(member);
     return { outcome: "not_removed", reason: notRemovedWhy(result) };
   }
 
-  /** Suspends the active legacy subscriptions when nothing else blocks; returns how many. The removal's re-check reads them back. */
-  private async suspendLegacy(actor: string, c: StoredCase): Promise<number> {
+  /** Removed, with what this or an earlier try suspended first (as recorded, not as counted in this try). */
+  private async removed(member: BatchMember): Promise<{ outcome: BatchOutcome; reason: string | null }> {
+    const suspended = (await this.ctx.store.batches.member(member.batchId, member.tenantId))?.suspended.length ?? member.suspended.length;
+    return { outcome: removedOutcome(suspended), reason: suspendedReason(suspended) };
+  }
+
+  /** Suspends the active legacy subscriptions when nothing else blocks, each recorded on the member as it lands. The removal's re-check reads them back. */
+  private async suspendLegacy(actor: string, member: BatchMember, c: StoredCase): Promise<void> {
     let snapshot;
     try {
       snapshot = await loadSnapshot(this.ctx.partnerCenter, c.tenantId, this.ctx.clock());
     } catch (error) {
       // gone already, or unreadable: the removal's own read decides what happens next
-      if (isRelationshipGone(error)) return 0;
+      if (isRelationshipGone(error)) return;
       throw error;
     }
     const preconditions = evaluatePreconditions(snapshot, this.ctx.clock());
     const kinds = preconditions.blockers.map((b) => b.kind);
-    if (batchStep("suspend_only", kinds) !== "suspend_then_remove") return 0;
-    let done = 0;
+    if (batchStep("suspend_only", kinds) !== "suspend_then_remove") return;
     for (const blocker of preconditions.blockers) {
       const check = checkSubscriptionAction(snapshot, blocker.itemId, "suspend", this.ctx.clock());
       if (!check.ok) continue;
       try {
         const result = await applySubscriptionChanges(this.ctx.partnerCenter, c.tenantId, check.subscription, check.changes, deriveRequestId(c.id, `batch-suspend:${check.subscription.id}`));
+        await this.ctx.store.batches.noteSuspended(member.batchId, member.tenantId, check.subscription.id);
         await this.ctx.audit(actor, "subscription.suspend", "ok", c, result.requestId, { batchId: c.batchId, subscriptionId: check.subscription.id, offerName: check.subscription.offerName });
-        done += 1;
       } catch (error) {
         // the removal's re-check finds it still active and reopens the case, naming it
         await this.ctx.audit(actor, "subscription.suspend", "failed", c, requestIdOf(error), { batchId: c.batchId, subscriptionId: check.subscription.id, error: describeChangeError(error) });
       }
     }
-    return done;
-  }
-
-  private async record(batchId: string, member: BatchMember, outcome: BatchOutcome, reason: string | null): Promise<void> {
-    if (!(await this.ctx.store.batches.recordOutcome(batchId, member.tenantId, outcome, reason))) return;
-    await this.ctx.store.audit.append({ actor: "system", action: "batch.customer_done", outcome: outcome === "not_removed" ? "refused" : "ok", caseId: member.caseId, tenantId: member.tenantId, detail: { batchId, outcome, reason }, at: this.ctx.clock() });
-    await finishIfDone(this.ctx, batchId);
   }
 
   async gaveUp(job: ClaimedJob, error: string): Promise<void> {
     const parsed = payload.safeParse(job.payload);
     if (!parsed.success) return;
     const member = await this.ctx.store.batches.member(parsed.data.batchId, parsed.data.tenantId);
-    if (member) await this.record(parsed.data.batchId, member, "not_removed", `gave up after ${job.attempts} tries: ${error}`).catch((failure: unknown) => this.ctx.logger.error({ err: describeError(failure) }, "could not record a batch customer"));
+    if (!member) return;
+    try {
+      const c = await this.ctx.store.cases.get(member.caseId);
+      // a removal confirmed before the last try failed is reported as such; anything else is not
+      // removed yet, and the report follows the case if the sweep finishes its removal later
+      const ended = c?.state === "removed" ? await this.removed(member) : { outcome: "not_removed" as const, reason: `gave up after ${job.attempts} tries: ${error}` };
+      await recordOutcome(this.ctx, parsed.data.batchId, member, ended.outcome, ended.reason);
+    } catch (failure) {
+      this.ctx.logger.error({ err: describeError(failure) }, "could not record a batch customer");
+    }
   }
-}
-
-/** The batch is done once every customer still in it has an outcome: audited once, the front end told. */
-async function finishIfDone(ctx: WorkflowContext, batchId: string): Promise<void> {
-  const batch = await ctx.store.batches.get(batchId);
-  if (!batch || batch.state !== "approved") return;
-  const members = (await ctx.store.batches.members(batchId)).filter((m) => !m.takenOut);
-  const finished = finishBatch(batch, members.map((m) => m.outcome));
-  if (!finished.ok) return void ctx.batches?.batchChanged(batchId, "progress", { actor: "system" });
-  if (!(await ctx.store.batches.save(finished.value))) return;
-  const count = (o: BatchOutcome) => members.filter((m) => m.outcome === o).length;
-  await ctx.store.audit.append({ actor: "system", action: "batch.finished", outcome: "ok", detail: { batchId, removed: count("removed"), suspendedRemoved: count("suspended_removed"), notRemoved: count("not_removed") }, at: ctx.clock() });
-  ctx.batches?.batchChanged(batchId, "finished", { actor: "system" });
 }

@@ -7,6 +7,7 @@ import { isRelationshipGone } from "./relationship-gone";
 import type { CaseView } from "./ports";
 import { type Outcome, success } from "./results";
 import { type WorkflowContext, describeError } from "./workflow-context";
+import { composeView, viewCase, viewOf, withGdap } from "./case-views";
 
 /** Opens a case for a customer, or returns the one already active. */
 export async function startCase(ctx: WorkflowContext, actor: string, tenantId: string): Promise<Outcome<CaseView>> {
@@ -14,7 +15,7 @@ export async function startCase(ctx: WorkflowContext, actor: string, tenantId: s
   if (!permission.ok) return permission;
   const existing = await ctx.store.cases.findActiveByTenant(tenantId);
   if (existing) {
-    const view = await ctx.viewOf(existing);
+    const view = await viewOf(ctx, existing);
     // its customer turned out to be gone: the case has ended; say why
     if (view.ok && view.value.snapshot.customer.relationshipToPartner === "none") return ctx.noRelationship(actor, "case.open", tenantId, existing);
     return view;
@@ -37,18 +38,18 @@ export async function startCase(ctx: WorkflowContext, actor: string, tenantId: s
     // two operators opened the same customer at once: both land on the one case
     if (error instanceof CaseAlreadyActiveError) {
       const winner = await ctx.store.cases.findActiveByTenant(tenantId);
-      if (winner) return ctx.viewCase(winner.id);
+      if (winner) return viewCase(ctx, winner.id);
     }
     throw error;
   }
   await ctx.audit(actor, "case.opened", "ok", stored, null, { companyName: customer.companyName });
-  const view = await ctx.withGdap(ctx.composeView(stored, snapshot, null));
+  const view = await withGdap(ctx, composeView(ctx, stored, snapshot, null));
   ctx.notify(stored.id, "opened", view, { actor });
   return success(view);
 }
 
 export async function recheck(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<CaseView>> {
-  const view = await ctx.viewCase(caseId);
+  const view = await viewCase(ctx, caseId);
   // the observer gets the view just read, so it does not read Partner Center a second time
   if (view.ok) ctx.notify(caseId, "rechecked", view.value);
   // the customer turned out to be gone (the case has ended): say so plainly

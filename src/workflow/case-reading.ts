@@ -6,6 +6,8 @@ import type { CaseView } from "./ports";
 import { type SetupShown, setupForHome } from "./setup-checks";
 import { type Outcome, refused, success } from "./results";
 import type { WorkflowContext } from "./workflow-context";
+import { waitsOnBatchCard } from "./batch-membership";
+import { viewCase as readView } from "./case-views";
 
 export interface HomeSummary {
   /** false: the person may not see cases; nothing else is filled in */
@@ -23,7 +25,7 @@ export interface HomeSummary {
 
 /** The case with a live read of Partner Center and the preconditions evaluated on it. */
 export function viewCase(ctx: WorkflowContext, caseId: string): Promise<Outcome<CaseView>> {
-  return ctx.viewCase(caseId);
+  return readView(ctx, caseId);
 }
 
 /** The case as stored, without permission or Partner Center: for a front end keeping its messages in step. */
@@ -59,10 +61,13 @@ export async function homeFor(ctx: WorkflowContext, userId: string): Promise<Hom
   const [reader, approver, admin] = await Promise.all([ctx.checkRole(userId, "read"), ctx.checkRole(userId, "approve"), ctx.checkRole(userId, "administer")]);
   if (!reader.ok) return { mayRead: false, myCases: [], awaitingMe: [], isApprover: false, warnings: [], setup: null, gdapEnabled: false };
   const active = await ctx.store.cases.listActive(100);
+  const waiting = approver.ok ? active.filter((c) => c.state === "awaiting_approval" && c.requestedBy !== userId) : [];
+  // a batch customer waiting on its batch's card is decided there, not from the Home tab
+  const onCard = await Promise.all(waiting.map((c) => waitsOnBatchCard(ctx, c)));
   return {
     mayRead: true,
     myCases: active.filter((c) => c.openedBy === userId || c.requestedBy === userId),
-    awaitingMe: approver.ok ? active.filter((c) => c.state === "awaiting_approval" && c.requestedBy !== userId) : [],
+    awaitingMe: waiting.filter((_, i) => !onCard[i]),
     isApprover: approver.ok,
     warnings: approver.ok ? await ctx.credentialWarnings() : [],
     setup: admin.ok ? setupForHome(ctx) : null,

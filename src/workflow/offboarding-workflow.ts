@@ -3,7 +3,7 @@
 // Every entry point checks permissions and state through the domain, whichever front end called
 // it, and every state change (or refusal of one) leaves an audit event. Answers are data: a
 // front end words them.
-import type { Customer, SubscriptionAction } from "../domain";
+import { BATCHABLE_CLASSES, type Customer, type SubscriptionAction } from "../domain";
 import type { AuditEvent, MessageRef, StoredCase } from "../store";
 import * as messages from "./case-messages";
 import * as opening from "./case-opening";
@@ -171,8 +171,11 @@ export class OffboardingWorkflow {
     return expired;
   }
 
-  remindDue(): Promise<StoredCase[]> {
-    return request.remindDue(this.ctx);
+  /** reminds approvers of requests about to expire, single ones and batches, once each; returns the cases reminded */
+  async remindDue(): Promise<StoredCase[]> {
+    const reminded = await request.remindDue(this.ctx);
+    await batches.remindBatches(this.ctx);
+    return reminded;
   }
 
   /** every approved or removing case (after a crash), or those approved at least `stuckForMs` ago (the sweep) */
@@ -199,7 +202,7 @@ export class OffboardingWorkflow {
   }
 
   cleanupCandidates(actor: string, limit?: number): Promise<scanning.CleanupCandidates | null | undefined> {
-    return scanning.cleanupCandidates(this.ctx, actor, ["ready"], limit);
+    return scanning.cleanupCandidates(this.ctx, actor, BATCHABLE_CLASSES, limit);
   }
 
   placeScanMessage(jobId: string, ts: string, channelId: string): Promise<void> {
@@ -228,8 +231,8 @@ export class OffboardingWorkflow {
     return batches.batchView(this.ctx, batchId);
   }
 
-  approveBatch(actor: string, batchId: string): Promise<Outcome<BatchView>> {
-    return batches.approveBatch(this.ctx, actor, batchId);
+  approveBatch(actor: string, batchId: string, choices: { endGdap?: boolean | undefined } = {}): Promise<Outcome<BatchView>> {
+    return batches.approveBatch(this.ctx, actor, batchId, choices);
   }
 
   rejectBatch(actor: string, batchId: string, reason: string): Promise<Outcome<BatchView>> {

@@ -2,7 +2,7 @@
 // class, the top reasons, every customer's row for the CSV) and the clean-up candidates. The
 // scan itself is worked by PortfolioScanJob.
 import crypto from "node:crypto";
-import { BLOCKER_KIND_WORDS, type BlockerKind, CLEANUP_CLASSES, type CleanupClass, scanGdapOpen } from "../domain";
+import { BATCHABLE_CLASSES, BLOCKER_KIND_WORDS, type BlockerKind, CLEANUP_CLASSES, type CleanupClass, scanGdapOpen } from "../domain";
 import type { ScanCounts, ScanRecord, ScannedCustomer } from "../store";
 import { type Outcome, success } from "./results";
 import type { WorkflowContext } from "./workflow-context";
@@ -85,15 +85,17 @@ export interface CleanupCandidates {
 }
 
 /**
- * The latest scan's customers of these classes (the Home tab's clean-up candidates), for an
+ * The latest scan's customers of these classes (the Home tab's clean-up candidates: the classes a
+ * batch may take), up to `limit` of each class so one class never crowds out another, for an
  * operator; undefined for anyone else (nothing to show them), null when no scan has run.
  */
-export async function cleanupCandidates(ctx: WorkflowContext, actor: string, classes: readonly CleanupClass[] = ["ready"], limit = 20): Promise<CleanupCandidates | null | undefined> {
+export async function cleanupCandidates(ctx: WorkflowContext, actor: string, classes: readonly CleanupClass[] = BATCHABLE_CLASSES, limit = 20): Promise<CleanupCandidates | null | undefined> {
   if (!(await ctx.checkRole(actor, "operate")).ok) return undefined;
   const scan = await ctx.store.scans.latest();
   if (!scan) return null;
   const wanted = classes.filter((c) => CLEANUP_CLASSES.includes(c));
-  return { scan, customers: await ctx.store.scans.results(scan.jobId, wanted, limit) };
+  const lists = await Promise.all(wanted.map((c) => ctx.store.scans.results(scan.jobId, [c], limit)));
+  return { scan, customers: lists.flat() };
 }
 
 /** One scan with its counts (the progress bar). */

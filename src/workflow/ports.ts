@@ -153,9 +153,15 @@ export const ignoringObserver: CaseObserver = { caseChanged: () => undefined, jo
 export interface BatchView {
   batch: StoredBatch;
   members: BatchMember[];
+  /** the app ends GDAP relationships on approval when asked (Graph configured): the card offers the box */
+  gdapEnabled: boolean;
 }
 
-export type BatchChange = "approved" | "rejected" | "taken_out" | "expired" | "cancelled" | "progress" | "finished";
+/**
+ * followed: a customer's outcome changed after the report, as its case moved on (the sweep removed
+ * it); reminder: the batch expires soon and nobody decided it
+ */
+export type BatchChange = "approved" | "rejected" | "taken_out" | "expired" | "cancelled" | "progress" | "finished" | "followed" | "reminder";
 
 /**
  * Puts batch requests in front of the approvers and keeps them told. As with single requests, a

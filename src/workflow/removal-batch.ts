@@ -11,8 +11,10 @@ import {
   type BatchCheck,
   type RemovalCase,
   approve as approveCase,
+  REMINDER_MAX_LEAD_MS,
   approveBatch as approveTransition,
   batchCase,
+  batchReminderDue,
   cancel,
   checkBatchSelection,
   expireBatch,
@@ -90,9 +92,9 @@ export async function requestBatch(ctx: WorkflowContext, actor: string, selected
     removalCase: batchCase(openCase({ id: crypto.randomUUID(), tenantId: candidate.tenantId.toLowerCase(), companyName: candidate.companyName, domain: candidate.domain, openedBy: actor, now }), batch),
   }));
   const members = cases.map(({ removalCase: c, cleanupClass }, position) => ({
-    batchId: batch.id, tenantId: c.tenantId, caseId: c.id, position, companyName: c.companyName, domain: c.domain, cleanupClass, takenOut: false, outcome: null, outcomeReason: null,
+    batchId: batch.id, tenantId: c.tenantId, caseId: c.id, position, companyName: c.companyName, domain: c.domain, cleanupClass, takenOut: false, outcome: null, outcomeReason: null, suspended: [],
   }));
-  const view: BatchView = { batch: { ...batch, approvalMessage: null, finishedAt: null }, members };
+  const view: BatchView = { batch: { ...batch, approvalMessage: null, finishedAt: null }, members, gdapEnabled: ctx.gdap !== null };
   let posted;
   try {
     if (!ctx.batches) throw new ApprovalNotDelivered("no way to reach the approvers is set up");
@@ -113,12 +115,12 @@ export async function requestBatch(ctx: WorkflowContext, actor: string, selected
   for (const { removalCase: c, cleanupClass } of cases) {
     await ctx.audit(actor, "removal.requested", "ok", c, null, { batchId: batch.id, cleanupClass, justification: batch.justification, expiresAt: c.expiresAt?.toISOString() });
   }
-  return success({ batch: { ...view.batch, approvalMessage: posted }, members });
+  return success({ ...view, batch: { ...view.batch, approvalMessage: posted } });
 }
 
 export async function batchView(ctx: WorkflowContext, batchId: string): Promise<BatchView | null> {
   const batch = await ctx.store.batches.get(batchId);
-  return batch ? { batch, members: await ctx.store.batches.members(batchId) } : null;
+  return batch ? { batch, members: await ctx.store.batches.members(batchId), gdapEnabled: ctx.gdap !== null } : null;
 }
 
 async function loadForApprover(ctx: WorkflowContext, actor: string, batchId: string, action: string): Promise<Outcome<BatchView>> {
@@ -140,14 +142,15 @@ async function casesOf(ctx: WorkflowContext, view: BatchView): Promise<RemovalCa
  * expiry), all of it saved with one job per customer in one transaction. A case someone moved on
  * its own meanwhile (withdrawn, closed) is reported as not removed and left alone.
  */
-export async function approveBatch(ctx: WorkflowContext, actor: string, batchId: string): Promise<Outcome<BatchView>> {
+export async function approveBatch(ctx: WorkflowContext, actor: string, batchId: string, choices: { endGdap?: boolean | undefined } = {}): Promise<Outcome<BatchView>> {
   const loaded = await loadForApprover(ctx, actor, batchId, "batch.approve");
   if (!loaded.ok) return loaded;
   const { batch } = loaded.value;
   // a repeated press (or the press's job tried again) by the approver who approved it changes nothing
   if (batch.decidedBy === actor && (batch.state === "approved" || batch.state === "done")) return loaded;
   const now = ctx.clock();
-  const moved = approveTransition(batch, actor, now);
+  // where the app ends GDAP relationships the press must carry the approver's choice (refused without)
+  const moved = approveTransition(batch, actor, now, ctx.gdap ? choices.endGdap : null);
   if (!moved.ok && moved.refusal.code === "expired") await expireOne(ctx, batch);
   const next = await audited(ctx, actor, "batch.approve", moved, batchId);
   if (!next.ok) return next;
@@ -163,8 +166,14 @@ export async function approveBatch(ctx: WorkflowContext, actor: string, batchId:
   if (!(await ctx.store.batches.approve(next.value, approved, decision, jobs, BATCH_JOB_ATTEMPTS))) {
     return ctx.refuse(actor, "batch.approve", "already_decided", "Someone else changed this batch or one of its cases first; look at the card again.", null, { batchId });
   }
-  await batchEvent(ctx, actor, "batch.approved", batchId, { customers: approved.length, skipped: skipped.length });
-  for (const c of approved) await ctx.audit(actor, "removal.approved", "ok", c, null, { batchId });
+  const endGdap = next.value.endGdap;
+  await batchEvent(ctx, actor, "batch.approved", batchId, { customers: approved.length, skipped: skipped.length, ...(endGdap === null ? {} : { endGdap }) });
+  for (const c of approved) {
+    await ctx.audit(actor, "removal.approved", "ok", c, null, { batchId, ...(endGdap === null ? {} : { endGdap }) });
+    // the same trail a single approval leaves (recordGdapChoice); the held job was saved with the approval
+    if (endGdap === true) await ctx.audit(actor, "gdap.ending_held", "ok", c, null, { batchId, startsWhen: "Partner Center confirms the removal" });
+    if (endGdap === false) await ctx.audit(actor, "gdap.kept", "ok", c, null, { batchId, why: "the approver chose not to end the GDAP relationships" });
+  }
   for (const { c, why } of skipped) {
     await ctx.store.batches.recordOutcome(batchId, c.tenantId, "not_removed", why);
     await ctx.audit(actor, "removal.approve", "refused", c, null, { batchId, message: why });
@@ -223,6 +232,19 @@ async function expireOne(ctx: WorkflowContext, batch: StoredBatch): Promise<bool
   await batchEvent(ctx, "system", "batch.expired", batch.id, { expiresAt: batch.expiresAt.toISOString() });
   tell(ctx, batch.id, "expired", { actor: "system" });
   return true;
+}
+
+/** Reminds the approvers of waiting batches about to expire, once each (audited); returns how many. */
+export async function remindBatches(ctx: WorkflowContext): Promise<number> {
+  const now = ctx.clock();
+  let reminded = 0;
+  for (const batch of await ctx.store.batches.listUnreminded(new Date(now.getTime() + REMINDER_MAX_LEAD_MS))) {
+    if (!batchReminderDue(batch, now) || !(await ctx.store.batches.markReminded(batch.id, now))) continue;
+    await batchEvent(ctx, "system", "batch.reminded", batch.id, { expiresAt: batch.expiresAt.toISOString() });
+    tell(ctx, batch.id, "reminder", { actor: "system" });
+    reminded += 1;
+  }
+  return reminded;
 }
 
 /** Expires waiting batches whose window has passed (their cases expire as single requests do). */

@@ -4,6 +4,7 @@
 // the request it was made on, so a button from an older request decides nothing.
 import { approve as approveTransition, cancel as cancelTransition, expire, reject as rejectTransition } from "../domain";
 import type { StoredCase } from "../store";
+import { refuseIfBatchDecides } from "./batch-membership";
 import { recordGdapChoice } from "./gdap-ending";
 import { type ApprovalResult, executeRemoval } from "./removal-execution";
 import { type Outcome, success } from "./results";
@@ -12,6 +13,8 @@ import type { WorkflowContext } from "./workflow-context";
 export async function cancelCase(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<StoredCase>> {
   const loaded = await ctx.loadCaseForOperator(actor, caseId, "case.cancel");
   if (!loaded.ok) return loaded;
+  const onCard = await refuseIfBatchDecides<StoredCase>(ctx, actor, "case.cancel", loaded.value);
+  if (onCard) return onCard;
   const saved = await ctx.saveOrRefuse(actor, "case.cancel", loaded.value, cancelTransition(loaded.value, ctx.clock()));
   if (!saved.ok) return saved;
   await ctx.audit(actor, "case.cancelled", "ok", saved.value, null);
@@ -25,7 +28,8 @@ async function loadForApprover(ctx: WorkflowContext, actor: string, caseId: stri
   if (!loaded.ok) return loaded;
   const permission = await ctx.permit(actor, "approve", action, loaded.value);
   if (!permission.ok) return permission;
-  return loaded;
+  // a batch customer's case is decided on the batch's card while the batch waits
+  return (await refuseIfBatchDecides<StoredCase>(ctx, actor, action, loaded.value)) ?? loaded;
 }
 
 export interface ApprovalChoices {

@@ -7,10 +7,12 @@ import crypto from "node:crypto";
 import { type CustomerSnapshot, beginRemoval, statesMovedBy, completeRemoval, evaluatePreconditions, failRemoval, reopen } from "../domain";
 import type { StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
+import { followBatchCase } from "./batch-outcomes";
 import { releaseGdapEnding } from "./gdap-ending";
 import { READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import type { CaseView } from "./ports";
 import { type WorkflowContext, describeError, requestIdOf } from "./workflow-context";
+import { viewWith } from "./case-views";
 
 export interface ApprovalResult {
   /** removed: the relationship is gone; reopened: something blocks again, nothing was removed */
@@ -57,7 +59,7 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
           await ctx.store.gdapJobs.cancelHeld(stored.id, ctx.clock());
           await ctx.audit(actor, "removal.reopened", "refused", stored, null, { blockers: preconditions.blockers.map((b) => b.kind) });
           // the re-check just read shows the new blockers: handed on, not read again
-          const view = await ctx.viewWith(stored, snapshot);
+          const view = await viewWith(ctx, stored, snapshot);
           ctx.notify(current.id, "reopened", view, { actor, requester: current.requestedBy });
           return { result: "reopened", view, removalCase: stored, relinkUrl: null };
         }
@@ -94,8 +96,9 @@ export async function executeRemoval(ctx: WorkflowContext, actor: string, approv
   await ctx.audit(actor, "relationship.removed", "ok", stored, pcRequestId, { confirmedBy: "Partner Center's answer: relationshipToPartner none" });
   const relinkUrl = await relinkLink(ctx, current.id);
   ctx.notify(current.id, "removed", undefined, { actor, requester: stored.requestedBy, relinkUrl });
-  // the removal is confirmed: a GDAP ending the approval chose may start
+  // the removal is confirmed: a GDAP ending the approval chose may start, a batch's report follows
   await releaseGdapEnding(ctx, current.id);
+  await followBatchCase(ctx, stored);
   return { result: "removed", view: null, removalCase: stored, relinkUrl };
 }
 

@@ -12,7 +12,9 @@ import {
 import type { MessageRef, StoredCase } from "../store";
 import { ApprovalNotDelivered, type CaseView } from "./ports";
 import { type Outcome, refused, success } from "./results";
+import { refuseIfBatchDecides } from "./batch-membership";
 import { type WorkflowContext, describeError } from "./workflow-context";
+import { composeView, viewWith, withGdap } from "./case-views";
 
 /** open → awaiting_approval: re-checked live, posted to the approvers, then saved. */
 export async function requestRemoval(ctx: WorkflowContext, actor: string, caseId: string, justification: string): Promise<Outcome<CaseView>> {
@@ -27,7 +29,7 @@ export async function requestRemoval(ctx: WorkflowContext, actor: string, caseId
   try {
     if (!ctx.approvals) throw new ApprovalNotDelivered("no way to reach the approvers is set up");
     // the GDAP relationships (when the app ends them) are read for the approver's choice
-    const shown = await ctx.withGdap(ctx.composeView(request, snapshot, null));
+    const shown = await withGdap(ctx, composeView(ctx, request, snapshot, null));
     posted = await ctx.approvals.deliver(request, { notices: preconditions.notices, gdap: shown.gdap });
   } catch (error) {
     const why = error instanceof ApprovalNotDelivered ? error.message : describeError(error);
@@ -44,7 +46,7 @@ export async function requestRemoval(ctx: WorkflowContext, actor: string, caseId
   const stillBilling = preconditions.notices.map((n) => n.text);
   await ctx.audit(actor, "removal.requested", "ok", saved.value, null, { expiresAt: saved.value.expiresAt?.toISOString(), justification: saved.value.justification, stillBilling });
   // the re-check just read is what the request was made on: shown as it is
-  const view = await ctx.viewWith(saved.value, snapshot);
+  const view = await viewWith(ctx, saved.value, snapshot);
   const previous = removalCase.approvalMessage;
   const superseded = previous && (previous.channelId !== posted.channelId || previous.ts !== posted.ts) ? { supersededApproval: previous } : {};
   ctx.notify(caseId, "removal_requested", view, { actor, justification: saved.value.justification ?? "", ...superseded });
@@ -69,6 +71,8 @@ export async function checkRemovalRequest(ctx: WorkflowContext, actor: string, c
 export async function withdraw(ctx: WorkflowContext, actor: string, caseId: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {
   const loaded = await ctx.loadCaseForOperator(actor, caseId, "removal.withdraw");
   if (!loaded.ok) return loaded;
+  const onCard = await refuseIfBatchDecides<StoredCase>(ctx, actor, "removal.withdraw", loaded.value);
+  if (onCard) return onCard;
   const saved = await ctx.saveOrRefuse(actor, "removal.withdraw", loaded.value, withdrawTransition(loaded.value, actor, requestedAt));
   if (!saved.ok) return saved;
   await ctx.audit(actor, "removal.withdrawn", "ok", saved.value, null);

@@ -8,7 +8,9 @@ export type UseCaseRefusalCode =
   | "already_decided"
   | "no_relationship"
   | "partner_center"
-  | "not_actionable";
+  | "not_actionable"
+  /** a batch customer's case, decided only on its batch's card while the batch waits */
+  | "batch_member";
 
 /** Someone decided on the removal first: who, what, and where the case is now. */
 export interface DecisionTaken {
@@ -26,12 +28,14 @@ export interface UseCaseRefusal {
   customer?: { companyName: string; domain: string };
   /** the removal was already decided: for a front end to name the person its own way */
   decided?: DecisionTaken;
+  /** batch_member: where the batch's card is, for a front end to point at it */
+  batchCard?: { channelId: string; ts: string } | null;
 }
 
 /** Every use case answers with either its value or a refusal a person can read. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: UseCaseRefusal };
 
-export type RefusalDetail = Pick<UseCaseRefusal, "customer" | "decided">;
+export type RefusalDetail = Pick<UseCaseRefusal, "customer" | "decided" | "batchCard">;
 
 export function success<T>(value: T): Outcome<T> {
   return { ok: true, value };

@@ -9,6 +9,7 @@ import type { CaseView } from "./ports";
 import { type Outcome, refused, success } from "./results";
 import { applySubscriptionChanges, describeChangeError } from "./subscription-patches";
 import { type WorkflowContext, describeError, requestIdOf } from "./workflow-context";
+import { composeView, jobView, viewAfter, withGdap } from "./case-views";
 
 export interface SuspendAllStarted {
   job: Job;
@@ -33,7 +34,7 @@ export async function changeSubscription(ctx: WorkflowContext, actor: string, ca
     await ctx.audit(actor, auditAction, "failed", removalCase, requestIdOf(error), { subscriptionId, error: describeChangeError(error) });
     return refused("partner_center", `Partner Center did not do that for ${check.subscription.offerName}: ${describeChangeError(error)}`);
   }
-  return ctx.viewAfter(caseId, "subscription_changed", { actor, item: { name: check.subscription.offerName, action } });
+  return viewAfter(ctx, caseId, "subscription_changed", { actor, item: { name: check.subscription.offerName, action } });
 }
 
 export async function cancelSoftwarePurchase(ctx: WorkflowContext, actor: string, caseId: string, purchaseId: string): Promise<Outcome<CaseView>> {
@@ -52,7 +53,7 @@ export async function cancelSoftwarePurchase(ctx: WorkflowContext, actor: string
     await ctx.audit(actor, "software_purchase.cancel", "failed", removalCase, requestIdOf(error), { purchaseId, error: describeError(error) });
     return refused("partner_center", `Partner Center did not cancel ${purchase.name}: ${describeError(error)}`);
   }
-  return ctx.viewAfter(caseId, "subscription_changed", { actor, item: { name: purchase.name, action: "cancel_software" } });
+  return viewAfter(ctx, caseId, "subscription_changed", { actor, item: { name: purchase.name, action: "cancel_software" } });
 }
 
 /** Queues a persisted job that suspends or cancels every clearable subscription. */
@@ -80,7 +81,7 @@ export async function suspendAll(ctx: WorkflowContext, actor: string, caseId: st
   if (!created) return success({ job, queued: job.total, joined: true });
   await ctx.audit(actor, "subscriptions.suspend_all.queued", "ok", removalCase, null, { jobId: job.id, count: work.length });
   // the snapshot just read is the customer as the job starts: shown with the job, no second read
-  ctx.notify(caseId, "job_started", ctx.jobView(job).then((jobView) => ctx.withGdap(ctx.composeView(removalCase, snapshot, jobView)), () => null), { actor, job: { total: work.length } });
+  ctx.notify(caseId, "job_started", jobView(ctx, job).then((shownJob) => withGdap(ctx, composeView(ctx, removalCase, snapshot, shownJob)), () => null), { actor, job: { total: work.length } });
   ctx.onJobQueued({ jobId: job.id, subscriptions: snapshot.subscriptions });
   return success({ job, queued: work.length, joined: false });
 }

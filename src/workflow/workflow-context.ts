@@ -1,7 +1,7 @@
 // What every use case shares: the workflow's dependencies and the steps they all take. A
 // refusal leaves an audit event; a case is loaded only for someone allowed to work on it; a
-// transition is saved only if nobody moved the case first; a view is a live read of Partner
-// Center with the preconditions evaluated on it.
+// transition is saved only if nobody moved the case first. How a case is shown (a live read
+// with its preconditions) is in case-views.ts.
 import {
   type CustomerSnapshot,
   type PermissionCheck,
@@ -18,17 +18,17 @@ import {
 import type { GdapApi } from "../graph/gdap-api";
 import { type Logger, silentLogger } from "../logger";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
-import type { AuditOutcome, Job, MessageRef, Store, StoredCase } from "../store";
+import type { AuditOutcome, MessageRef, Store, StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
 import { type Role, checkRole } from "./permissions";
-import { readGdapView, releaseGdapEnding } from "./gdap-ending";
+import { followBatchCase } from "./batch-outcomes";
+import { releaseGdapEnding } from "./gdap-ending";
 import { NO_RELATIONSHIP_MESSAGE, READ_ANSWERED_20002, isRelationshipGone } from "./relationship-gone";
 import {
   type ApprovalRequests,
   type BatchFrontEnd,
   type CaseChange,
   type CaseObserver,
-  type CaseView,
   type ChangeFacts,
   type Clock,
   type CustomerDirectory,
@@ -219,62 +219,6 @@ export class WorkflowContext {
     return { decidedBy: decision.decidedBy, decision: decision.decision, reason: decision.reason, state: c.state };
   }
 
-  // ---- views ---------------------------------------------------------------------------
-
-  /** The case read again from the store and Partner Center; a failed read is a refusal. */
-  async viewCase(caseId: string): Promise<Outcome<CaseView>> {
-    const loaded = await this.loadCase(caseId);
-    if (!loaded.ok) return loaded;
-    return this.viewOf(loaded.value);
-  }
-
-  async viewOf(removalCase: StoredCase): Promise<Outcome<CaseView>> {
-    // GDAP relationships are read alongside: Graph answers whatever Partner Center says
-    const gdap = readGdapView(this, removalCase);
-    try {
-      const [snapshot, job] = await Promise.all([loadSnapshot(this.partnerCenter, removalCase.tenantId, this.clock()), this.store.jobs.latestForCase(removalCase.id)]);
-      return success({ ...this.composeView(removalCase, snapshot, job ? await this.jobView(job) : null), gdap: await gdap });
-    } catch (error) {
-      await gdap.catch(() => undefined);
-      if (!isRelationshipGone(error)) return refused("partner_center", `Could not read ${removalCase.companyName} from Partner Center: ${describeError(error)}`);
-      // the customer is gone: a case still active is not left open, and the view says what was read
-      const latest = isActive(removalCase.state) ? await this.endCaseWithoutRelationship("system", removalCase, READ_ANSWERED_20002) : removalCase;
-      const job = await this.store.jobs.latestForCase(latest.id);
-      return success(await this.withGdap(this.composeView(latest, this.goneSnapshot(latest), job ? await this.jobView(job) : null)));
-    }
-  }
-
-  /** A view from a snapshot already in hand: only the case's latest job (from the store) and its GDAP relationships are read. */
-  async viewWith(removalCase: StoredCase, snapshot: CustomerSnapshot): Promise<CaseView> {
-    const job = await this.store.jobs.latestForCase(removalCase.id);
-    return this.withGdap(this.composeView(removalCase, snapshot, job ? await this.jobView(job) : null));
-  }
-
-  /** The view with the customer's GDAP relationships read live (unchanged when the app leaves GDAP alone). */
-  async withGdap(view: CaseView): Promise<CaseView> {
-    const gdap = await readGdapView(this, view.removalCase);
-    return gdap ? { ...view, gdap } : view;
-  }
-
-  async jobView(job: Job): Promise<NonNullable<CaseView["job"]>> {
-    const [progress, failed] = await Promise.all([this.store.jobs.progress(job.id), this.store.jobs.failedItems(job.id, 20)]);
-    return { job, progress, failed };
-  }
-
-  composeView(removalCase: StoredCase, snapshot: CustomerSnapshot, job: CaseView["job"]): CaseView {
-    return { removalCase, snapshot, preconditions: evaluatePreconditions(snapshot, this.clock()), job };
-  }
-
-  /**
-   * Reads the case after a change and tells the front end, handing it the read under way so it
-   * does not read Partner Center again; the caller gets the same read.
-   */
-  async viewAfter(caseId: string, change: CaseChange, facts?: ChangeFacts): Promise<Outcome<CaseView>> {
-    const reading = this.viewCase(caseId);
-    this.notify(caseId, change, reading.then((view) => (view.ok ? view.value : null), () => null), facts);
-    return reading;
-  }
-
   // ---- the relationship is gone ------------------------------------------------------------
 
   /** The refusal for a customer without a relationship, with the customer for the front end's relink offer. */
@@ -298,8 +242,11 @@ export class WorkflowContext {
     const stored: StoredCase = { ...c, ...moved.next };
     await this.audit(actor, removedByUs ? "relationship.removed" : "case.closed_no_relationship", "ok", stored, pcRequestId, { confirmedBy: how });
     this.notify(c.id, removedByUs ? "removed" : "cancelled", undefined, { actor, requester: c.requestedBy });
-    // confirmed removed: a GDAP ending its approval chose may start
-    if (removedByUs) await releaseGdapEnding(this, c.id);
+    // confirmed removed: a GDAP ending its approval chose may start, a batch's report follows
+    if (removedByUs) {
+      await releaseGdapEnding(this, c.id);
+      await followBatchCase(this, stored);
+    }
     return stored;
   }
 

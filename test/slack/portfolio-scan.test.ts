@@ -5,6 +5,7 @@
 import type { CleanupClass } from "../../src/domain";
 import { DEMO_TENANTS, type DemoTenant } from "../../src/stand-ins/partner-center";
 import { BYSTANDER, type Harness, OPERATOR, OPS_CHANNEL, startHarness, textOf, waitFor } from "../support/app-harness";
+import { ACTIONS } from "../../src/slack/slack-inputs";
 
 /** The demo partner's cases and the class each must get (activity window: 90 days). */
 const EXPECTED: Partial<Record<DemoTenant, { cleanupClass: CleanupClass; kinds?: string[] }>> = {
@@ -128,9 +129,18 @@ test("/offboard scan status and the Home tab show the last scan", async () => {
   const home = await waitFor("the operator's Home tab", () => h.slack.homeViews.get(OPERATOR.id) as { blocks: unknown[] } | undefined);
   const text = textOf(home.blocks);
   expect(text).toContain("Clean-up candidates");
-  expect(text).toContain("Fourth Coffee");
-  expect(text).toContain("Blue Yonder Airlines");
-  expect(text).not.toContain("Contoso Ltd");
+  // the same two classes its Request batch removal… button offers, grouped: ready, then suspend-only
+  const sections = (home.blocks as Array<{ text?: { text?: string } }>).map((b) => b.text?.text ?? "").join("\n");
+  const ready = sections.indexOf("*Ready* (2)");
+  const suspendOnly = sections.indexOf("*Suspend-only* (4)");
+  expect(ready).toBeGreaterThanOrEqual(0);
+  expect(suspendOnly).toBeGreaterThan(ready);
+  for (const name of ["Fourth Coffee", "Blue Yonder Airlines"]) expect(sections.indexOf(`*${name}*`)).toBeGreaterThan(ready);
+  for (const name of ["Fourth Coffee", "Blue Yonder Airlines"]) expect(sections.indexOf(`*${name}*`)).toBeLessThan(suspendOnly);
+  expect(sections.indexOf("*Contoso Ltd*")).toBeGreaterThan(suspendOnly);
+  expect(text).toContain(ACTIONS.requestBatch);
+  // blocked customers are neither listed nor offered
+  expect(text).not.toContain("Adventure Works Cycles");
 
   // someone who may not operate sees no candidates
   await h.sender.appHomeOpened(BYSTANDER);

@@ -3,7 +3,7 @@
 // are audited, and a batch nobody decides expires with its cases.
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { BATCH_REMOVAL } from "../../src/store";
-import { APPROVER, type Harness, OPERATOR, SECOND_APPROVER, startHarness, waitFor } from "../support/app-harness";
+import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, SECOND_APPROVER, startHarness, waitFor } from "../support/app-harness";
 import { finishedScan, partnerWithBatchCustomers } from "../support/batch-world";
 
 const WHY = "These customers moved to another partner";
@@ -38,10 +38,10 @@ describe("a batch with a suspend-only customer and one taken out", () => {
     const closed = (await h.app.store.cases.listByTenant(DEMO_TENANTS.clean))[0];
     expect(closed?.state).toBe("cancelled");
 
-    const approved = await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId);
+    const approved = await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId, { endGdap: false });
     expect(approved.ok).toBe(true);
     // pressed again by the same approver (a retried job): nothing new
-    expect((await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId)).ok).toBe(true);
+    expect((await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId, { endGdap: false })).ok).toBe(true);
     const jobs = await h.app.db.pool.query(`SELECT count(*)::int AS n FROM "Job" WHERE "kind" = $1`, [BATCH_REMOVAL]);
     expect(jobs.rows[0]?.n).toBe(1);
     await h.app.runner.drain(BATCH_REMOVAL);
@@ -72,7 +72,7 @@ describe("a batch nobody decides", () => {
     if (!requested.ok) throw new Error(requested.refusal.message);
     const batchId = requested.value.batch.id;
     await waitFor("the window to pass", () => Date.now() > requested.value.batch.expiresAt.getTime() + 50);
-    expect(await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId)).toMatchObject({ ok: false });
+    expect(await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId, { endGdap: false })).toMatchObject({ ok: false });
     await h.app.workflow.expireDue();
     expect((await h.app.store.batches.get(batchId))?.state).toBe("expired");
     const states = await Promise.all(requested.value.members.map((m) => h.app.store.cases.get(m.caseId)));
@@ -80,5 +80,103 @@ describe("a batch nobody decides", () => {
     expect(h.emulator.stats().byRoute["PATCH /customers/{id}"] ?? 0).toBe(0);
     const expired = await h.app.db.pool.query(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE "action" = 'batch.expired'`);
     expect(expired.rows[0]?.n).toBe(1);
+  });
+});
+
+describe("the report follows each customer's case", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false });
+    await finishedScan(h);
+  });
+  afterAll(async () => h.close());
+
+  async function approvedBatch(tenantId: string): Promise<string> {
+    const requested = await h.app.workflow.requestBatch(APPROVER.id, [tenantId], WHY);
+    if (!requested.ok) throw new Error(requested.refusal.message);
+    expect((await h.app.workflow.approveBatch(SECOND_APPROVER.id, requested.value.batch.id, { endGdap: false })).ok).toBe(true);
+    return requested.value.batch.id;
+  }
+  const memberOf = async (batchId: string, tenantId: string) => (await h.app.store.batches.members(batchId)).find((m) => m.tenantId === tenantId);
+
+  test("a customer whose job gave up is reported removed once the sweep finishes its removal", async () => {
+    const tenant = DEMO_TENANTS.clean;
+    const batchId = await approvedBatch(tenant);
+    // one try only, and its re-check cannot read the customer: the job gives up with the case approved
+    await h.app.db.pool.query(`UPDATE "Job" SET "maxAttempts" = 1 WHERE "kind" = $1`, [BATCH_REMOVAL]);
+    h.emulator.configure({ failNext: [{ status: 400, route: "GET /customers/{id}" }] });
+    await h.app.runner.drain(BATCH_REMOVAL);
+    expect(await memberOf(batchId, tenant)).toMatchObject({ outcome: "not_removed" });
+    expect((await h.app.store.batches.get(batchId))?.state).toBe("done");
+    expect(h.emulator.snapshot().customers.find((c) => c.id === tenant)?.relationshipToPartner).toBe("reseller");
+
+    expect(await h.app.workflow.resumeInterruptedRemovals()).toBe(1);
+    await h.app.slack.settle();
+    expect(h.emulator.snapshot().customers.find((c) => c.id === tenant)?.relationshipToPartner).toBe("none");
+    expect(await memberOf(batchId, tenant)).toMatchObject({ outcome: "removed", outcomeReason: null });
+    const followed = (await h.app.store.audit.listByTenant(tenant)).filter((e) => e.action === "batch.customer_followed");
+    expect(followed).toEqual([expect.objectContaining({ outcome: "ok", detail: expect.objectContaining({ batchId, from: "not_removed", outcome: "removed" }) })]);
+    // the card and the requester follow: 1 removed, 0 not removed
+    const card = (await h.app.store.batches.get(batchId))?.approvalMessage;
+    const shown = h.slack.messages.find((m) => m.channel === APPROVAL_CHANNEL && m.ts === card?.ts);
+    expect(shown?.text).toContain("1 removed, 0 suspended and removed, 0 not removed");
+    expect(h.slack.messages.some((m) => (m.channel === APPROVER.id || m.channel === `D${APPROVER.id}`) && m.text.startsWith("Update on your batch removal request") && m.text.includes("1 removed"))).toBe(true);
+  });
+
+  test("a job tried again after it had suspended the subscriptions still reports them suspended", async () => {
+    const tenant = DEMO_TENANTS.legacyOnly;
+    const batchId = await approvedBatch(tenant);
+    // the first try suspends and removes, then cannot record its outcome: it is tried again
+    jest.spyOn(h.app.store.batches, "recordOutcome").mockRejectedValueOnce(new Error("the database went away"));
+    await h.app.runner.drain(BATCH_REMOVAL);
+    expect(h.emulator.snapshot().customers.find((c) => c.id === tenant)?.relationshipToPartner).toBe("none");
+    expect((await memberOf(batchId, tenant))?.outcome).toBeNull();
+    await h.app.db.pool.query(`UPDATE "Job" SET "runAfter" = "createdAt" WHERE "kind" = $1 AND "state" = 'queued'`, [BATCH_REMOVAL]);
+    await h.app.runner.drain(BATCH_REMOVAL);
+    expect(await memberOf(batchId, tenant)).toMatchObject({ outcome: "suspended_removed", outcomeReason: "3 legacy subscriptions suspended first" });
+    expect((await memberOf(batchId, tenant))?.suspended).toHaveLength(3);
+  });
+});
+
+describe("approvers are reminded before a batch expires", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false });
+    await finishedScan(h);
+  });
+  afterAll(async () => h.close());
+
+  test("once, in the card's thread mentioning the approvers; the requester hears at expiry", async () => {
+    const requested = await h.app.workflow.requestBatch(OPERATOR.id, [DEMO_TENANTS.clean, DEMO_TENANTS.expiredReservation], WHY);
+    if (!requested.ok) throw new Error(requested.refusal.message);
+    const batchId = requested.value.batch.id;
+    const card = requested.value.batch.approvalMessage;
+    const replies = () => h.slack.messages.filter((m) => m.channel === APPROVAL_CHANNEL && m.threadTs === card?.ts);
+
+    // a day's window just begun: no reminder yet
+    await h.app.workflow.remindDue();
+    await h.app.slack.settle();
+    expect(replies()).toHaveLength(0);
+
+    // requested ten hours ago, half an hour left: within the last two hours
+    await h.app.db.pool.query(`UPDATE "RemovalBatch" SET "requestedAt" = $2::timestamp(3), "expiresAt" = $3::timestamp(3) WHERE "id" = $1`, [batchId, new Date(Date.now() - 10 * 3_600_000).toISOString(), new Date(Date.now() + 30 * 60_000).toISOString()]);
+    await h.app.workflow.remindDue();
+    await h.app.workflow.remindDue();
+    await h.app.slack.settle();
+    expect(replies()).toHaveLength(1);
+    expect(replies()[0]?.text).toContain(`<@${SECOND_APPROVER.id}>`);
+    expect(replies()[0]?.text).toContain("batch removal of 2 customers");
+    const reminded = await h.app.db.pool.query(`SELECT "actor", "detail" FROM "AuditEvent" WHERE "action" = 'batch.reminded'`);
+    expect(reminded.rows).toEqual([expect.objectContaining({ actor: "system", detail: expect.objectContaining({ batchId }) })]);
+    expect((await h.app.store.batches.get(batchId))?.remindedAt).toBeInstanceOf(Date);
+
+    // the window passes: the batch and its cases expire, and the requester is told by DM
+    await h.app.db.pool.query(`UPDATE "RemovalBatch" SET "expiresAt" = $2::timestamp(3) WHERE "id" = $1`, [batchId, new Date(Date.now() - 1000).toISOString()]);
+    await h.app.db.pool.query(`UPDATE "RemovalCase" SET "expiresAt" = $2::timestamp(3) WHERE "batchId" = $1`, [batchId, new Date(Date.now() - 1000).toISOString()]);
+    await h.app.workflow.expireDue();
+    await h.app.slack.settle();
+    expect((await h.app.store.batches.get(batchId))?.state).toBe("expired");
+    const dms = h.slack.messages.filter((m) => m.channel === OPERATOR.id || m.channel === `D${OPERATOR.id}`);
+    expect(dms.map((m) => m.text)).toEqual([expect.stringContaining("expired before anyone decided")]);
   });
 });

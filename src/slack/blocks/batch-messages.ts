@@ -1,7 +1,7 @@
 // A batch removal request in Slack: the modal that asks which customers and why, the approval
 // card listing them (chunked to Slack's 3,000 characters a section and 50 blocks a message, names
 // escaped), its Take out… and Reject modals, and the per-customer report for the requester.
-import { BATCH_MAX, type BatchOutcome, type BatchState, JUSTIFICATION_MAX, REJECT_REASON_MAX, REMOVAL_CONSEQUENCES } from "../../domain";
+import { BATCH_MAX, type BatchOutcome, type BatchState, GDAP_REMINDER, JUSTIFICATION_MAX, REJECT_REASON_MAX, REMOVAL_CONSEQUENCES } from "../../domain";
 import type { BatchMember } from "../../store";
 import type { BatchCandidates, BatchView } from "../../workflow";
 import {
@@ -18,8 +18,11 @@ import {
   encodeValue,
 } from "../slack-inputs";
 import { type Block, type CheckboxOption, actions, button, clip, confirm, context, fitBlocks, header, outside, plain, section, slackDate } from "./block-kit";
+import { gdapChoiceBox } from "./gdap-blocks";
 
 const SECTION_CHARS = 2900;
+const GDAP_BATCH_TEXT =
+  "Removing the reseller relationship does not end GDAP relationships. Ticked below, each removed customer's are ended once Partner Center confirms its removal, exactly as for a single request (active and pending ones terminated, never-sent ones deleted, each read back from Microsoft Graph).";
 const OPTIONS_PER_GROUP = 100;
 
 const title = (text: string) => ({ type: "plain_text" as const, text: clip(text, 24) });
@@ -123,12 +126,19 @@ function memberLine(m: BatchMember): string {
 
 const STATE_LINE: Record<BatchState, (v: BatchView) => string> = {
   awaiting_approval: (v) => `Waiting for approval; expires ${slackDate(v.batch.expiresAt)}.`,
-  approved: (v) => `<@${v.batch.decidedBy ?? ""}> approved the batch. Each customer is checked in Partner Center again, then removed.`,
-  done: (v) => `<@${v.batch.decidedBy ?? ""}> approved the batch. Done: ${tally(v)}.`,
+  approved: (v) => `<@${v.batch.decidedBy ?? ""}> approved the batch. Each customer is checked in Partner Center again, then removed.${gdapLine(v)}`,
+  done: (v) => `<@${v.batch.decidedBy ?? ""}> approved the batch. Done: ${tally(v)}.${gdapLine(v)}`,
   rejected: (v) => `<@${v.batch.decidedBy ?? ""}> rejected the batch: ${outside(v.batch.rejectReason ?? "", 500)}`,
   expired: () => "The batch request expired before anyone decided. Nothing was removed.",
   cancelled: () => "Every customer was taken out of the batch. Nothing was removed.",
 };
+
+/** What the approval chose about GDAP relationships, once decided. */
+function gdapLine(v: BatchView): string {
+  if (v.batch.endGdap === true) return " GDAP relationships: ended for each customer once Partner Center confirms its removal, as the approver chose.";
+  if (v.batch.endGdap === false) return " GDAP relationships: kept, as the approver chose.";
+  return "";
+}
 
 export function tally(v: BatchView): string {
   const count = (o: BatchOutcome) => v.members.filter((m) => !m.takenOut && m.outcome === o).length;
@@ -147,10 +157,15 @@ export function batchCard(v: BatchView, approvers: string[] = []): { text: strin
   const list = chunkLines(v.members.map(memberLine)).map((text) => section(text));
   const tail: Block[] = [context(STATE_LINE[v.batch.state](v))];
   if (waiting) {
-    tail.push(context(`For each customer: ${REMOVAL_CONSEQUENCES.map((c) => c.text).join(" ")} GDAP relationships are not ended by a batch.`));
+    tail.push(context(`For each customer: ${REMOVAL_CONSEQUENCES.map((c) => c.text).join(" ")} ${v.gdapEnabled ? GDAP_BATCH_TEXT : GDAP_REMINDER}`));
+    // the same box as a single approval, ticked to begin with; Approve batch reads it as left
+    if (v.gdapEnabled) tail.push(gdapChoiceBox());
     tail.push(
       actions([
-        button(ACTIONS.approveBatch, "Approve batch", value, { style: "primary", confirm: confirm("Approve batch?", `Remove the reseller relationship with ${inBatch} customers? Each is checked in Partner Center again first.`, "Approve", "primary") }),
+        button(ACTIONS.approveBatch, "Approve batch", value, {
+          style: "primary",
+          confirm: confirm("Approve batch?", `Remove the reseller relationship with ${inBatch} customers${v.gdapEnabled ? ", and their GDAP relationships if the box is ticked" : ""}? Each is checked in Partner Center again first.`, "Approve", "primary"),
+        }),
         button(ACTIONS.takeOutBatch, "Take out…", value),
         button(ACTIONS.rejectBatch, "Reject", value, { style: "danger" }),
       ]),
@@ -162,8 +177,15 @@ export function batchCard(v: BatchView, approvers: string[] = []): { text: strin
   return { text: `Batch removal of ${inBatch} customers: ${STATE_LINE[v.batch.state](v)}`, blocks: fitBlocks([...head, ...shown, ...tail]) };
 }
 
-/** The requester's report once the batch has run (or ended without running). */
-export function batchReport(v: BatchView): string {
+/** The reply in the card's thread before a waiting batch expires. */
+export function batchReminder(v: BatchView, approvers: readonly string[]): string {
+  const inBatch = v.members.filter((m) => !m.takenOut).length;
+  return `${approvers.length > 0 ? `${approvers.join(" ")}: ` : ""}:hourglass: the batch removal of ${inBatch} customer${inBatch === 1 ? "" : "s"} requested by <@${v.batch.requestedBy}> expires ${slackDate(v.batch.expiresAt)}. Approve it, take customers out or reject it above, or it lapses and nothing is removed.`;
+}
+
+/** The requester's report once the batch has run (or ended without running); `update`: sent again after a customer's outcome changed. */
+export function batchReport(v: BatchView, update = false): string {
   const lines = v.members.filter((m) => !m.takenOut).map(memberLine);
-  return clip(`Your batch removal request: ${STATE_LINE[v.batch.state](v)}\n${lines.join("\n")}`, 3000);
+  const heading = update ? "Update on your batch removal request (a customer's removal was finished since)" : "Your batch removal request";
+  return clip(`${heading}: ${STATE_LINE[v.batch.state](v)}\n${lines.join("\n")}`, 3000);
 }

@@ -1,11 +1,17 @@
 // What the portfolio scan looks like in Slack: the progress bar in the channel, the result
 // (counts per class and the top reasons), /offboard scan status, and the Home tab's clean-up
 // candidates. Company names and Partner Center's words are escaped wherever they land.
-import type { CleanupClass } from "../../domain";
+import { BATCHABLE_CLASSES, type CleanupClass } from "../../domain";
 import type { ScanCounts, ScanRecord, ScannedCustomer } from "../../store";
 import type { ScanReport, ScanStatus } from "../../workflow";
 import { ACTIONS, encodeValue } from "../slack-inputs";
+import { chunkLines } from "./batch-messages";
 import { type Block, actions, button, context, divider, escapeText, fields, header, section } from "./block-kit";
+
+/** the classes the Home lists as clean-up candidates: the ones a batch may take */
+const CANDIDATE_CLASSES: readonly CleanupClass[] = BATCHABLE_CLASSES;
+/** candidates shown per class on the Home tab */
+export const CANDIDATES_SHOWN = 15;
 
 export const CLASS_WORDS: Record<CleanupClass, string> = {
   ready: "Ready",
@@ -64,7 +70,7 @@ export function scanResultMessage(report: ScanReport): { text: string; blocks: B
     const unread = report.gdap.notRead > 0 ? ` For *${n(report.gdap.notRead)}* Microsoft Graph could not be read (the CSV says why).` : "";
     blocks.push(section(`:key: ${access}${unread}`));
   }
-  blocks.push(context("Every customer with its class, blockers, last activity and GDAP relationships is in the CSV in this thread. The ready ones are on the app's Home tab."));
+  blocks.push(context("Every customer with its class, blockers, last activity and GDAP relationships is in the CSV in this thread. The ready and suspend-only ones are on the app's Home tab."));
   if (counts.byClass.ready + counts.byClass.suspend_only > 0) blocks.push(actions([batchButton()]));
   const text = `Portfolio scan finished: ${CLASS_ORDER.map((c) => `${counts.byClass[c]} ${CLASS_WORDS[c].toLowerCase()}`).join(", ")}`;
   return { text, blocks };
@@ -82,14 +88,22 @@ export function scanStatusMessage(status: ScanStatus | null): { text: string; bl
   };
 }
 
+/**
+ * The Home tab's clean-up candidates: the latest scan's ready and suspend-only customers, grouped
+ * by class, exactly the two classes its Request batch removal… button offers.
+ */
 export function cleanupCandidateBlocks(candidates: { scan: ScanRecord; customers: ScannedCustomer[] } | null): Block[] {
   const blocks: Block[] = [divider(), section("*Clean-up candidates*")];
   if (!candidates) return [...blocks, context("No portfolio scan yet. `/offboard scan` finds the customers you could offboard today.")];
-  if (candidates.customers.length === 0) return [...blocks, context("The last scan found no customer ready to offboard.")];
-  const lines = candidates.customers.map((c) => `• *${escapeText(c.companyName)}* (${escapeText(c.domain)})`);
+  if (candidates.customers.length === 0) return [...blocks, context("The last scan found no customer ready or suspend-only to offboard.")];
+  const groups = CANDIDATE_CLASSES.map((cleanupClass) => ({ cleanupClass, customers: candidates.customers.filter((c) => c.cleanupClass === cleanupClass) })).filter((g) => g.customers.length > 0);
+  const listed = groups.flatMap(({ cleanupClass, customers }) => [
+    `*${CLASS_WORDS[cleanupClass]}* (${customers.length}${customers.length >= CANDIDATES_SHOWN ? " shown; the scan's CSV has them all" : ""}): _${CLASS_HINTS[cleanupClass]}_`,
+    ...customers.map((c) => `• *${escapeText(c.companyName)}* (${escapeText(c.domain)})`),
+  ]);
   const when = (candidates.scan.finishedAt ?? candidates.scan.startedAt).toISOString().slice(0, 10);
   const request = candidates.scan.active ? [] : [actions([batchButton()])];
-  return [...blocks, section(lines.join("\n")), ...request, context(`Ready to offboard: nothing blocks removal, no subscription activity in 90 days (scan of ${when}${candidates.scan.active ? ", still running" : ""}).`)];
+  return [...blocks, ...chunkLines(listed).map((text) => section(text)), ...request, context(`Scan of ${when}${candidates.scan.active ? ", still running" : ""}. Request batch removal… offers these same customers; a suspend-only one has its active legacy subscriptions suspended first.`)];
 }
 
 /** Opens the batch request's modal with the latest scan's ready and suspend-only customers. */

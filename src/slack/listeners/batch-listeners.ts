@@ -1,7 +1,8 @@
 // Batch removal in Slack: "Request batch removal…" (on the scan's result and the Home tab) opens
 // its modal at once and fills in the latest scan's candidates after; the submission is checked in
 // the modal, then becomes a durable job that posts the card. On the card: Approve batch (behind a
-// confirm dialog), Take out… and Reject, each deciding through the workflow.
+// confirm dialog, with the card's "Also end GDAP relationships" box), Take out… and Reject, each
+// deciding through the workflow.
 import type { App } from "@slack/bolt";
 import type { Outcome } from "../../workflow";
 import { batchRejectModal, batchRequestModal, loadingModal, takeOutModal } from "../blocks/batch-messages";
@@ -22,6 +23,7 @@ import {
   batchValue,
   decodeValue,
   noValue,
+  readGdapChoice,
   readSelected,
 } from "../slack-inputs";
 import type { ButtonDispatcher } from "./button-dispatcher";
@@ -56,8 +58,12 @@ export function registerBatchButtons(buttons: ButtonDispatcher, deps: ListenerDe
     await client.views.update({ view_id: viewId, view: batchRequestModal(candidates.value) });
   });
 
-  buttons.on(ACTIONS.approveBatch, batchValue, async ({ value, userId, respond }) => {
-    const approved = await report(respond, await workflow.approveBatch(userId, value.b));
+  buttons.on(ACTIONS.approveBatch, batchValue, async ({ value, userId, respond, state }) => {
+    // the card's GDAP box as the approver left it; none at all is refused by the workflow when the
+    // app ends GDAP relationships, never defaulted
+    const endGdap = readGdapChoice(state);
+    if (endGdap === null) return void (await respond(ephemeral(HAND_MADE)));
+    const approved = await report(respond, await workflow.approveBatch(userId, value.b, { endGdap }));
     if (approved) await respond(ephemeral(`Approved. Each of the ${approved.members.filter((m) => !m.takenOut).length} customers is checked in Partner Center again, then removed; the card shows each one's outcome.`));
   });
 

@@ -24,6 +24,7 @@ export function refusalText(refusal: UseCaseRefusal): string {
   if (refusal.code === "no_relationship" && refusal.customer) {
     return `${outside(refusal.message, 1000)} Use \`/offboard relink ${outside(refusal.customer.domain, 150)}\` to request a new one.`;
   }
+  if (refusal.code === "batch_member" && refusal.batchCard) return `${outside(refusal.message, 1000)} The card is in <#${refusal.batchCard.channelId}>.`;
   if (refusal.code === "not_delivered") return `${outside(refusal.message, 1000)} Once that is fixed, press *Request removal* again.`;
   // the message may carry a company name or Partner Center's own words
   return outside(refusal.message, 1000);
