@@ -12,9 +12,12 @@ COPY . .
 RUN npm run build
 
 FROM node:20-slim AS runtime
+# MALLOC_MMAP_THRESHOLD_: package.json's config.mallocEnv (glibc keeps freed memory otherwise;
+# docs/benchmarks.md)
 ENV NODE_ENV=production \
     PORT=3000 \
-    DATA_DIR=/app/data
+    DATA_DIR=/app/data \
+    MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
