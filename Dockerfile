@@ -12,9 +12,12 @@ COPY . .
 RUN npm run build
 
 FROM node:20-slim AS runtime
+# MALLOC_MMAP_THRESHOLD_: package.json's config.mallocEnv (glibc keeps freed memory otherwise;
+# docs/benchmarks.md)
 ENV NODE_ENV=production \
     PORT=3000 \
-    DATA_DIR=/app/data
+    DATA_DIR=/app/data \
+    MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
@@ -34,4 +37,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # `npm start` without its build step, with package.json's config.nodeFlags; node as PID 1 gets
 # SIGTERM directly and drains work in flight before it exits
-CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "dist/src/main.js"]

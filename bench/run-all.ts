@@ -10,17 +10,27 @@ const BENCHES = ["suspend-all/suspend-all.js", "customer-search/customer-search.
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** The Node flags `npm start` runs the app with (package.json config.nodeFlags), so each bench measures the app as it runs. */
-function nodeFlags(): string[] {
-  const manifest = z.object({ config: z.object({ nodeFlags: z.string().default("") }).default({ nodeFlags: "" }) });
+/**
+ * The Node flags and environment `npm start` runs the app with (package.json config.nodeFlags and
+ * config.mallocEnv), so each bench measures the app as it runs.
+ */
+function startSettings(): { flags: string[]; env: Record<string, string> } {
+  const manifest = z.object({ config: z.object({ nodeFlags: z.string().default(""), mallocEnv: z.string().default("") }).default({ nodeFlags: "", mallocEnv: "" }) });
   const { config } = manifest.parse(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")));
-  return config.nodeFlags.split(/\s+/).filter(Boolean);
+  const env: Record<string, string> = {};
+  for (const pair of config.mallocEnv.split(/\s+/).filter(Boolean)) {
+    const match = /^([A-Z_]+)=(\S*)$/.exec(pair);
+    if (!match?.[1] || match[2] === undefined) throw new Error(`config.mallocEnv: unreadable ${pair}`);
+    env[match[1]] = match[2];
+  }
+  return { flags: config.nodeFlags.split(/\s+/).filter(Boolean), env };
 }
 
 function runBench(file: string): Promise<{ rows: BenchRow[]; code: number | null }> {
   return new Promise((resolve) => {
     const rows: BenchRow[] = [];
-    const child = fork(path.join(__dirname, file), [], { execArgv: nodeFlags(), stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const { flags, env } = startSettings();
+    const child = fork(path.join(__dirname, file), [], { execArgv: flags, env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     child.on("message", (message: unknown) => {
       if (isBenchReport(message)) rows.push(...message.rows);
     });

@@ -26,6 +26,8 @@ function likeLiteral(text: string): string {
 
 /** pg_trgm indexes three-character pieces: shorter text has none to look up */
 const TRIGRAM = 3;
+/** a statement's rows, in bytes: well under glibc's 128 KB mmap threshold (see upsertMany) */
+const UPSERT_STATEMENT_BYTES = 48 * 1024;
 const SEARCH_COLUMNS = `"tenantId","companyName","domain","relationshipToPartner"`;
 type SearchRow = { tenantId: string; companyName: string; domain: string; relationshipToPartner: string };
 
@@ -36,20 +38,42 @@ export class DirectoryRepository {
   ) {}
 
   /**
-   * Upserts one page of customers in a single statement. It goes to the pool Prisma's adapter
-   * uses, not through Prisma: Prisma keeps its last 100 debug lines, each query's parameters
-   * included, so a full sync's pages (~250 KB each) would stay in memory.
+   * Upserts one page of customers, in statements of at most ~48 KB of rows each. It goes to the
+   * pool Prisma's adapter uses, not through Prisma: Prisma keeps its last 100 debug lines, each
+   * query's parameters included, so a full sync's pages (~250 KB each) would stay in memory.
+   * A page in one statement was one ~250 KB protocol message, copied on its way (pg's writer,
+   * pglite-socket's reassembly of 64 KB socket reads in the database thread); glibc maps buffers
+   * over 128 KB afresh each time, or, once it has raised that threshold, leaves them as holes in
+   * its arenas (package.json config.mallocEnv; docs/benchmarks.md).
+   * A failed page may leave its first statements applied; the upsert is idempotent and a failed
+   * sync marks nobody missing, so the next sync puts it right.
    */
   async upsertMany(customers: Customer[], syncedAt: Date): Promise<void> {
-    if (customers.length === 0) return;
-    const rows = customers.map((c) => [c.tenantId, c.companyName, c.domain, c.relationshipToPartner, searchTextOf(c)]);
+    let batch: string[] = [];
+    let bytes = 0;
+    for (const c of customers) {
+      const row = JSON.stringify({ a: c.tenantId, b: c.companyName, c: c.domain, d: c.relationshipToPartner, e: searchTextOf(c) });
+      const size = Buffer.byteLength(row) + 1;
+      if (bytes + size > UPSERT_STATEMENT_BYTES && batch.length > 0) {
+        await this.upsertRows(batch, syncedAt);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(row);
+      bytes += size;
+    }
+    if (batch.length > 0) await this.upsertRows(batch, syncedAt);
+  }
+
+  /** One statement for rows already serialised as JSON objects. */
+  private async upsertRows(rows: string[], syncedAt: Date): Promise<void> {
     await this.pool.query(
       `INSERT INTO "DirectoryCustomer" ("tenantId","companyName","domain","relationshipToPartner","searchText","syncedAt")
        SELECT t.*, $2::timestamp(3) FROM jsonb_to_recordset($1::jsonb) AS t(a text, b text, c text, d text, e text)
        ON CONFLICT ("tenantId") DO UPDATE SET "companyName" = excluded."companyName", "domain" = excluded."domain",
          "relationshipToPartner" = excluded."relationshipToPartner", "searchText" = excluded."searchText", "syncedAt" = excluded."syncedAt"`,
       // in UTC as Prisma stores DateTime; a timestamp column ignores the "Z"
-      [JSON.stringify(rows.map(([a, b, c, d, e]) => ({ a, b, c, d, e }))), syncedAt.toISOString()],
+      [`[${rows.join(",")}]`, syncedAt.toISOString()],
     );
   }
 

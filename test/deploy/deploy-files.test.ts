@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { configSchema } from "../../src/config";
 import { ROOT, copies, execForm, instructions, readDockerfile, runCommands, stageNamed } from "./dockerfile";
 
-const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { config: { nodeFlags: string } };
+const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { config: { nodeFlags: string; mallocEnv: string } };
 
 describe("Dockerfile", () => {
   const stages = readDockerfile();
@@ -52,6 +52,15 @@ describe("Dockerfile", () => {
     expect(cmd).toHaveLength(1);
     expect(execForm(cmd[0]?.args ?? "")).toEqual(["node", ...packageJson.config.nodeFlags.split(/\s+/), "dist/src/main.js"]);
     expect(packageJson.config.nodeFlags.trim()).not.toBe("");
+  });
+
+  it("sets package.json's config.mallocEnv in the runtime stage, as npm start does", () => {
+    const env = instructions(runtime, "ENV")
+      .map((instruction) => instruction.args)
+      .join(" ");
+    const wanted = packageJson.config.mallocEnv.split(/\s+/).filter(Boolean);
+    expect(wanted.length).toBeGreaterThan(0);
+    for (const pair of wanted) expect(env.split(/\s+/)).toContain(pair);
   });
 
   it("checks health with node (slim has no curl) on /healthz", () => {

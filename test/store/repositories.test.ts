@@ -124,6 +124,33 @@ describe(`store on ${describeDatabase()}`, () => {
     expect((await store.directory.get("11111111-0000-0000-0000-000000000002"))?.relationshipToPartner).toBe("none");
   });
 
+  test("a page of 1,000 customers goes in statements under 64 KB each, every one stored and updated", async () => {
+    const customers = Array.from({ length: 1000 }, (_, i) => ({
+      tenantId: `22222222-0000-0000-0000-${String(i).padStart(12, "0")}`,
+      // multi-byte names: the statements are sized in bytes on the wire
+      companyName: `Société Générale Ørsted Ünïcode Holdings ${i}`,
+      domain: `societe${i}.onmicrosoft.com`,
+      relationshipToPartner: "reseller" as const,
+    }));
+    const query = jest.spyOn(db.pool, "query");
+    try {
+      await store.directory.upsertMany(customers, new Date());
+      const pages = query.mock.calls.map((call) => (Array.isArray(call[1]) ? String(call[1][0]) : "")).filter((json) => json.startsWith("["));
+      expect(pages.length).toBeGreaterThan(1);
+      for (const json of pages) expect(Buffer.byteLength(json)).toBeLessThan(64 * 1024);
+      expect(pages.reduce((sum, json) => sum + (JSON.parse(json) as unknown[]).length, 0)).toBe(1000);
+    } finally {
+      query.mockRestore();
+    }
+    expect((await store.directory.get("22222222-0000-0000-0000-000000000999"))?.companyName).toBe("Société Générale Ørsted Ünïcode Holdings 999");
+    await store.directory.upsertMany(
+      customers.map((c) => ({ ...c, relationshipToPartner: "none" as const })),
+      new Date(),
+    );
+    expect((await store.directory.get("22222222-0000-0000-0000-000000000000"))?.relationshipToPartner).toBe("none");
+    expect((await store.directory.get("22222222-0000-0000-0000-000000000999"))?.relationshipToPartner).toBe("none");
+  });
+
   test("the sealed token cache is kept per key and replaced on save", async () => {
     expect(await store.tokenCache.load("partner-center")).toBeNull();
     await store.tokenCache.save("partner-center", "v1.first");
