@@ -34,13 +34,13 @@ function freshDataDir(): string {
   return dataDir;
 }
 
-async function startWorld(): Promise<{ services: ScanServices; app: Application }> {
+async function startWorld(): Promise<{ services: ScanServices; app: Application; dataDir: string }> {
   const dataDir = freshDataDir();
   const services = await startScanServices({ customers: CUSTOMERS, latencyMs: LATENCY_MS, rpm: RATE_PER_MINUTE });
   const app = await startAppAgainst(services.settings, { env: ENV, dataDir });
   // start-up's directory sync is over before anyone types a command
   await app.directory.sync();
-  return { services, app };
+  return { services, app, dataDir };
 }
 
 async function startScan(app: Application): Promise<string> {
@@ -65,7 +65,7 @@ async function sampleMemory<T>(work: () => Promise<T>): Promise<{ result: T; pea
 }
 
 async function scanAlone(): Promise<BenchRow[]> {
-  const { services, app } = await startWorld();
+  const { services, app, dataDir } = await startWorld();
   console.log(`app started, directory synced: peak RSS so far ${peakRssMb().toFixed(0)} MB, now ${JSON.stringify(process.memoryUsage())}`);
   try {
     const before = (await services.stats()).total;
@@ -99,11 +99,13 @@ async function scanAlone(): Promise<BenchRow[]> {
   } finally {
     await app.close();
     await services.close();
+    // each run's database is some 65 MB on disk
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 async function suspendAllDuringScan(): Promise<BenchRow[]> {
-  const { services, app } = await startWorld();
+  const { services, app, dataDir } = await startWorld();
   try {
     const tenant = generatedTenantId(0);
     const opened = await app.workflow.startCase(OPERATOR.id, tenant);
@@ -139,6 +141,8 @@ async function suspendAllDuringScan(): Promise<BenchRow[]> {
   } finally {
     await app.close();
     await services.close();
+    // each run's database is some 65 MB on disk
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
