@@ -3,6 +3,7 @@
 // cases, members), and an approval (batch, every case approved with its decision, and one durable
 // job per customer), so a crash after the approval loses no customer's work.
 import type pg from "pg";
+import { inTransaction } from "./pool-transaction";
 import { BATCH_OUTCOMES, BATCH_STATES, type BatchOutcome, type BatchState, CLEANUP_CLASSES, type CleanupClass, type RemovalBatch, type RemovalCase, isActive } from "../domain";
 import type { ApprovalDecision, MessageRef } from "./case-repository";
 import { CaseAlreadyActiveError } from "./case-repository";
@@ -80,19 +81,8 @@ async function holdGdapEnding(client: pg.PoolClient, caseId: string, decision: A
 export class BatchRepository {
   constructor(private readonly pool: pg.Pool) {}
 
-  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T | null>): Promise<T | null> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await work(client);
-      await client.query(result === null ? "ROLLBACK" : "COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private inTransaction<T>(work: (client: pg.PoolClient) => Promise<T | null>): Promise<T | null> {
+    return inTransaction(this.pool, work);
   }
 
   /** Saves a delivered request: the batch, each customer's case (awaiting approval) and its member row. */

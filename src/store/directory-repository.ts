@@ -2,6 +2,7 @@
 // company name, so the picker searches this copy instead.
 import type { Customer, RelationshipToPartner } from "../domain";
 import type pg from "pg";
+import { inTransaction } from "./pool-transaction";
 import type { Prisma } from "./database";
 
 const RELATIONSHIPS: readonly RelationshipToPartner[] = ["reseller", "advisor", "none", "unknown"];
@@ -162,18 +163,7 @@ export class DirectoryRepository {
    * and together none ("energy st") then reads the whole table; the trigram index answers either
    * way in a few milliseconds. A parallel plan could run the tiers out of order.
    */
-  private async withIndexScans<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0");
-      const result = await work(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private withIndexScans<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work, "BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0");
   }
 }

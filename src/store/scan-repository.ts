@@ -2,6 +2,7 @@
 // customer it covers. A customer's row is written done with its class as soon as it is read, so
 // a scan taken over after a crash reads only the customers still pending.
 import type pg from "pg";
+import { inTransaction } from "./pool-transaction";
 import { z } from "zod";
 import { CLEANUP_CLASSES, type CleanupClass, type Customer, type RelationshipToPartner, type ScanGdap } from "../domain";
 
@@ -85,9 +86,7 @@ export class ScanRepository {
   async start(input: { requestedBy: string; channelId: string; key: string; maxAttempts: number }, now = new Date()): Promise<{ created: boolean; scan: ScanRecord }> {
     const running = await this.active();
     if (running) return { created: false, scan: running };
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    const created = await inTransaction(this.pool, async (client) => {
       const job = await client.query<{ id: string }>(
         `INSERT INTO "Job" ("id", "kind", "state", "key", "payload", "requestedBy", "maxAttempts", "runAfter", "createdAt", "updatedAt")
          VALUES (gen_random_uuid()::text, $1, 'queued', $2, '{}'::jsonb, $3, $4, $5::timestamp(3), $5::timestamp(3), $5::timestamp(3)) RETURNING "id"`,
@@ -100,22 +99,13 @@ export class ScanRepository {
          ON CONFLICT DO NOTHING RETURNING ${SCAN_COLUMNS}`,
         [jobId, input.requestedBy, input.channelId, at(now)],
       );
-      const created = scan.rows[0];
-      if (!created) {
-        // another request started one between our look and our insert: that one runs
-        await client.query("ROLLBACK");
-        const other = await this.active();
-        if (!other) throw new Error("a scan was running and then was not");
-        return { created: false, scan: other };
-      }
-      await client.query("COMMIT");
-      return { created: true, scan: created };
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      // null rolls the job back: another request started one between our look and our insert
+      return scan.rows[0] ?? null;
+    });
+    if (created) return { created: true, scan: created };
+    const other = await this.active();
+    if (!other) throw new Error("a scan was running and then was not");
+    return { created: false, scan: other };
   }
 
   async get(jobId: string): Promise<ScanRecord | null> {
