@@ -4,9 +4,7 @@
 // confirm dialog, with the card's "Also end GDAP relationships" box), Take out… and Reject, each
 // deciding through the workflow.
 import type { App } from "@slack/bolt";
-import type { Outcome } from "../../workflow";
 import { batchRejectModal, batchRequestModal, loadingModal, takeOutModal } from "../blocks/batch-messages";
-import { clip } from "../blocks/block-kit";
 import { noticeModal } from "../blocks/modals";
 import { interactionKey } from "../interaction-jobs";
 import {
@@ -27,25 +25,9 @@ import {
   readSelected,
 } from "../slack-inputs";
 import type { ButtonDispatcher } from "./button-dispatcher";
+import { ANSWER_IN_MODAL_MS, fieldError, typed, within } from "./modal-answers";
 import type { ListenerDeps } from "./listener-deps";
 import { HAND_MADE, NOT_TAKEN, ephemeral, refusalText, report } from "./replies";
-
-/** How long a submission's decision may take before the modal closes and the answer goes by DM. */
-const ANSWER_IN_MODAL_MS = 2_000;
-
-type InputValues = Record<string, Record<string, { value?: string | null }>>;
-
-async function within<T>(ms: number, work: Promise<T>): Promise<T | "late"> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), ms)));
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const fieldError = <T>(outcome: Outcome<T>) => (outcome.ok ? "" : clip(outcome.refusal.message, 300));
 
 export function registerBatchButtons(buttons: ButtonDispatcher, deps: ListenerDeps): void {
   const { workflow } = deps;
@@ -89,7 +71,7 @@ export function registerBatchModals(app: App, deps: ListenerDeps): void {
   app.view(BATCH_MODAL, async ({ ack, view, body }) => {
     const userId = body.user.id;
     const selected = readSelected(view.state.values, BATCH_CUSTOMERS_BLOCK, BATCH_CUSTOMERS_INPUT);
-    const justification = (view.state.values as InputValues)[JUSTIFICATION_BLOCK]?.[JUSTIFICATION_INPUT]?.value ?? "";
+    const justification = typed(view.state.values, JUSTIFICATION_BLOCK, JUSTIFICATION_INPUT);
     const errors = (block: string, text: string) => ack({ response_action: "errors", errors: { [block]: text } });
     if (!selected) return void (await errors(BATCH_CUSTOMERS_BLOCK, HAND_MADE));
     const check = await within(ANSWER_IN_MODAL_MS, workflow.checkBatchRequest(userId, selected, justification));
@@ -114,7 +96,7 @@ export function registerBatchModals(app: App, deps: ListenerDeps): void {
 
   app.view(BATCH_REJECT_MODAL, async ({ ack, view, body }) => {
     const target = decodeValue(batchValue, view.private_metadata);
-    const reason = (view.state.values as InputValues)[REJECT_REASON_BLOCK]?.[REJECT_REASON_INPUT]?.value ?? "";
+    const reason = typed(view.state.values, REJECT_REASON_BLOCK, REJECT_REASON_INPUT);
     const errors = (text: string) => ack({ response_action: "errors", errors: { [REJECT_REASON_BLOCK]: text } });
     if (!target) return void (await errors(HAND_MADE));
     if (reason.trim().length < 3) return void (await errors("Please give a reason of at least a few words."));

@@ -4,8 +4,7 @@
 // rejection and the removal request themselves are durable jobs after the ack (a request reads
 // Partner Center and posts to the approvers); a refusal found only then is sent by direct message.
 import type { App } from "@slack/bolt";
-import { clip, outside } from "../blocks/block-kit";
-import type { Outcome } from "../../workflow";
+import { outside } from "../blocks/block-kit";
 import {
   JUSTIFICATION_BLOCK,
   JUSTIFICATION_INPUT,
@@ -19,33 +18,9 @@ import {
   stampDate,
 } from "../slack-inputs";
 import { interactionKey } from "../interaction-jobs";
+import { ANSWER_IN_MODAL_MS, fieldError, typed, within } from "./modal-answers";
 import type { ListenerDeps } from "./listener-deps";
 import { HAND_MADE, NOT_TAKEN, refusalText } from "./replies";
-
-/** How long a submission's check may take before the modal is closed and the answer goes by DM. */
-const ANSWER_IN_MODAL_MS = 2_000;
-
-type InputValues = Record<string, Record<string, { value?: string | null }>>;
-
-function typed(values: InputValues, block: string, input: string): string {
-  return values[block]?.[input]?.value ?? "";
-}
-
-/** The outcome, or "late" once `ms` have passed (the work goes on). */
-async function within<T>(ms: number, work: Promise<T>): Promise<T | "late"> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), ms)));
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** A refusal as a modal field's error: plain text, short. */
-function fieldError<T>(outcome: Outcome<T>): string {
-  return outcome.ok ? "" : clip(outcome.refusal.message, 300);
-}
 
 export function registerModalSubmissions(app: App, deps: ListenerDeps): void {
   const { workflow, interactions, approvalChannelId } = deps;
