@@ -70,21 +70,14 @@ export class ApprovalsChannel implements ApprovalRequests {
       return [];
     });
     const message = approvalMessage(request, { approvers: mentions, notices: shown.notices, gdap: shown.gdap });
-    try {
-      const posted = await this.client.chat.postMessage({ channel: this.channelId, text: message.text, blocks: message.blocks });
-      if (!posted.ts) throw new Error("Slack gave no message timestamp");
-      this.remember({ ok: true });
-      return { channelId: posted.channel ?? this.channelId, ts: posted.ts };
-    } catch (error) {
-      const code = slackErrorCode(error);
-      if (code) this.remember({ ok: false, problem: problemFor(this.channelId, code) });
-      this.logger.error({ channel: this.channelId, err: describeSlackError(error) }, "could not post an approval request");
-      throw new ApprovalNotDelivered(code ? problemFor(this.channelId, code) : `Slack did not take the message (${describeSlackError(error)}).`);
-    }
+    return this.postCard(message, "an approval request");
   }
 
-  /** Posts a card that is not one case's (a batch request) with the same checks and wording of failures. */
-  async postCard(message: { text: string; blocks: Block[] }): Promise<MessageRef> {
+  /**
+   * Posts a card in the approvals channel (a case's approval request, a batch request): what Slack
+   * answered is remembered for /readyz, and a refusal is worded for the requester.
+   */
+  async postCard(message: { text: string; blocks: Block[] }, what = "a batch request"): Promise<MessageRef> {
     try {
       const posted = await this.client.chat.postMessage({ channel: this.channelId, text: message.text, blocks: message.blocks });
       if (!posted.ts) throw new Error("Slack gave no message timestamp");
@@ -93,7 +86,7 @@ export class ApprovalsChannel implements ApprovalRequests {
     } catch (error) {
       const code = slackErrorCode(error);
       if (code) this.remember({ ok: false, problem: problemFor(this.channelId, code) });
-      this.logger.error({ channel: this.channelId, err: describeSlackError(error) }, "could not post a batch request");
+      this.logger.error({ channel: this.channelId, err: describeSlackError(error) }, `could not post ${what}`);
       throw new ApprovalNotDelivered(code ? problemFor(this.channelId, code) : `Slack did not take the message (${describeSlackError(error)}).`);
     }
   }
