@@ -2,10 +2,10 @@
 // In production both are remote services, so for a latency figure the app's process, and its one
 // event loop, must hold only the app (and its embedded database); serving Slack's and Partner
 // Center's side of every call on the same thread would count their work as the app's.
-import { fork } from "node:child_process";
 import { z } from "zod";
 import { IN_MEMORY_DATA_DIR } from "../src/config";
 import { createLocalWorld } from "../src/stand-ins/local-world";
+import { forkServices } from "./child-services";
 
 export interface RemoteServices {
   /** what points the app at them (a LocalWorld's settings: URLs, secrets) */
@@ -21,26 +21,8 @@ const servicesReady = z.object({ settings: z.record(z.string(), z.string()), res
 
 /** Starts the stand-ins in a child process; close() stops it. */
 export async function startRemoteServices(request: ServicesRequest): Promise<RemoteServices> {
-  // Node's defaults, not the app's memory flags: this is not the app
-  const child = fork(__filename, ["--serve"], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const ready = await new Promise<z.infer<typeof servicesReady>>((resolve, reject) => {
-    child.once("message", (message: unknown) => {
-      const parsed = servicesReady.safeParse(message);
-      if (parsed.success) resolve(parsed.data);
-      else reject(new Error("the remote services sent an unexpected message"));
-    });
-    child.once("exit", (code) => reject(new Error(`the remote services exited with ${code ?? "a signal"}`)));
-    child.send(request);
-  });
-  return {
-    ...ready,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.disconnect();
-      }),
-  };
+  const services = await forkServices(__filename, request, servicesReady, "remote services");
+  return { ...services.ready, close: services.close };
 }
 
 async function serve(request: ServicesRequest): Promise<void> {

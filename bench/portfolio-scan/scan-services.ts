@@ -2,11 +2,11 @@
 // process of their own: the scan bench measures the app's peak RSS, which must not include a
 // 5,000-customer world or the CSV the Slack stand-in keeps. The parent asks for the emulator's
 // counters over IPC.
-import { fork } from "node:child_process";
 import { z } from "zod";
 import { IN_MEMORY_DATA_DIR } from "../../src/config";
 import { createLocalWorld } from "../../src/stand-ins/local-world";
 import { type EmulatorStats, seedGeneratedPartner } from "../../src/stand-ins/partner-center";
+import { forkServices } from "../child-services";
 
 const request = z.object({ customers: z.number().int().positive(), latencyMs: z.number(), rpm: z.number() });
 type ServicesRequest = z.infer<typeof request>;
@@ -21,16 +21,7 @@ export interface ScanServices {
 }
 
 export async function startScanServices(wanted: ServicesRequest): Promise<ScanServices> {
-  const child = fork(__filename, ["--serve"], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const started = await new Promise<z.infer<typeof ready>>((resolve, reject) => {
-    child.once("message", (message: unknown) => {
-      const parsed = ready.safeParse(message);
-      if (parsed.success) resolve(parsed.data);
-      else reject(new Error("the scan services sent an unexpected message"));
-    });
-    child.once("exit", (code) => reject(new Error(`the scan services exited with ${code ?? "a signal"}`)));
-    child.send(wanted);
-  });
+  const { child, ready: started, close } = await forkServices(__filename, wanted, ready, "scan services");
   return {
     settings: started.settings,
     stats: () =>
@@ -42,12 +33,7 @@ export async function startScanServices(wanted: ServicesRequest): Promise<ScanSe
         });
         child.send({ kind: "stats" });
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.disconnect();
-      }),
+    close,
   };
 }
 
