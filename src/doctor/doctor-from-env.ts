@@ -23,8 +23,10 @@ export async function runDoctorFromEnv(env: NodeJS.ProcessEnv, options: Configur
     if (!(error instanceof ConfigError)) throw error;
     return [failed("Environment", error.message, "correct that variable (README → Configuration lists them all) and run the doctor again")];
   }
-  // the embedded database open in a running app: that app has the checks with what it saw
-  const dataDir = config.DATABASE_URL ? undefined : dataDirOnDisk(config);
+  // the embedded database open in a running app: that app has the checks with what it saw. Not
+  // when this environment names no Slack app: that app runs its local console, and the set-up
+  // being checked (a real workspace) is not configured yet
+  const dataDir = config.DATABASE_URL || !slackSettingsFrom(config) ? undefined : dataDirOnDisk(config);
   if (dataDir && (await embeddedDatabaseHeld(dataDir))) return [ok("Environment", "parses"), ...(await runningAppChecks(dataDir, config.PORT))];
   return [ok("Environment", "parses"), ...(await runConfiguredDoctor(config, options))];
 }
