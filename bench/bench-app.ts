@@ -68,3 +68,19 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     },
   };
 }
+
+/**
+ * Waits for a Suspend-all job to end and gives the ms from `pressedAt` (Date.now() at the press)
+ * to the end the job recorded: the bench's own polling (every 50 ms, a read queued behind the
+ * app's writes) is not the job's time.
+ */
+export async function suspendAllEndedMs(app: Application, jobId: string, pressedAt: number): Promise<number> {
+  for (;;) {
+    const job = await app.store.jobs.get(jobId);
+    if (job && job.state !== "queued" && job.state !== "running") {
+      if (!job.finishedAt) throw new Error(`job ${jobId} ended (${job.state}) without a finish time`);
+      return job.finishedAt.getTime() - pressedAt;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

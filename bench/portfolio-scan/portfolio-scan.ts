@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { openDatabase } from "../../src/store";
 import { generatedTenantId } from "../../src/stand-ins/partner-center";
 import type { Application } from "../../src/app";
-import { OPERATOR, OPS_CHANNEL, startAppAgainst } from "../bench-app";
+import { OPERATOR, OPS_CHANNEL, startAppAgainst, suspendAllEndedMs } from "../bench-app";
 import { type BenchRow, finishBench, peakRssMb } from "../bench-results";
 import { type ScanServices, startScanServices } from "./scan-services";
 
@@ -116,16 +116,11 @@ async function suspendAllDuringScan(): Promise<BenchRow[]> {
       if ((await app.store.scans.counts(jobId)).done >= 500) break;
       await sleep(50);
     }
-    const started = performance.now();
+    const pressedAt = Date.now();
     const queued = await app.workflow.suspendAll(OPERATOR.id, opened.value.removalCase.id);
     if (!queued.ok) throw new Error(`suspend all refused: ${queued.refusal.message}`);
-    const queuedMs = performance.now() - started;
-    for (;;) {
-      const job = await app.store.jobs.get(queued.value.job.id);
-      if (job && job.state !== "queued" && job.state !== "running") break;
-      await sleep(50);
-    }
-    const elapsed = performance.now() - started;
+    const queuedMs = Date.now() - pressedAt;
+    const elapsed = await suspendAllEndedMs(app, queued.value.job.id, pressedAt);
     const progress = await app.store.jobs.progress(queued.value.job.id);
     const scanActive = (await app.store.scans.get(jobId))?.active ?? false;
     const boundMs = (queued.value.queued / RATE_PER_MINUTE) * 60_000;

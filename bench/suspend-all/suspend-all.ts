@@ -5,7 +5,7 @@
 // A second run injects 10% faults (429 and 503) and counts what the emulator ends up holding.
 import { performance } from "node:perf_hooks";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center";
-import { OPERATOR, startBenchApp, type BenchApp } from "../bench-app";
+import { OPERATOR, startBenchApp, suspendAllEndedMs, type BenchApp } from "../bench-app";
 import { type BenchRow, finishBench } from "../bench-results";
 
 // R well above one-at-a-time (~1 call per 100 ms latency = ~550/min), so the 10× target can show
@@ -28,16 +28,11 @@ async function suspendAllThroughWorkflow(bench: BenchApp): Promise<{ ms: number;
   const caseId = opened.value.removalCase.id;
   // the operator reads the case before pressing; its message refresh is done by then
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const started = performance.now();
+  const pressedAt = Date.now();
   const queued = await workflow.suspendAll(OPERATOR.id, caseId);
   if (!queued.ok) throw new Error(`suspend all refused: ${queued.refusal.message}`);
   const jobId = queued.value.job.id;
-  for (;;) {
-    const job = await store.jobs.get(jobId);
-    if (job && job.state !== "queued" && job.state !== "running") break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const elapsed = performance.now() - started;
+  const elapsed = await suspendAllEndedMs(bench.app, jobId, pressedAt);
   const progress = await store.jobs.progress(jobId);
   return { ms: elapsed, queued: queued.value.queued, done: progress.done, failed: progress.failed };
 }
