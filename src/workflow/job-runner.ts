@@ -11,6 +11,8 @@ import { newTrace, traceFields, withTrace } from "./job-trace";
 
 /** What a handler sees of its lease while it works. */
 export interface JobLease {
+  /** who holds the lease: this runner (finish and release name it) */
+  readonly owner: string;
   /** another process has taken the job over: stop, and record nothing more */
   readonly lost: boolean;
   /** the process is shutting down: stop at the next safe point and give the job back */
@@ -182,6 +184,7 @@ export class JobRunner {
     let lost = false;
     const isStopping = () => this.stopping;
     const lease: JobLease = {
+      owner: this.owner,
       get lost() {
         return lost;
       },

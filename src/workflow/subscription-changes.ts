@@ -58,16 +58,18 @@ export async function cancelSoftwarePurchase(ctx: WorkflowContext, actor: string
 
 /** Queues a persisted job that suspends or cancels every clearable subscription. */
 export async function suspendAll(ctx: WorkflowContext, actor: string, caseId: string): Promise<Outcome<SuspendAllStarted>> {
-  const loaded = await ctx.loadOperable(actor, caseId, "subscriptions.suspend_all");
+  // the look for a job under way needs no answer from Partner Center: it goes alongside the read
+  const [loaded, running] = await Promise.all([ctx.loadOperable(actor, caseId, "subscriptions.suspend_all"), ctx.store.jobs.findUnfinishedForCase(caseId)]);
   if (!loaded.ok) return loaded;
   const { removalCase, snapshot } = loaded.value;
-  const running = await ctx.store.jobs.findUnfinishedForCase(caseId);
   if (running) return success({ job: running, queued: running.total, joined: true });
   const work = clearableSubscriptions(snapshot, ctx.clock());
   if (work.length === 0) {
     return ctx.refuse(actor, "subscriptions.suspend_all", "not_actionable", "No subscription is left to suspend or cancel.", removalCase);
   }
-  const { job, created } = await ctx.store.jobs.createUnlessUnfinished({
+  const jobId = crypto.randomUUID();
+  const { job, created, items } = await ctx.store.jobs.createUnlessUnfinished({
+    id: jobId,
     caseId,
     requestedBy: actor,
     items: work.map(({ subscription, action }) => ({
@@ -76,13 +78,16 @@ export async function suspendAll(ctx: WorkflowContext, actor: string, caseId: st
       action,
       etag: subscription.etag ?? null,
     })),
+    // in the job's transaction: during a scan a write of its own waited its turn on the database
+    // again, and the job's claim behind it
+    audit: ctx.auditEvent(actor, "subscriptions.suspend_all.queued", "ok", removalCase, null, { jobId, count: work.length }),
   });
   // a press at the same moment (a double click, another instance) made the job first
   if (!created) return success({ job, queued: job.total, joined: true });
-  await ctx.audit(actor, "subscriptions.suspend_all.queued", "ok", removalCase, null, { jobId: job.id, count: work.length });
+  // handed over: the runner starts it without reading back what was just written
+  ctx.onJobQueued({ job, tenantId: removalCase.tenantId, items, subscriptions: snapshot.subscriptions });
   // the snapshot just read is the customer as the job starts: shown with the job, no second read
   ctx.notify(caseId, "job_started", jobView(ctx, job).then((shownJob) => withGdap(ctx, composeView(ctx, removalCase, snapshot, shownJob)), () => null), { actor, job: { total: work.length } });
-  ctx.onJobQueued({ jobId: job.id, subscriptions: snapshot.subscriptions });
   return success({ job, queued: work.length, joined: false });
 }
 

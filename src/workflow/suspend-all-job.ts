@@ -5,7 +5,7 @@
 // their MS-RequestId, so nothing is applied twice.
 import { type Subscription, changesFor } from "../domain";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
-import { type ClaimedJob, type Job, type JobItem, SUSPEND_ALL, type Store } from "../store";
+import { type ClaimedJob, type Job, type JobItem, type JobProgress, SUSPEND_ALL, type Store } from "../store";
 import { ItemRecorder } from "./item-recorder";
 import type { JobEnd, JobHandler, JobLease } from "./job-runner";
 import { type Logger, silentLogger } from "../logger";
@@ -18,11 +18,20 @@ const HANDOVER_MS = 60_000;
 
 export const SUSPEND_ALL_JOB = SUSPEND_ALL;
 
+/** what working a job starts from: its pending items, the count so far, and the subscriptions if already read */
+interface JobStart {
+  job: Job;
+  tenantId: string;
+  queue: JobItem[];
+  progress: JobProgress;
+  records: Map<string, Subscription> | null;
+}
+
 export class SuspendAllJob implements JobHandler {
   readonly kind = SUSPEND_ALL;
   /** one job at a time per process; its items are worked `itemConcurrency` at once */
   readonly concurrency = 1;
-  private readonly handedOver = new Map<string, { at: number; records: Map<string, Subscription> }>();
+  private readonly handedOver = new Map<string, { at: number; queued: QueuedJob }>();
 
   constructor(
     private readonly store: Store,
@@ -37,29 +46,23 @@ export class SuspendAllJob implements JobHandler {
   }
 
   /**
-   * A job was just queued here: the subscriptions read when it was made are kept for a short
-   * while, so taking the job up costs no second read of them.
+   * A job was just queued here: the job, its items and the subscriptions read when it was made
+   * are kept for a short while, so taking the job up reads nothing back (during a portfolio scan
+   * each read waits its turn on the database: ~40 ms before the first PATCH).
    */
   handOver(queued: QueuedJob): void {
-    this.handedOver.set(queued.jobId, { at: Date.now(), records: new Map(queued.subscriptions.map((s) => [s.id.toLowerCase(), s])) });
+    this.handedOver.set(queued.job.id, { at: Date.now(), queued });
     for (const [jobId, entry] of this.handedOver) if (Date.now() - entry.at > HANDOVER_MS) this.handedOver.delete(jobId);
   }
 
   async work(claimed: ClaimedJob, lease: JobLease): Promise<JobEnd> {
-    const job = await this.store.jobs.get(claimed.id);
-    if (!job || !job.leaseOwner) return "handled";
-    const owner = job.leaseOwner;
-    const removalCase = await this.store.cases.get(job.caseId);
-    const tenantId = removalCase?.tenantId ?? "";
-    const queue = await this.store.jobs.pendingItems(job.id);
-    // counted here from then on: while this owner holds the lease no one else records items,
-    // and an aggregate query per item costs the shared database more than the item's own write
-    const progress = await this.store.jobs.progress(job.id);
+    const started = this.handedOverStart(claimed) ?? (await this.readStart(claimed.id));
+    if (!started) return "handled";
+    const { job, tenantId, queue, progress } = started;
+    const owner = lease.owner;
     this.logger.info({ jobId: job.id, caseId: job.caseId, pending: queue.length }, "working suspend-all job");
     const recorder = new ItemRecorder(this.store.jobs, job.id, this.logger);
-    const handed = this.handedOver.get(job.id);
-    this.handedOver.delete(job.id);
-    const records = handed && Date.now() - handed.at <= HANDOVER_MS ? handed.records : await this.readSubscriptions(tenantId);
+    const records = started.records ?? (await this.readSubscriptions(tenantId));
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
         if (lease.stopping || lease.lost) return;
@@ -94,6 +97,35 @@ export class SuspendAllJob implements JobHandler {
       this.observer.caseChanged(job.caseId, "job_finished", undefined, { actor: job.requestedBy, job: { total: progress.total, done: progress.done, failed: progress.failed } });
     }
     return "handled";
+  }
+
+  /**
+   * The job as this process wrote it a moment ago, on its first claim only: then no process has
+   * worked an item yet, so every item is pending as written. A later claim reads it all back.
+   */
+  private handedOverStart(claimed: ClaimedJob): JobStart | null {
+    const handed = this.handedOver.get(claimed.id);
+    this.handedOver.delete(claimed.id);
+    if (!handed || claimed.attempts !== 1 || Date.now() - handed.at > HANDOVER_MS) return null;
+    const { job, tenantId, items, subscriptions } = handed.queued;
+    return {
+      job,
+      tenantId,
+      queue: [...items],
+      progress: { total: items.length, done: 0, failed: 0, pending: items.length },
+      records: new Map(subscriptions.map((s) => [s.id.toLowerCase(), s])),
+    };
+  }
+
+  private async readStart(jobId: string): Promise<JobStart | null> {
+    const job = await this.store.jobs.get(jobId);
+    if (!job || !job.leaseOwner) return null;
+    const removalCase = await this.store.cases.get(job.caseId);
+    const queue = await this.store.jobs.pendingItems(job.id);
+    // counted here from then on: while this owner holds the lease no one else records items,
+    // and an aggregate query per item costs the shared database more than the item's own write
+    const progress = await this.store.jobs.progress(job.id);
+    return { job, tenantId: removalCase?.tenantId ?? "", queue, progress, records: null };
   }
 
   async gaveUp(job: ClaimedJob, error: string): Promise<void> {

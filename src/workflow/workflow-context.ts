@@ -18,7 +18,7 @@ import {
 import type { GdapApi } from "../graph/gdap-api";
 import { type Logger, silentLogger } from "../logger";
 import { PartnerCenterError, type PartnerCenterApi } from "../partner-center/partner-center-api";
-import type { AuditOutcome, MessageRef, Store, StoredCase } from "../store";
+import type { AuditEventInput, AuditOutcome, Job, JobItem, MessageRef, Store, StoredCase } from "../store";
 import { loadSnapshot } from "./customer-snapshot";
 import { type Role, checkRole } from "./permissions";
 import { followBatchCase } from "./batch-outcomes";
@@ -68,9 +68,11 @@ export interface WorkflowDeps {
   onBatchQueued?: () => void;
 }
 
-/** A job just queued and the customer's subscriptions as read when it was made. */
+/** A job just queued: the job and its items as written, and the customer's subscriptions as read when it was made. */
 export interface QueuedJob {
-  jobId: string;
+  job: Job;
+  tenantId: string;
+  items: JobItem[];
   subscriptions: Subscription[];
 }
 
@@ -295,9 +297,14 @@ export class WorkflowContext {
   }
 
   async audit(actor: string, action: string, outcome: AuditOutcome, c: RemovalCase, pcRequestId: string | null, detail: Record<string, unknown> = {}): Promise<void> {
+    await this.store.audit.append(this.auditEvent(actor, action, outcome, c, pcRequestId, detail));
+  }
+
+  /** The event `audit` appends, for a repository that writes it in the same transaction as the change. */
+  auditEvent(actor: string, action: string, outcome: AuditOutcome, c: RemovalCase, pcRequestId: string | null, detail: Record<string, unknown> = {}): AuditEventInput {
     // the job at work (if any) names the case in its log line
     noteCase(c.id);
-    await this.store.audit.append({ actor, action, outcome, caseId: c.id, tenantId: c.tenantId, pcRequestId, detail: { ...detail, state: c.state }, at: this.clock() });
+    return { actor, action, outcome, caseId: c.id, tenantId: c.tenantId, pcRequestId, detail: { ...detail, state: c.state }, at: this.clock() };
   }
 
   notify(caseId: string, change: CaseChange, view?: FreshView, facts?: ChangeFacts): void {

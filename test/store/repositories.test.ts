@@ -171,6 +171,41 @@ describe(`store on ${describeDatabase()}`, () => {
     expect(await store.processed.firstTime(key)).toBe(true);
   });
 
+  test("presses at the same moment make one Suspend-all job, and only its making is audited", async () => {
+    const c = await store.cases.create(newCase());
+    const at = new Date("2026-11-25T10:00:00.456Z");
+    const press = (actor: string) => {
+      const id = crypto.randomUUID();
+      return store.jobs.createUnlessUnfinished({
+        id,
+        caseId: c.id,
+        requestedBy: actor,
+        items: ["s1", "s2", "s3"].map((s) => ({ subscriptionId: s, label: `Office ${s}`, action: "suspend" as const, etag: `e-${s}` })),
+        audit: { actor, action: "subscriptions.suspend_all.queued", outcome: "ok", caseId: c.id, tenantId: c.tenantId, detail: { jobId: id }, at },
+      });
+    };
+    const presses = await Promise.all(["U1", "U2", "U3"].map(press));
+    const made = presses.filter((p) => p.created);
+    expect(made).toHaveLength(1);
+    const job = made[0]?.job;
+    expect(presses.map((p) => p.job.id)).toEqual([job?.id, job?.id, job?.id]);
+    // the items handed back are the ones written, MS-RequestIds included
+    const written = await store.jobs.pendingItems(job?.id ?? "");
+    expect(written).toEqual([...(made[0]?.items ?? [])].sort((a, b) => a.subscriptionId.localeCompare(b.subscriptionId)));
+    expect(written.map((i) => [i.subscriptionId, i.etag, i.state])).toEqual([["s1", "e-s1", "pending"], ["s2", "e-s2", "pending"], ["s3", "e-s3", "pending"]]);
+    expect(await store.jobs.get(job?.id ?? "")).toMatchObject({ state: "queued", requestedBy: job?.requestedBy, total: 3 });
+    const events = (await store.audit.listByCase(c.id)).filter((e) => e.action === "subscriptions.suspend_all.queued");
+    expect(events.map((e) => [e.actor, e.detail.jobId, e.at.toISOString()])).toEqual([[job?.requestedBy, job?.id, at.toISOString()]]);
+    // once it has ended, the next press makes a new job
+    expect(await store.jobs.finish(job?.id ?? "", "nobody", "done")).toBe(false);
+    await db.pool.query(`UPDATE "Job" SET "state" = 'done' WHERE "id" = $1`, [job?.id]);
+    const next = await press("U1");
+    expect(next.created).toBe(true);
+    expect(next.job.id).not.toBe(job?.id);
+    // ended too, so the claims below see only their own job
+    await db.pool.query(`UPDATE "Job" SET "state" = 'done' WHERE "id" = $1`, [next.job.id]);
+  });
+
   test("a job is claimed by one owner at a time and taken over when its lease runs out", async () => {
     const c = await store.cases.create(newCase());
     const job = await store.jobs.create({
