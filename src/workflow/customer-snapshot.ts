@@ -11,9 +11,10 @@ const LIST_UNAVAILABLE = new Set(["not_found", "invalid", "forbidden", "unexpect
  * same resource GET /customers/{id} answers, so it is not read a second time.
  */
 export async function loadSnapshot(partnerCenter: PartnerCenterApi, tenantId: string, now: Date, listed?: Customer): Promise<CustomerSnapshot> {
-  const [customer, subscriptions, holdings] = await Promise.all([
-    listed ?? partnerCenter.getCustomer(tenantId),
+  // the subscriptions first: the pacer spaces the three starts, and that list is the longest answer
+  const [subscriptions, customer, holdings] = await Promise.all([
     partnerCenter.listSubscriptions(tenantId),
+    listed ?? partnerCenter.getCustomer(tenantId),
     partnerCenter.readEntitlements(tenantId),
   ]);
   const plans = subscriptions.filter((s) => s.commerceType === "azure_plan" && s.status === "active");
