@@ -19,6 +19,9 @@ type ScanUseCases = Pick<OffboardingWorkflow, "scanProgress" | "scanReport" | "p
 export class SlackScanReporter implements ScanObserver {
   /** per scan: the redraws in order, and whether one is waiting for its turn */
   private readonly chains = new Map<string, { tail: Promise<void>; waiting: boolean; lastAt: number }>();
+  /** ends the waits of redraws queued for their turn (at shutdown) */
+  private readonly pauses = new Set<() => void>();
+  private closed = false;
 
   constructor(
     private readonly client: WebClient,
@@ -34,10 +37,34 @@ export class SlackScanReporter implements ScanObserver {
     if (chain.waiting) return; // the redraw already queued reads the counts when it runs
     chain.waiting = true;
     chain.tail = chain.tail.then(async () => {
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, chain.lastAt + this.minIntervalMs - Date.now())));
+      await this.pause(Math.max(0, chain.lastAt + this.minIntervalMs - Date.now()));
       chain.waiting = false;
+      if (this.closed) return;
       chain.lastAt = Date.now();
       await this.redraw(jobId).catch((error: unknown) => this.logger.warn({ jobId, err: String(error) }, "could not update the scan's progress message"));
+    });
+  }
+
+  /**
+   * No more redraws: the ones waiting for their turn are dropped (the scan's next process redraws
+   * when it resumes), the one under way is waited for. Called before the database closes: a redraw
+   * left to its timer read a closed pool ("Cannot use a pool after calling end on the pool").
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const end of this.pauses) end();
+    await Promise.all([...this.chains.values()].map((chain) => chain.tail));
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        this.pauses.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.pauses.add(end);
     });
   }
 

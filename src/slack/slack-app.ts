@@ -266,6 +266,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       await batches.settle();
       await updater.settle();
       await notifier.settle();
+      await scanReporter.close();
       home.stop();
       await home.settle();
     },
