@@ -145,8 +145,8 @@ export class PartnerCenterTransport {
         throw new PartnerCenterError("unavailable", `Partner Center could not be reached (${spec.context.operation}): ${reason}`, trace);
       }
 
-      const level = status < 400 ? "info" : status === 429 || status >= 500 ? "warn" : "error";
-      this.logger[level]({ ...logFields, status, durationMs: Date.now() - started }, "Partner Center call");
+      const failure = status >= 400 ? mapErrorResponse(status, readErrorBody(text), spec.context, trace) : null;
+      this.logger[logLevel(status, failure)]({ ...logFields, status, ...(failure ? { code: failure.details.code } : {}), durationMs: Date.now() - started }, "Partner Center call");
       this.metrics.partnerCenterCall(spec.context.operation, status, Date.now() - sent, requestId);
 
       if (status >= 200 && status < 300) return { value: this.parse(spec, text, status, trace), ...trace };
@@ -165,7 +165,7 @@ export class PartnerCenterTransport {
           continue;
         }
       }
-      throw mapErrorResponse(status, readErrorBody(text), spec.context, trace);
+      throw failure ?? mapErrorResponse(status, readErrorBody(text), spec.context, trace);
     }
   }
 
@@ -185,4 +185,17 @@ export class PartnerCenterTransport {
     }
     return parsed.data;
   }
+}
+
+/**
+ * How loud a call's log line is. Answers the workflow expects and handles are not errors: a
+ * customer read after its removal answers 403 with 20002, a stale etag 412 (read again), an id
+ * that is not there 404; throttling and outages are warnings (retried). Anything else (400, an
+ * auth failure, a 403 of another kind) is an error someone should look at.
+ */
+function logLevel(status: number, failure: PartnerCenterError | null): "info" | "warn" | "error" {
+  if (!failure) return "info";
+  if (failure.kind === "no_relationship" || failure.kind === "not_found" || status === 412) return "info";
+  if (failure.kind === "throttled" || failure.kind === "unavailable" || status === 429 || status >= 500) return "warn";
+  return "error";
 }

@@ -219,6 +219,31 @@ describe("PartnerCenterRestClient against the emulator", () => {
   });
 });
 
+describe("PartnerCenterRestClient's log lines for refusals", () => {
+  it("logs the answers the workflow expects (20002 after a removal, 404) as info, other refusals as errors", async () => {
+    const server = await tinyServer((req, res) => {
+      if (req.url.includes("/gone")) sendJson(res, 403, { code: 20002, description: "Partner has no commerce relationship with the customer.", source: "PartnerFD" });
+      else if (req.url.includes("/missing")) sendJson(res, 404, { code: 600002, description: "Customer not found.", source: "PartnerFD" });
+      else if (req.url.includes("/denied")) sendJson(res, 403, { code: 600014, description: "Access denied.", source: "PartnerFD" });
+      else sendJson(res, 400, { code: 900001, description: "Bad request.", source: "PartnerFD" });
+    });
+    const logger = recordingLogger();
+    const logged = fastClient(server.url, { logger });
+    try {
+      for (const tenant of ["gone", "missing", "denied", "bad"]) await caught(logged.getCustomer(tenant));
+    } finally {
+      await logged.close();
+      await server.close();
+    }
+    expect(logger.lines.map((l) => [l.obj.status, l.obj.code, l.level])).toEqual([
+      [403, 20002, "info"],
+      [404, 600002, "info"],
+      [403, 600014, "error"],
+      [400, 900001, "error"],
+    ]);
+  });
+});
+
 describe("PartnerCenterRestClient against a misbehaving server", () => {
   it("never fails a read over a value it does not know: the item comes back unrecognised", async () => {
     const server = await tinyServer((req, res) => {
