@@ -210,6 +210,16 @@ export class BatchRepository {
     return result.rowCount === 1;
   }
 
+  /** Batches waiting for approval, soonest to expire first, with how many customers each still holds. */
+  async listWaiting(limit = 20): Promise<Array<StoredBatch & { customers: number }>> {
+    const { rows } = await this.pool.query<BatchRow & { customers: number }>(
+      `SELECT ${BATCH_COLUMNS}, (SELECT count(*)::int FROM "RemovalBatchMember" m WHERE m."batchId" = b."id" AND NOT m."takenOut") AS "customers"
+       FROM "RemovalBatch" b WHERE "state" = 'awaiting_approval' ORDER BY "expiresAt" LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ ...toBatch(row), customers: row.customers }));
+  }
+
   /** Waiting batches expiring before `before` whose approvers were not reminded yet. */
   async listUnreminded(before: Date, limit = 100): Promise<StoredBatch[]> {
     const { rows } = await this.pool.query<BatchRow>(

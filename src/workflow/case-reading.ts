@@ -1,7 +1,7 @@
 // Reading: a case with a live view, the open cases, a customer's audit trail, the customer
 // picker's search, a user's home. Reading needs rights too: an operator's or an approver's.
 import type { Customer } from "../domain";
-import type { AuditEvent, StoredCase } from "../store";
+import type { AuditEvent, MessageRef, StoredCase } from "../store";
 import type { CaseView } from "./ports";
 import { type SetupShown, setupForHome } from "./setup-checks";
 import { type Outcome, refused, success } from "./results";
@@ -14,6 +14,8 @@ export interface HomeSummary {
   mayRead: boolean;
   myCases: StoredCase[];
   awaitingMe: StoredCase[];
+  /** batches another operator asked for, decided on their card (its members are not in awaitingMe) */
+  batchesAwaitingMe: WaitingBatch[];
   isApprover: boolean;
   /** for approvers (who act as admins): what will fail, e.g. no App+User token for removals */
   warnings: string[];
@@ -21,6 +23,16 @@ export interface HomeSummary {
   gdapEnabled: boolean;
   /** for admins (the approvers): the set-up checks as last run; null for anyone else or without checks */
   setup: SetupShown | null;
+}
+
+/** A batch request waiting for approval, as the Home tab names it: where its card is, how many customers. */
+export interface WaitingBatch {
+  id: string;
+  requestedBy: string;
+  customers: number;
+  expiresAt: Date;
+  justification: string;
+  card: MessageRef | null;
 }
 
 /** The case with a live read of Partner Center and the preconditions evaluated on it. */
@@ -59,8 +71,8 @@ export async function findCustomers(ctx: WorkflowContext, actor: string, query: 
  */
 export async function homeFor(ctx: WorkflowContext, userId: string): Promise<HomeSummary> {
   const [reader, approver, admin] = await Promise.all([ctx.checkRole(userId, "read"), ctx.checkRole(userId, "approve"), ctx.checkRole(userId, "administer")]);
-  if (!reader.ok) return { mayRead: false, myCases: [], awaitingMe: [], isApprover: false, warnings: [], setup: null, gdapEnabled: false };
-  const active = await ctx.store.cases.listActive(100);
+  if (!reader.ok) return { mayRead: false, myCases: [], awaitingMe: [], batchesAwaitingMe: [], isApprover: false, warnings: [], setup: null, gdapEnabled: false };
+  const [active, batches] = await Promise.all([ctx.store.cases.listActive(100), approver.ok ? ctx.store.batches.listWaiting() : []]);
   const waiting = approver.ok ? active.filter((c) => c.state === "awaiting_approval" && c.requestedBy !== userId) : [];
   // a batch customer waiting on its batch's card is decided there, not from the Home tab
   const onCard = await Promise.all(waiting.map((c) => waitsOnBatchCard(ctx, c)));
@@ -68,6 +80,10 @@ export async function homeFor(ctx: WorkflowContext, userId: string): Promise<Hom
     mayRead: true,
     myCases: active.filter((c) => c.openedBy === userId || c.requestedBy === userId),
     awaitingMe: waiting.filter((_, i) => !onCard[i]),
+    // the requester cannot approve their own batch (the domain refuses it): not waiting for them
+    batchesAwaitingMe: batches
+      .filter((b) => b.requestedBy !== userId && b.customers > 0)
+      .map((b) => ({ id: b.id, requestedBy: b.requestedBy, customers: b.customers, expiresAt: b.expiresAt, justification: b.justification, card: b.approvalMessage })),
     isApprover: approver.ok,
     warnings: approver.ok ? await ctx.credentialWarnings() : [],
     setup: admin.ok ? setupForHome(ctx) : null,

@@ -3,7 +3,7 @@
 // case message's Withdraw and a Home tab Approve for it are refused with a plain message pointing
 // at the card, audited, and change nothing; the Home does not offer it; the card still decides it.
 import { ACTIONS, END_GDAP_VALUE, GDAP_CHOICE_BLOCK, encodeValue, numbered, requestStamp } from "../../src/slack/slack-inputs";
-import { APPROVAL_CHANNEL, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, startHarness, textOf, waitFor } from "../support/app-harness";
+import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, startHarness, textOf, waitFor } from "../support/app-harness";
 import { batchName, batchTenant, finishedScan, partnerWithBatchCustomers } from "../support/batch-world";
 
 let h: Harness;
@@ -41,6 +41,19 @@ test("a member's own Withdraw and a Home Approve refuse, pointing at the card; t
   await h.sender.appHomeOpened(SECOND_APPROVER);
   const home = await waitFor("the approver's Home", () => h.slack.homeViews.get(SECOND_APPROVER.id) as { blocks: unknown[] } | undefined);
   expect(textOf(home.blocks)).not.toContain(batchName(0));
+  // it points the approver at the batch's card instead, once, with its size and reason
+  const homeText = textOf(home.blocks);
+  expect(homeText).toContain(`*A batch of 2 customers*: requested by <@${OPERATOR.id}>`);
+  expect(homeText).toContain("*Why:* These customers moved to another partner");
+  expect(homeText).toContain(`on its card in <#${APPROVAL_CHANNEL}>`);
+  expect(homeText).not.toContain("Nothing is waiting for you.");
+  // a batch an approver asked for is not listed as waiting for that approver (they cannot approve it), but is for another
+  const own = await h.app.workflow.requestBatch(APPROVER.id, [batchTenant(2)], "Lapsed trial");
+  if (!own.ok) throw new Error(own.refusal.message);
+  const waitingFor = async (userId: string) => (await h.app.workflow.homeFor(userId)).batchesAwaitingMe.map((b) => [b.requestedBy, b.customers]);
+  expect(await waitingFor(APPROVER.id)).toEqual([[OPERATOR.id, 2]]);
+  expect(await waitingFor(SECOND_APPROVER.id)).toEqual(expect.arrayContaining([[OPERATOR.id, 2], [APPROVER.id, 1]]));
+  expect(await waitingFor(OPERATOR.id)).toEqual([]);
   const c = await caseOf();
   const dms = h.slack.directMessages(SECOND_APPROVER.id).length;
   const ticked = { values: { [numbered(GDAP_CHOICE_BLOCK, 0)]: { [numbered(ACTIONS.endGdapChoice, 0)]: { type: "checkboxes", selected_options: [{ value: END_GDAP_VALUE }] } } } };

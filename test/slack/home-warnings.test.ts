@@ -2,7 +2,7 @@
 // are, e.g. no App+User token, so removals would fail; others see no such line.
 import { homeView } from "../../src/slack/blocks/info-messages";
 
-const empty = { mayRead: true, myCases: [], awaitingMe: [], setup: null, gdapEnabled: true };
+const empty = { mayRead: true, myCases: [], awaitingMe: [], batchesAwaitingMe: [], setup: null, gdapEnabled: true };
 
 test("an approver's home leads with each credential warning, escaped", () => {
   const view = homeView({ ...empty, isApprover: true, warnings: ["No App+User token can be had, so removals and the relink link will fail: <refused>"] }, "U0ALEX");

@@ -90,13 +90,21 @@ export function homeView(home: HomeSummary, userId: string) {
   }
   blocks.push(divider(), section("*Waiting for your approval*"));
   if (!home.isApprover) blocks.push(context("You are not an approver."));
-  else if (home.awaitingMe.length === 0) blocks.push(context("Nothing is waiting for you."));
+  else if (home.awaitingMe.length === 0 && home.batchesAwaitingMe.length === 0) blocks.push(context("Nothing is waiting for you."));
   for (const [n, c] of home.awaitingMe.slice(0, 20).entries()) {
     const why = c.justification ? `\n*Why:* ${outside(c.justification, 300)}` : "";
     blocks.push(section(`*${outside(c.companyName, 150)}*: requested by <@${c.requestedBy ?? "unknown"}>, expires ${slackDate(c.expiresAt)}${why}`));
     // the same choice as on the approval message, so Approve here never ends them by default
     if (home.gdapEnabled) blocks.push(gdapChoiceBox(n));
     blocks.push(approvalButtons(c, n, home.gdapEnabled));
+  }
+  for (const batch of home.batchesAwaitingMe.slice(0, 10)) {
+    const where = batch.card ? ` in <#${batch.card.channelId}>` : "";
+    blocks.push(
+      section(
+        `*A batch of ${batch.customers} customer${batch.customers === 1 ? "" : "s"}*: requested by <@${batch.requestedBy}>, expires ${slackDate(batch.expiresAt)}\n*Why:* ${outside(batch.justification, 300)}\nApprove, take customers out or reject it on its card${where}.`,
+      ),
+    );
   }
   // admins (the approvers) see the set-up checks; the case lists give way first to stay within 100 blocks
   const admin = home.setup ? setupBlocks(home.setup) : [];
