@@ -217,6 +217,16 @@ export class ScanRepository {
     return rows.map((row) => ({ ...row, cleanupClass: toClass(row.cleanupClass), blockerKinds: row.blockerKinds ?? [], reasons: toStrings(row.reasons), gdap: toGdap(row.gdap) }));
   }
 
+  /** What the scan read of these customers' GDAP relationships, by tenant id in lower case. */
+  async gdapOf(jobId: string, tenantIds: readonly string[]): Promise<Map<string, ScanGdap>> {
+    if (tenantIds.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ tenantId: string; gdap: unknown }>(
+      `SELECT "tenantId", "gdap" FROM "ScanCustomer" WHERE "jobId" = $1 AND lower("tenantId") = ANY($2::text[])`,
+      [jobId, tenantIds.map((t) => t.toLowerCase())],
+    );
+    return new Map(rows.map((row) => [row.tenantId.toLowerCase(), toGdap(row.gdap)]));
+  }
+
   async finish(jobId: string, now = new Date()): Promise<boolean> {
     const result = await this.pool.query(`UPDATE "Scan" SET "active" = false, "finishedAt" = $2::timestamp(3) WHERE "jobId" = $1 AND "active"`, [jobId, at(now)]);
     return result.rowCount === 1;

@@ -1,6 +1,6 @@
 // What the workflow needs from around it, as small interfaces: the Slack layer (or any other
 // front end) implements the observer; main wires the rest.
-import type { AccessPolicy, BillingNotice, Customer, ItemAction, CustomerSnapshot, PersonFacts, PreconditionResult } from "../domain";
+import type { AccessPolicy, BillingNotice, Customer, ItemAction, CustomerSnapshot, PersonFacts, PreconditionResult, ScanGdap } from "../domain";
 import type { BatchMember, Job, JobProgress, MessageRef, StoredBatch, StoredCase } from "../store";
 import type { GdapView } from "./gdap-ending";
 
@@ -155,6 +155,8 @@ export interface BatchView {
   members: BatchMember[];
   /** the app ends GDAP relationships on approval when asked (Graph configured): the card offers the box */
   gdapEnabled: boolean;
+  /** while it waits, each customer's GDAP relationships as the scan it was chosen from read them (tenant id in lower case) */
+  scanGdap: ReadonlyMap<string, ScanGdap>;
 }
 
 /**

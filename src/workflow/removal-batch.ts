@@ -10,6 +10,7 @@ import {
   type BatchCandidate,
   type BatchCheck,
   type RemovalCase,
+  type ScanGdap,
   approve as approveCase,
   REMINDER_MAX_LEAD_MS,
   approveBatch as approveTransition,
@@ -94,7 +95,8 @@ export async function requestBatch(ctx: WorkflowContext, actor: string, selected
   const members = cases.map(({ removalCase: c, cleanupClass }, position) => ({
     batchId: batch.id, tenantId: c.tenantId, caseId: c.id, position, companyName: c.companyName, domain: c.domain, cleanupClass, takenOut: false, outcome: null, outcomeReason: null, suspended: [],
   }));
-  const view: BatchView = { batch: { ...batch, approvalMessage: null, finishedAt: null }, members, gdapEnabled: ctx.gdap !== null };
+  const stored = { ...batch, approvalMessage: null, finishedAt: null };
+  const view: BatchView = { batch: stored, members, gdapEnabled: ctx.gdap !== null, scanGdap: await scanGdapOf(ctx, stored, members) };
   let posted;
   try {
     if (!ctx.batches) throw new ApprovalNotDelivered("no way to reach the approvers is set up");
@@ -120,7 +122,18 @@ export async function requestBatch(ctx: WorkflowContext, actor: string, selected
 
 export async function batchView(ctx: WorkflowContext, batchId: string): Promise<BatchView | null> {
   const batch = await ctx.store.batches.get(batchId);
-  return batch ? { batch, members: await ctx.store.batches.members(batchId), gdapEnabled: ctx.gdap !== null } : null;
+  if (!batch) return null;
+  const members = await ctx.store.batches.members(batchId);
+  return { batch, members, gdapEnabled: ctx.gdap !== null, scanGdap: await scanGdapOf(ctx, batch, members) };
+}
+
+/**
+ * The scan's reading of each customer's GDAP relationships, for the approver deciding whether to
+ * end them; only while the batch waits and GDAP is handled (afterwards the card tells outcomes).
+ */
+async function scanGdapOf(ctx: WorkflowContext, batch: StoredBatch, members: readonly { tenantId: string; takenOut: boolean }[]): Promise<Map<string, ScanGdap>> {
+  if (ctx.gdap === null || batch.state !== "awaiting_approval" || !batch.scanJobId) return new Map();
+  return ctx.store.scans.gdapOf(batch.scanJobId, members.filter((m) => !m.takenOut).map((m) => m.tenantId));
 }
 
 async function loadForApprover(ctx: WorkflowContext, actor: string, batchId: string, action: string): Promise<Outcome<BatchView>> {

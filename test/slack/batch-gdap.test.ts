@@ -50,6 +50,9 @@ test("ticked (as drawn): each removed customer's GDAP relationships are ended; a
   expect(box?.elements?.[0]?.initial_options).toHaveLength(1);
   expect(textOf(card.blocks)).toContain("each removed customer's are ended once Partner Center confirms its removal");
   expect(textOf(card.blocks)).not.toContain("not ended by a batch");
+  // and it names what the box would touch for each customer, as the scan read it
+  const ended = live.length - toEnd.length;
+  expect(textOf(card.blocks)).toContain(`GDAP relationships at the scan: ${toEnd.length} to end${ended > 0 ? `, ${ended} ended or ending` : ""}`);
 
   // a press that carries no choice (a card drawn before the box existed): refused, audited, nothing approved
   const approve = buttonsOf(card.blocks).find((b) => b.action_id === ACTIONS.approveBatch);
@@ -81,6 +84,8 @@ test("ticked (as drawn): each removed customer's GDAP relationships are ended; a
   const updated = h.slack.messages.find((m) => m.channel === APPROVAL_CHANNEL && m.ts === card.ts);
   expect(updated?.text).toContain("1 removed");
   expect(textOf(updated?.blocks ?? [])).toContain("GDAP relationships: ended for each customer");
+  // once decided the card tells outcomes, not the scan's reading
+  expect(textOf(updated?.blocks ?? [])).not.toContain("at the scan");
 }, 60_000);
 
 test("unticked: removed, and the customer's GDAP relationships are kept", async () => {

@@ -1,7 +1,7 @@
 // A batch removal request in Slack: the modal that asks which customers and why, the approval
 // card listing them (chunked to Slack's 3,000 characters a section and 50 blocks a message, names
 // escaped), its Take out… and Reject modals, and the per-customer report for the requester.
-import { BATCH_MAX, type BatchOutcome, type BatchState, GDAP_REMINDER, JUSTIFICATION_MAX, REJECT_REASON_MAX, REMOVAL_CONSEQUENCES } from "../../domain";
+import { BATCH_MAX, type BatchOutcome, type BatchState, GDAP_REMINDER, JUSTIFICATION_MAX, REJECT_REASON_MAX, REMOVAL_CONSEQUENCES, type ScanGdap, scanGdapWords } from "../../domain";
 import type { BatchMember } from "../../store";
 import type { BatchCandidates, BatchView } from "../../workflow";
 import {
@@ -117,10 +117,12 @@ export function batchRejectModal(batchId: string) {
 
 const OUTCOME_WORDS: Record<BatchOutcome, string> = { removed: ":white_check_mark: removed", suspended_removed: ":white_check_mark: suspended and removed", not_removed: ":x: not removed" };
 
-function memberLine(m: BatchMember): string {
+function memberLine(m: BatchMember, scanGdap?: ScanGdap): string {
   const name = `*${outside(m.companyName, 150)}* (${outside(m.domain, 100)})`;
   if (m.takenOut) return `• ~${name}~ taken out`;
-  if (!m.outcome) return `• ${name}: ${classWord(m.cleanupClass)}${m.cleanupClass === "suspend_only" ? ", its active legacy subscriptions will be suspended" : ""}`;
+  // while it waits: what the approver's GDAP choice would touch, as the scan read it
+  const gdap = scanGdap && scanGdap.read !== "not_checked" ? `; GDAP relationships at the scan: ${outside(scanGdapWords(scanGdap), 300)}` : "";
+  if (!m.outcome) return `• ${name}: ${classWord(m.cleanupClass)}${m.cleanupClass === "suspend_only" ? ", its active legacy subscriptions will be suspended" : ""}${gdap}`;
   return `• ${name}: ${OUTCOME_WORDS[m.outcome]}${m.outcomeReason ? `: ${outside(m.outcomeReason, 400)}` : ""}`;
 }
 
@@ -154,7 +156,7 @@ export function batchCard(v: BatchView, approvers: string[] = []): { text: strin
     header(`Batch removal: ${inBatch} customer${inBatch === 1 ? "" : "s"}`),
     section(`${waiting && approvers.length > 0 ? `${approvers.join(" ")}: ` : ""}<@${v.batch.requestedBy}> asks to remove the reseller relationship with these customers.\n*Why:* ${outside(v.batch.justification, JUSTIFICATION_MAX)}`),
   ];
-  const list = chunkLines(v.members.map(memberLine)).map((text) => section(text));
+  const list = chunkLines(v.members.map((m) => memberLine(m, v.scanGdap.get(m.tenantId.toLowerCase())))).map((text) => section(text));
   const tail: Block[] = [context(STATE_LINE[v.batch.state](v))];
   if (waiting) {
     tail.push(context(`For each customer: ${REMOVAL_CONSEQUENCES.map((c) => c.text).join(" ")} ${v.gdapEnabled ? GDAP_BATCH_TEXT : GDAP_REMINDER}`));
@@ -185,7 +187,7 @@ export function batchReminder(v: BatchView, approvers: readonly string[]): strin
 
 /** The requester's report once the batch has run (or ended without running); `update`: sent again after a customer's outcome changed. */
 export function batchReport(v: BatchView, update = false): string {
-  const lines = v.members.filter((m) => !m.takenOut).map(memberLine);
+  const lines = v.members.filter((m) => !m.takenOut).map((m) => memberLine(m));
   const heading = update ? "Update on your batch removal request (a customer's removal was finished since)" : "Your batch removal request";
   return clip(`${heading}: ${STATE_LINE[v.batch.state](v)}\n${lines.join("\n")}`, 3000);
 }
