@@ -8,6 +8,7 @@ import { BATCH_OUTCOMES, BATCH_STATES, type BatchOutcome, type BatchState, CLEAN
 import type { ApprovalDecision, MessageRef } from "./case-repository";
 import { CaseAlreadyActiveError } from "./case-repository";
 import { GDAP_ENDING, GDAP_LIST_ITEM } from "./gdap-job-repository";
+import { type AuditEventInput, auditEventsAsJson, insertAuditEventsFromJson } from "./audit-repository";
 
 export const BATCH_REMOVAL = "batch_removal";
 
@@ -30,6 +31,8 @@ export interface BatchMember {
   outcomeReason: string | null;
   /** ids of the subscriptions the batch suspended for this customer */
   suspended: string[];
+  /** ids of the subscriptions the batch set out to suspend (noted before each PATCH) */
+  suspending: string[];
 }
 
 /** A customer's durable job, made with the approval. */
@@ -40,7 +43,7 @@ export interface BatchJob {
 
 const at = (date: Date | null) => (date ? date.toISOString() : null);
 const BATCH_COLUMNS = `"id", "state", "requestedBy", "requestedAt", "expiresAt", "justification", "scanJobId", "decidedBy", "decidedAt", "rejectReason", "approvalChannelId", "approvalMessageTs", "version", "finishedAt", "remindedAt", "endGdap"`;
-const MEMBER_COLUMNS = `"batchId", "tenantId", "caseId", "position", "companyName", "domain", "cleanupClass", "takenOut", "outcome", "outcomeReason", "suspended"`;
+const MEMBER_COLUMNS = `"batchId", "tenantId", "caseId", "position", "companyName", "domain", "cleanupClass", "takenOut", "outcome", "outcomeReason", "suspended", "suspending"`;
 
 type BatchRow = Omit<StoredBatch, "approvalMessage" | "state"> & { state: string; approvalChannelId: string | null; approvalMessageTs: string | null };
 type MemberRow = Omit<BatchMember, "cleanupClass" | "outcome"> & { cleanupClass: string; outcome: string | null };
@@ -185,10 +188,26 @@ export class BatchRepository {
   }
 
   /** Records a subscription the batch suspended for the customer (once, however often it is noted). */
-  async noteSuspended(batchId: string, tenantId: string, subscriptionId: string): Promise<void> {
+  /** Notes, before its PATCH, that the batch is about to suspend this subscription. */
+  async noteSuspending(batchId: string, tenantId: string, subscriptionId: string): Promise<void> {
     await this.pool.query(
-      `UPDATE "RemovalBatchMember" SET "suspended" = array_append("suspended", $3) WHERE "batchId" = $1 AND "tenantId" = $2 AND NOT ($3 = ANY("suspended"))`,
+      `UPDATE "RemovalBatchMember" SET "suspending" = array_append("suspending", $3) WHERE "batchId" = $1 AND "tenantId" = $2 AND NOT ($3 = ANY("suspending"))`,
       [batchId, tenantId.toLowerCase(), subscriptionId],
+    );
+  }
+
+  /**
+   * Records a suspension that landed, with its audit event, in one statement: both or neither, and
+   * once (a second record of the same subscription writes nothing).
+   */
+  async noteSuspended(batchId: string, tenantId: string, subscriptionId: string, audit: AuditEventInput, now = new Date()): Promise<void> {
+    await this.pool.query(
+      `WITH noted AS (
+         UPDATE "RemovalBatchMember" SET "suspended" = array_append("suspended", $3) WHERE "batchId" = $1 AND "tenantId" = $2 AND NOT ($3 = ANY("suspended"))
+         RETURNING 1
+       )
+       ${insertAuditEventsFromJson("$4")} WHERE EXISTS (SELECT 1 FROM noted)`,
+      [batchId, tenantId.toLowerCase(), subscriptionId, auditEventsAsJson([audit], now)],
     );
   }
 

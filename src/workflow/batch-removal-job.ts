@@ -5,7 +5,7 @@
 // (removal-execution.ts: re-checked live again, so a suspension that did not take reopens the
 // case, and "done" only once Partner Center confirms). Anything else that blocks now reopens the
 // case with its blockers and nothing is changed. One customer's failure touches no other's job.
-import { type BatchOutcome, batchStep, checkSubscriptionAction, evaluatePreconditions, removedOutcome } from "../domain";
+import { type BatchOutcome, type CustomerSnapshot, batchStep, checkSubscriptionAction, evaluatePreconditions, removedOutcome } from "../domain";
 import { deriveRequestId } from "../partner-center/request-ids";
 import { BATCH_REMOVAL, type BatchMember, type ClaimedJob, type StoredCase } from "../store";
 import { z } from "zod";
@@ -70,7 +70,10 @@ export class BatchRemovalJob implements JobHandler {
     return { outcome: removedOutcome(suspended), reason: suspendedReason(suspended) };
   }
 
-  /** Suspends the active legacy subscriptions when nothing else blocks, each recorded on the member as it lands. The removal's re-check reads them back. */
+  /**
+   * Suspends the active legacy subscriptions when nothing else blocks, each noted before its PATCH
+   * and recorded with its audit event once it lands. The removal's re-check reads them back.
+   */
   private async suspendLegacy(actor: string, member: BatchMember, c: StoredCase): Promise<void> {
     let snapshot;
     try {
@@ -80,20 +83,46 @@ export class BatchRemovalJob implements JobHandler {
       if (isRelationshipGone(error)) return;
       throw error;
     }
+    await this.recordEarlierSuspensions(actor, member, c, snapshot);
     const preconditions = evaluatePreconditions(snapshot, this.ctx.clock());
     const kinds = preconditions.blockers.map((b) => b.kind);
     if (batchStep("suspend_only", kinds) !== "suspend_then_remove") return;
     for (const blocker of preconditions.blockers) {
       const check = checkSubscriptionAction(snapshot, blocker.itemId, "suspend", this.ctx.clock());
       if (!check.ok) continue;
+      const subscriptionId = check.subscription.id;
+      await this.ctx.store.batches.noteSuspending(member.batchId, member.tenantId, subscriptionId);
+      let requestId: string | null;
       try {
-        const result = await applySubscriptionChanges(this.ctx.partnerCenter, c.tenantId, check.subscription, check.changes, deriveRequestId(c.id, `batch-suspend:${check.subscription.id}`));
-        await this.ctx.store.batches.noteSuspended(member.batchId, member.tenantId, check.subscription.id);
-        await this.ctx.audit(actor, "subscription.suspend", "ok", c, result.requestId, { batchId: c.batchId, subscriptionId: check.subscription.id, offerName: check.subscription.offerName });
+        requestId = (await applySubscriptionChanges(this.ctx.partnerCenter, c.tenantId, check.subscription, check.changes, suspendRequestId(c, subscriptionId))).requestId;
       } catch (error) {
         // the removal's re-check finds it still active and reopens the case, naming it
-        await this.ctx.audit(actor, "subscription.suspend", "failed", c, requestIdOf(error), { batchId: c.batchId, subscriptionId: check.subscription.id, error: describeChangeError(error) });
+        await this.ctx.audit(actor, "subscription.suspend", "failed", c, requestIdOf(error), { batchId: c.batchId, subscriptionId, error: describeChangeError(error) });
+        continue;
       }
+      // a record that fails fails the try: the next one finds the suspension noted and records it
+      const event = this.ctx.auditEvent(actor, "subscription.suspend", "ok", c, requestId, { batchId: c.batchId, subscriptionId, offerName: check.subscription.offerName });
+      await this.ctx.store.batches.noteSuspended(member.batchId, member.tenantId, subscriptionId, event);
+    }
+  }
+
+  /**
+   * An earlier try noted a suspension and stopped before recording it: if Partner Center now shows
+   * that subscription suspended, the suspension is recorded and audited (once) as that try's.
+   */
+  private async recordEarlierSuspensions(actor: string, member: BatchMember, c: StoredCase, snapshot: CustomerSnapshot): Promise<void> {
+    const recorded = new Set(member.suspended.map((id) => id.toLowerCase()));
+    for (const subscriptionId of member.suspending.filter((id) => !recorded.has(id.toLowerCase()))) {
+      const now = snapshot.subscriptions.find((s) => s.id.toLowerCase() === subscriptionId.toLowerCase());
+      // still active: not landed, and the loop suspends it again under the same MS-RequestId
+      if (now?.status !== "suspended") continue;
+      const event = this.ctx.auditEvent(actor, "subscription.suspend", "ok", c, suspendRequestId(c, subscriptionId), {
+        batchId: c.batchId,
+        subscriptionId,
+        offerName: now.offerName,
+        readBack: "suspended: sent by an earlier try that stopped before recording it",
+      });
+      await this.ctx.store.batches.noteSuspended(member.batchId, member.tenantId, subscriptionId, event);
     }
   }
 
@@ -112,4 +141,9 @@ export class BatchRemovalJob implements JobHandler {
       this.ctx.logger.error({ err: describeError(failure) }, "could not record a batch customer");
     }
   }
+}
+
+/** The MS-RequestId of the batch's suspension of one subscription: the same on every try. */
+function suspendRequestId(c: StoredCase, subscriptionId: string): string {
+  return deriveRequestId(c.id, `batch-suspend:${subscriptionId}`);
 }

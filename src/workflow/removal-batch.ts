@@ -93,7 +93,7 @@ export async function requestBatch(ctx: WorkflowContext, actor: string, selected
     removalCase: batchCase(openCase({ id: crypto.randomUUID(), tenantId: candidate.tenantId.toLowerCase(), companyName: candidate.companyName, domain: candidate.domain, openedBy: actor, now }), batch),
   }));
   const members = cases.map(({ removalCase: c, cleanupClass }, position) => ({
-    batchId: batch.id, tenantId: c.tenantId, caseId: c.id, position, companyName: c.companyName, domain: c.domain, cleanupClass, takenOut: false, outcome: null, outcomeReason: null, suspended: [],
+    batchId: batch.id, tenantId: c.tenantId, caseId: c.id, position, companyName: c.companyName, domain: c.domain, cleanupClass, takenOut: false, outcome: null, outcomeReason: null, suspended: [], suspending: [],
   }));
   const stored = { ...batch, approvalMessage: null, finishedAt: null };
   const view: BatchView = { batch: stored, members, gdapEnabled: ctx.gdap !== null, scanGdap: await scanGdapOf(ctx, stored, members) };

@@ -138,6 +138,45 @@ describe("the report follows each customer's case", () => {
   });
 });
 
+describe("a try that stops between a suspension and its record", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false });
+    await finishedScan(h);
+  });
+  afterAll(async () => h.close());
+  const memberOf = async (batchId: string, tenantId: string) => (await h.app.store.batches.members(batchId)).find((m) => m.tenantId === tenantId);
+
+  test("the next try records it, once, audited, and reports it suspended", async () => {
+    const tenant = DEMO_TENANTS.legacyOnly;
+    const requested = await h.app.workflow.requestBatch(APPROVER.id, [tenant], WHY);
+    if (!requested.ok) throw new Error(requested.refusal.message);
+    const batchId = requested.value.batch.id;
+    expect((await h.app.workflow.approveBatch(SECOND_APPROVER.id, batchId, { endGdap: false })).ok).toBe(true);
+    const suspendedCount = () => h.emulator.snapshot().customers.find((c) => c.id === tenant)?.subscriptions.filter((s) => s.status === "suspended").length ?? 0;
+    const before = suspendedCount();
+    // the first suspension lands in Partner Center, then its record fails: the try fails there
+    jest.spyOn(h.app.store.batches, "noteSuspended").mockRejectedValueOnce(new Error("the database went away"));
+    await h.app.runner.drain(BATCH_REMOVAL);
+    expect(h.emulator.snapshot().customers.find((c) => c.id === tenant)?.relationshipToPartner).toBe("reseller");
+    expect(suspendedCount()).toBe(before + 1);
+    const member = await memberOf(batchId, tenant);
+    expect(member?.suspending).toHaveLength(1);
+    expect(member?.suspended).toHaveLength(0);
+    expect((await h.app.store.audit.listByTenant(tenant)).filter((e) => e.action === "subscription.suspend" && e.detail.batchId === batchId)).toEqual([]);
+
+    await h.app.db.pool.query(`UPDATE "Job" SET "runAfter" = "createdAt" WHERE "kind" = $1 AND "state" = 'queued'`, [BATCH_REMOVAL]);
+    await h.app.runner.drain(BATCH_REMOVAL);
+    expect(h.emulator.snapshot().customers.find((c) => c.id === tenant)?.relationshipToPartner).toBe("none");
+    expect(await memberOf(batchId, tenant)).toMatchObject({ outcome: "suspended_removed", outcomeReason: "3 legacy subscriptions suspended first" });
+    // each suspension audited once as it landed, the first one read back by the second try
+    const suspensions = (await h.app.store.audit.listByTenant(tenant)).filter((e) => e.action === "subscription.suspend" && e.detail.batchId === batchId);
+    expect(suspensions.map((e) => e.outcome)).toEqual(["ok", "ok", "ok"]);
+    expect(new Set(suspensions.map((e) => e.detail.subscriptionId)).size).toBe(3);
+    expect(suspensions.filter((e) => String(e.detail.readBack ?? "").includes("earlier try"))).toHaveLength(1);
+  });
+});
+
 describe("approvers are reminded before a batch expires", () => {
   let h: Harness;
   beforeAll(async () => {
