@@ -30,7 +30,8 @@ test("many long checks stay within a few blocks, and the Home within 100 with 40
   for (const block of blocks as Array<{ text?: { text: string } }>) expect((block.text?.text ?? "").length).toBeLessThanOrEqual(3000);
   const c = { id: "c", companyName: "Name", state: "awaiting_approval", requestedBy: "U0OLIVIA", requestedAt: at, expiresAt: at, justification: "why" };
   const cases = Array.from({ length: 40 }, (_, n) => ({ ...c, id: `00000000-0000-4000-8000-0000000000${String(n).padStart(2, "0")}` }));
-  const view = homeView({ mayRead: true, myCases: cases, awaitingMe: cases, isApprover: true, warnings: [], setup: { report: { checkedAt: at, checks }, running: false } } as unknown as Parameters<typeof homeView>[0], "U0ALEX");
+  const batches = Array.from({ length: 12 }, (_, n) => ({ id: `b${n}`, requestedBy: "U0OLIVIA", customers: 50, expiresAt: at, justification: "z".repeat(400), card: { channelId: "C0APPROVALS", ts: "1.2" } }));
+  const view = homeView({ mayRead: true, myCases: cases, awaitingMe: cases, batchesAwaitingMe: batches, isApprover: true, warnings: [], setup: { report: { checkedAt: at, checks }, running: false } } as unknown as Parameters<typeof homeView>[0], "U0ALEX");
   expect(view.blocks.length).toBeLessThanOrEqual(100);
   expect(JSON.stringify(view.blocks)).toContain("*Set-up checks*");
 });
