@@ -187,7 +187,6 @@ export class BatchRepository {
     return done === true;
   }
 
-  /** Records a subscription the batch suspended for the customer (once, however often it is noted). */
   /** Notes, before its PATCH, that the batch is about to suspend this subscription. */
   async noteSuspending(batchId: string, tenantId: string, subscriptionId: string): Promise<void> {
     await this.pool.query(
