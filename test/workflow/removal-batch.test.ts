@@ -8,13 +8,28 @@ import { finishedScan, partnerWithBatchCustomers } from "../support/batch-world"
 
 const WHY = "These customers moved to another partner";
 
-describe("a batch with a suspend-only customer and one taken out", () => {
-  let h: Harness;
+/** Each describe's own app over the batch partner, its scan finished; the harness once beforeAll has run. */
+function scannedBatchWorld(env: Record<string, string> = {}): () => Harness {
+  let h: Harness | undefined;
   beforeAll(async () => {
-    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false });
+    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false, env });
     await finishedScan(h);
   });
-  afterAll(async () => h.close());
+  afterAll(async () => h?.close());
+  return () => {
+    if (!h) throw new Error("the batch world is not started");
+    return h;
+  };
+}
+
+async function memberIn(h: Harness, batchId: string, tenantId: string) {
+  return (await h.app.store.batches.members(batchId)).find((m) => m.tenantId === tenantId);
+}
+
+describe("a batch with a suspend-only customer and one taken out", () => {
+  let h: Harness;
+  const world = scannedBatchWorld();
+  beforeAll(() => (h = world()));
 
   test("a blocked customer or a customer with an open case cannot go into a batch", async () => {
     const blocked = await h.app.workflow.requestBatch(APPROVER.id, [DEMO_TENANTS.activeReservation], WHY);
@@ -61,11 +76,8 @@ describe("a batch with a suspend-only customer and one taken out", () => {
 
 describe("a batch nobody decides", () => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false, env: { APPROVAL_TTL_HOURS: "0.0002" } });
-    await finishedScan(h);
-  });
-  afterAll(async () => h.close());
+  const world = scannedBatchWorld({ APPROVAL_TTL_HOURS: "0.0002" });
+  beforeAll(() => (h = world()));
 
   test("expires with its cases; an approval after the window is refused and removes nothing", async () => {
     const requested = await h.app.workflow.requestBatch(APPROVER.id, [DEMO_TENANTS.clean, DEMO_TENANTS.expiredReservation], WHY);
@@ -85,11 +97,8 @@ describe("a batch nobody decides", () => {
 
 describe("the report follows each customer's case", () => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false });
-    await finishedScan(h);
-  });
-  afterAll(async () => h.close());
+  const world = scannedBatchWorld();
+  beforeAll(() => (h = world()));
 
   async function approvedBatch(tenantId: string): Promise<string> {
     const requested = await h.app.workflow.requestBatch(APPROVER.id, [tenantId], WHY);
@@ -97,7 +106,7 @@ describe("the report follows each customer's case", () => {
     expect((await h.app.workflow.approveBatch(SECOND_APPROVER.id, requested.value.batch.id, { endGdap: false })).ok).toBe(true);
     return requested.value.batch.id;
   }
-  const memberOf = async (batchId: string, tenantId: string) => (await h.app.store.batches.members(batchId)).find((m) => m.tenantId === tenantId);
+  const memberOf = (batchId: string, tenantId: string) => memberIn(h, batchId, tenantId);
 
   test("a customer whose job gave up is reported removed once the sweep finishes its removal", async () => {
     const tenant = DEMO_TENANTS.clean;
@@ -140,12 +149,9 @@ describe("the report follows each customer's case", () => {
 
 describe("a try that stops between a suspension and its record", () => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false });
-    await finishedScan(h);
-  });
-  afterAll(async () => h.close());
-  const memberOf = async (batchId: string, tenantId: string) => (await h.app.store.batches.members(batchId)).find((m) => m.tenantId === tenantId);
+  const world = scannedBatchWorld();
+  beforeAll(() => (h = world()));
+  const memberOf = (batchId: string, tenantId: string) => memberIn(h, batchId, tenantId);
 
   test("the next try records it, once, audited, and reports it suspended", async () => {
     const tenant = DEMO_TENANTS.legacyOnly;
@@ -179,11 +185,8 @@ describe("a try that stops between a suspension and its record", () => {
 
 describe("approvers are reminded before a batch expires", () => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ emulatorOptions: { initialState: partnerWithBatchCustomers }, background: false });
-    await finishedScan(h);
-  });
-  afterAll(async () => h.close());
+  const world = scannedBatchWorld();
+  beforeAll(() => (h = world()));
 
   test("once, in the card's thread mentioning the approvers; the requester hears at expiry", async () => {
     const requested = await h.app.workflow.requestBatch(OPERATOR.id, [DEMO_TENANTS.clean, DEMO_TENANTS.expiredReservation], WHY);
