@@ -158,6 +158,21 @@ function checkSameRequest(c: RemovalCase, requestedAt: Date | undefined): Refusa
   return { code: "superseded", message: `That approval request for ${c.companyName} was replaced by a newer one. Use the latest request.` };
 }
 
+/** how long after a request its card may be pressed while the request is still being saved */
+export const REQUEST_SAVE_GRACE_MS = 10_000;
+
+/**
+ * The approval card is posted a moment before its request is saved (so a saved request always
+ * reached the approvers): a press on it in that moment finds the case still open. True when the
+ * press names a request made moments ago that the open case does not hold yet: its save is on
+ * the way, so the decision waits for it rather than being refused.
+ */
+export function requestBeingSaved(c: RemovalCase, requestedAt: Date | undefined, now: Date): boolean {
+  if (!requestedAt || c.state !== "open" || c.requestedAt !== null) return false;
+  const age = now.getTime() - requestedAt.getTime();
+  return age >= 0 && age < REQUEST_SAVE_GRACE_MS && requestedAt.getTime() >= c.openedAt.getTime();
+}
+
 /** awaiting_approval → approved; the four-eyes and expiry rules live here */
 export function approve(c: RemovalCase, by: string, now: Date, requestedAt?: Date): Transition {
   const wrong = requireState(c, ["awaiting_approval"], "approve") ?? checkSameRequest(c, requestedAt);

@@ -2,7 +2,8 @@
 // closes the case; an approver other than the requester approves (which removes at once, see
 // removal-execution.ts) or rejects with a reason; unanswered requests expire. A decision names
 // the request it was made on, so a button from an older request decides nothing.
-import { approve as approveTransition, cancel as cancelTransition, expire, reject as rejectTransition } from "../domain";
+import { setTimeout as sleep } from "node:timers/promises";
+import { approve as approveTransition, cancel as cancelTransition, expire, reject as rejectTransition, requestBeingSaved } from "../domain";
 import type { StoredCase } from "../store";
 import { refuseIfBatchDecides } from "./batch-membership";
 import { recordGdapChoice } from "./gdap-ending";
@@ -22,9 +23,18 @@ export async function cancelCase(ctx: WorkflowContext, actor: string, caseId: st
   return saved;
 }
 
+/** how long a decision waits for the request its card shows to be saved, and how often it looks */
+const SAVE_WAIT_MS = 5_000;
+const SAVE_POLL_MS = 100;
+
 /** A case an approver may decide on, after the permission check; refusals are audited as `action`. */
-async function loadForApprover(ctx: WorkflowContext, actor: string, caseId: string, action: string): Promise<Outcome<StoredCase>> {
-  const loaded = await ctx.loadCase(caseId);
+async function loadForApprover(ctx: WorkflowContext, actor: string, caseId: string, action: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {
+  let loaded = await ctx.loadCase(caseId);
+  // a press on a card whose request is still being saved (posted first, saved after) waits for the save
+  for (let waited = 0; loaded.ok && waited < SAVE_WAIT_MS && requestBeingSaved(loaded.value, requestedAt, ctx.clock()); waited += SAVE_POLL_MS) {
+    await sleep(SAVE_POLL_MS);
+    loaded = await ctx.loadCase(caseId);
+  }
   if (!loaded.ok) return loaded;
   const permission = await ctx.permit(actor, "approve", action, loaded.value);
   if (!permission.ok) return permission;
@@ -48,7 +58,7 @@ export interface ApprovalChoices {
  * GDAP relationships is persisted before anything is removed.
  */
 export async function approve(ctx: WorkflowContext, actor: string, caseId: string, choices: ApprovalChoices = {}): Promise<Outcome<ApprovalResult>> {
-  const loaded = await loadForApprover(ctx, actor, caseId, "removal.approve");
+  const loaded = await loadForApprover(ctx, actor, caseId, "removal.approve", choices.requestedAt);
   if (!loaded.ok) return loaded;
   const removalCase = loaded.value;
   // this approver's own approval already stands: the press's job tried again after a crash (or
@@ -84,7 +94,7 @@ export async function approve(ctx: WorkflowContext, actor: string, caseId: strin
  * reason, so nobody writes one only to be refused. The rejection itself checks again.
  */
 export async function checkRejection(ctx: WorkflowContext, actor: string, caseId: string, requestedAt?: Date, reason = "(checked before the reason is given)"): Promise<Outcome<StoredCase>> {
-  const loaded = await loadForApprover(ctx, actor, caseId, "removal.reject");
+  const loaded = await loadForApprover(ctx, actor, caseId, "removal.reject", requestedAt);
   if (!loaded.ok) return loaded;
   // the domain's own transition decides, so the check refuses exactly what the rejection would
   const moved = rejectTransition(loaded.value, actor, reason, ctx.clock(), requestedAt);
@@ -93,7 +103,7 @@ export async function checkRejection(ctx: WorkflowContext, actor: string, caseId
 }
 
 export async function reject(ctx: WorkflowContext, actor: string, caseId: string, reason: string, requestedAt?: Date): Promise<Outcome<StoredCase>> {
-  const loaded = await loadForApprover(ctx, actor, caseId, "removal.reject");
+  const loaded = await loadForApprover(ctx, actor, caseId, "removal.reject", requestedAt);
   if (!loaded.ok) return loaded;
   const removalCase = loaded.value;
   // this approver's rejection of this request already stands: the submission's job tried again

@@ -19,7 +19,9 @@ import {
   reject,
   reminderDue,
   reopen,
+  requestBeingSaved,
   requestRemoval,
+  REQUEST_SAVE_GRACE_MS,
   withdraw,
 } from "../../src/domain";
 import { APPROVER, DAY, HOUR, NOW, OPENER, REQUESTER, at, caseIn, freshCase, frozen, legacySubscription, snapshot } from "./fixtures";
@@ -186,6 +188,29 @@ describe("approve", () => {
     const refusal = refusalOf(approve(waiting(), APPROVER, at(DAY + 1)));
     expect(refusal.code).toBe("expired");
     expect(refusal.message).toContain(at(DAY).toISOString());
+  });
+});
+
+describe("requestBeingSaved: a press on a card posted moments before its request is saved", () => {
+  const requested = at(HOUR);
+  const MINUTE = 60 * 1000;
+
+  test("an open case without a request, pressed for a request made seconds ago, is waited for", () => {
+    expect(requestBeingSaved(freshCase(), requested, at(HOUR + 2_000))).toBe(true);
+  });
+
+  test("not once the grace has passed, nor for a request before the case was opened, nor without a named request", () => {
+    expect(requestBeingSaved(freshCase(), requested, at(HOUR + REQUEST_SAVE_GRACE_MS))).toBe(false);
+    expect(requestBeingSaved(freshCase(), at(-MINUTE), at(0))).toBe(false);
+    expect(requestBeingSaved(freshCase(), undefined, at(HOUR))).toBe(false);
+    // a press stamped later than now (another clock) is not a request on its way
+    expect(requestBeingSaved(freshCase(), at(HOUR + 1), at(HOUR))).toBe(false);
+  });
+
+  test("not when the case holds a request or is past open: those are decided as they stand", () => {
+    const saved = next(requestRemoval(freshCase(), REQUESTER, READY, requested, DAY, WHY));
+    expect(requestBeingSaved(saved, requested, at(HOUR + 1_000))).toBe(false);
+    for (const state of CASE_STATES.filter((s) => s !== "open")) expect(requestBeingSaved(caseIn(state), requested, at(HOUR + 1_000))).toBe(false);
   });
 });
 
