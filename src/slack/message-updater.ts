@@ -63,9 +63,22 @@ export class SlackMessageUpdater implements CaseObserver {
     this.mover = mover;
   }
 
+  /**
+   * Whether `view` is no older than the view last shown for its case: a later write to the case,
+   * or the same write read from Partner Center no earlier. An /offboard whose read began before a
+   * suspension landed must not put the subscription back on the message after the suspension's
+   * own refresh has gone out.
+   */
+  isCurrent(view: CaseView): boolean {
+    const last = this.lastView.get(view.removalCase.id);
+    if (!last) return true;
+    if (view.removalCase.version !== last.removalCase.version) return view.removalCase.version > last.removalCase.version;
+    return view.snapshot.takenAt.getTime() >= last.snapshot.takenAt.getTime();
+  }
+
   /** Remembers the view a listener just rendered, so progress updates need no Partner Center read. */
   remember(view: CaseView): void {
-    this.lastView.set(view.removalCase.id, view);
+    if (this.isCurrent(view)) this.lastView.set(view.removalCase.id, view);
   }
 
   /** Waits for the updates under way (tests, shutdown). */

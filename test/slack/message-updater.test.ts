@@ -5,12 +5,13 @@ import type { AddressInfo } from "node:net";
 import { WebClient } from "@slack/web-api";
 import { evaluatePreconditions, type CaseState } from "../../src/domain";
 import { caseMessage } from "../../src/slack/blocks/case-message";
+import { CasePlacement } from "../../src/slack/case-placement";
 import { SlackMessageUpdater } from "../../src/slack/message-updater";
 import { LocalSlackApi } from "../../src/stand-ins/slack/local-slack-api";
 import type { StoredCase } from "../../src/store";
 import { silentLogger } from "../../src/logger";
 import type { CaseView, Outcome } from "../../src/workflow";
-import { NOW, caseIn, snapshot } from "../domain/fixtures";
+import { NOW, caseIn, legacySubscription, snapshot } from "../domain/fixtures";
 
 const token = "xoxb-updater-test";
 const slack = new LocalSlackApi(token);
@@ -98,4 +99,47 @@ test("a view handed on that could not be read is read by the updater itself", as
   await updater.settle();
   expect(workflow.reads).toBe(1);
   expect(slack.messages.find((m) => m.ts === ref.ts)?.blocks).toEqual(caseMessage(viewIn("open", ref)).blocks);
+});
+
+describe("an /offboard's render against the refresh of a change", () => {
+  const SECOND = 1000;
+  /** the case open, read from Partner Center at `readAt` with its one subscription `status` */
+  function openView(ref: { channelId: string; ts: string }, readAt: number, status: "active" | "suspended", version = 3): CaseView {
+    const view = viewIn("open", ref);
+    const snap = snapshot({ subscriptions: [legacySubscription({ status })], takenAt: new Date(NOW.getTime() + readAt) });
+    return { ...view, removalCase: { ...view.removalCase, version }, snapshot: snap, preconditions: evaluatePreconditions(snap, NOW) };
+  }
+  const placement = (updater: SlackMessageUpdater) =>
+    new CasePlacement({ placeCaseMessage: async () => Promise.reject(new Error("the case message is in place: nothing is placed anew")) }, updater, undefined, silentLogger);
+  const respond = async () => undefined;
+
+  test("a render read before a suspension's refresh went out leaves the message as the refresh left it", async () => {
+    const ref = await postedCaseMessage();
+    const updater = new SlackMessageUpdater(client, readsShowing("open", ref), silentLogger, 0);
+    // the /offboard read at 1 s; the suspension landed and its refresh, read at 2 s, went out first
+    const suspended = openView(ref, 2 * SECOND, "suspended");
+    updater.caseChanged("case-1", "subscription_changed", suspended);
+    await updater.settle();
+    await placement(updater).show(client, openView(ref, 1 * SECOND, "active"), ref.channelId, "U_OPERATOR", respond);
+
+    const message = slack.messages.find((m) => m.ts === ref.ts);
+    expect(message?.updates).toBe(1);
+    expect(message?.blocks).toEqual(caseMessage(suspended).blocks);
+  });
+
+  test("a render read later, or of a later write to the case, is shown", async () => {
+    const ref = await postedCaseMessage();
+    const updater = new SlackMessageUpdater(client, readsShowing("open", ref), silentLogger, 0);
+    updater.caseChanged("case-1", "subscription_changed", openView(ref, 2 * SECOND, "suspended"));
+    await updater.settle();
+    const later = openView(ref, 3 * SECOND, "active");
+    await placement(updater).show(client, later, ref.channelId, "U_OPERATOR", respond);
+    expect(slack.messages.find((m) => m.ts === ref.ts)?.blocks).toEqual(caseMessage(later).blocks);
+    // a newer version of the case wins even when its Partner Center read is older
+    const rewritten = openView(ref, 1 * SECOND, "suspended", 4);
+    await placement(updater).show(client, rewritten, ref.channelId, "U_OPERATOR", respond);
+    const message = slack.messages.find((m) => m.ts === ref.ts);
+    expect(message?.updates).toBe(3);
+    expect(message?.blocks).toEqual(caseMessage(rewritten).blocks);
+  });
 });
