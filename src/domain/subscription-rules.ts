@@ -108,6 +108,11 @@ export function changeApplied(sub: Subscription, change: SubscriptionChange): bo
   return "status" in change ? sub.status === change.status : sub.autoRenewEnabled === change.autoRenewEnabled;
 }
 
+/** True when the subscription already is as the action would leave it (every one of its changes made). */
+export function actionApplied(sub: Subscription, action: SubscriptionAction): boolean {
+  return changesFor(sub, action).every((change) => changeApplied(sub, change));
+}
+
 /** A cost the approver should see: a suspended new-commerce subscription bills until its term ends. */
 export interface BillingNotice {
   subscriptionId: string;

@@ -3,7 +3,10 @@
 import type { Prisma } from "./database";
 import { Prisma as PrismaNamespace } from "./generated/client";
 
-export type AuditOutcome = "ok" | "refused" | "failed";
+/** started: sent to Partner Center, its answer not recorded yet (the process may have died in between) */
+export type AuditOutcome = "ok" | "refused" | "failed" | "started";
+const OUTCOMES: ReadonlySet<string> = new Set<AuditOutcome>(["ok", "refused", "failed", "started"]);
+const isOutcome = (value: string): value is AuditOutcome => OUTCOMES.has(value);
 
 export interface AuditEventInput {
   actor: string;
@@ -79,18 +82,31 @@ export class AuditRepository {
     return this.list({ caseId }, limit);
   }
 
+  /** The latest event of `action` on the case about one item (detail[field] = value), in the order appended. */
+  async latestAbout(caseId: string, action: string, field: string, value: string): Promise<AuditEvent | null> {
+    const row = await this.prisma.auditEvent.findFirst({ where: { caseId, action, detail: { path: [field], equals: value } }, orderBy: { id: "desc" } });
+    return row ? toEvent(row) : null;
+  }
+
   private async list(where: { tenantId?: string; caseId?: string }, limit: number): Promise<AuditEvent[]> {
     const rows = await this.prisma.auditEvent.findMany({ where, orderBy: [{ at: "asc" }, { id: "asc" }], take: limit });
-    return rows.map((row) => ({
-      id: row.id.toString(),
-      at: row.at,
-      actor: row.actor,
-      action: row.action,
-      outcome: row.outcome === "ok" || row.outcome === "refused" ? row.outcome : "failed",
-      caseId: row.caseId,
-      tenantId: row.tenantId,
-      pcRequestId: row.pcRequestId,
-      detail: toDetail(row.detail),
-    }));
+    return rows.map(toEvent);
   }
+}
+
+type AuditRow = Awaited<ReturnType<Prisma["auditEvent"]["findFirstOrThrow"]>>;
+
+function toEvent(row: AuditRow): AuditEvent {
+  return {
+    id: row.id.toString(),
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    // fail closed: an outcome this version does not know reads as a failure
+    outcome: isOutcome(row.outcome) ? row.outcome : "failed",
+    caseId: row.caseId,
+    tenantId: row.tenantId,
+    pcRequestId: row.pcRequestId,
+    detail: toDetail(row.detail),
+  };
 }

@@ -202,7 +202,7 @@ export class JobRunner {
     }, Math.max(50, Math.floor(this.options.leaseMs / 3)));
     const started = Date.now();
     // the Slack request, the case and the Partner Center calls of this attempt, for its log lines
-    const trace = newTrace();
+    const trace = newTrace(job.key);
     const traceOf = () => traceFields(trace, job.key, job.caseId);
     try {
       this.logger.info({ ...fields, slackRequestId: traceOf().slackRequestId }, "working a job");

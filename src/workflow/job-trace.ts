@@ -5,6 +5,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
 export interface JobTrace {
+  /** the job's key (a Slack request's, across its retries): what an action started by an earlier attempt is known by */
+  key: string | null;
   caseIds: Set<string>;
   partnerCenterRequestIds: Set<string>;
 }
@@ -14,8 +16,13 @@ const MAX_REQUEST_IDS = 20;
 
 const current = new AsyncLocalStorage<JobTrace>();
 
-export function newTrace(): JobTrace {
-  return { caseIds: new Set(), partnerCenterRequestIds: new Set() };
+export function newTrace(key: string | null = null): JobTrace {
+  return { key, caseIds: new Set(), partnerCenterRequestIds: new Set() };
+}
+
+/** The key of the job at work, null outside one. */
+export function currentJobKey(): string | null {
+  return current.getStore()?.key ?? null;
 }
 
 /** Runs `work` with `trace` as the current one: what it notes, however deep, lands there. */

@@ -1,15 +1,18 @@
 // Clearing what blocks removal: one subscription action (suspend, cancel inside the window,
-// turn off auto-renew, suspend an Azure plan), the PATCHes for it in subscription-patches.ts, cancelling a software purchase, Suspend all as a persisted job, and retrying a
-// job's failed items. Each reads the customer live before it acts (the domain decides whether
-// the item may be changed), and hands the read after the change on to the front end.
+// turn off auto-renew, suspend an Azure plan; its PATCHes in subscription-patches.ts), cancelling
+// a software purchase, Suspend all as a persisted job, and retrying a job's failed items. Each reads the customer live before it acts (the domain decides whether
+// the item may be changed), and hands the read after the change on to the front end. A single
+// action is audited as started before it is sent (started-actions.ts), so a press tried again
+// after a crash records a change that landed instead of refusing it as nothing to do.
 import crypto from "node:crypto";
-import { type SubscriptionAction, checkSubscriptionAction, clearableSubscriptions } from "../domain";
+import { type SubscriptionAction, actionApplied, checkSubscriptionAction, clearableSubscriptions } from "../domain";
 import type { Job } from "../store";
 import type { CaseView } from "./ports";
 import { type Outcome, refused, success } from "./results";
 import { applySubscriptionChanges, describeChangeError } from "./subscription-patches";
 import { type WorkflowContext, describeError, requestIdOf } from "./workflow-context";
 import { composeView, jobView, viewAfter, withGdap } from "./case-views";
+import { answerFromReadBack, ownUnansweredStart, sentRequestIdOf, startDetail } from "./started-actions";
 
 export interface SuspendAllStarted {
   job: Job;
@@ -25,15 +28,28 @@ export async function changeSubscription(ctx: WorkflowContext, actor: string, ca
   if (!loaded.ok) return loaded;
   const { removalCase, snapshot } = loaded.value;
   const check = checkSubscriptionAction(snapshot, subscriptionId, action, ctx.clock());
-  if (!check.ok) return ctx.refuse(actor, auditAction, "not_actionable", check.reason, removalCase, { subscriptionId });
+  const earlier = await ownUnansweredStart(ctx, removalCase, auditAction, { field: "subscriptionId", id: subscriptionId });
+  if (!check.ok) {
+    // this press, tried again after its change landed unrecorded: the change gets its event, and the press is done
+    const current = snapshot.subscriptions.find((s) => s.id === subscriptionId);
+    if (!earlier || !current || !actionApplied(current, action)) return ctx.refuse(actor, auditAction, "not_actionable", check.reason, removalCase, { subscriptionId });
+    await answerFromReadBack(ctx, removalCase, earlier);
+    return viewAfter(ctx, caseId, "subscription_changed", { actor, item: { name: current.offerName, action } });
+  }
+  // a retried press sends the same request id again, so Partner Center can tell it is the same call
+  const requestId = sentRequestIdOf(earlier) ?? crypto.randomUUID();
+  const item = { subscriptionId, offerName: check.subscription.offerName, changes: check.changes };
+  await ctx.audit(actor, auditAction, "started", removalCase, null, startDetail(item, requestId));
+  let done: Awaited<ReturnType<typeof applySubscriptionChanges>>;
   try {
     // the subscription as just read (its full resource with it): each PATCH sends it back whole
-    const result = await applySubscriptionChanges(ctx.partnerCenter, removalCase.tenantId, check.subscription, check.changes, crypto.randomUUID());
-    await ctx.audit(actor, auditAction, "ok", removalCase, result.requestId, { subscriptionId, offerName: check.subscription.offerName, changes: check.changes });
+    done = await applySubscriptionChanges(ctx.partnerCenter, removalCase.tenantId, check.subscription, check.changes, requestId);
   } catch (error) {
     await ctx.audit(actor, auditAction, "failed", removalCase, requestIdOf(error), { subscriptionId, error: describeChangeError(error) });
     return refused("partner_center", `Partner Center did not do that for ${check.subscription.offerName}: ${describeChangeError(error)}`);
   }
+  // outside the try: a change that landed is never audited as failed; if this write fails, the retry answers the start
+  await ctx.audit(actor, auditAction, "ok", removalCase, done.requestId, item);
   return viewAfter(ctx, caseId, "subscription_changed", { actor, item: { name: check.subscription.offerName, action } });
 }
 
@@ -43,16 +59,25 @@ export async function cancelSoftwarePurchase(ctx: WorkflowContext, actor: string
   const { removalCase, snapshot, preconditions } = loaded.value;
   const blocker = preconditions.blockers.find((b) => b.itemId === purchaseId && b.kind === "software_purchase");
   const purchase = snapshot.softwarePurchases.find((p) => p.id === purchaseId);
+  const earlier = await ownUnansweredStart(ctx, removalCase, "software_purchase.cancel", { field: "purchaseId", id: purchaseId });
   if (!blocker || !purchase) {
+    // this press, tried again after its cancellation landed unrecorded: the cancellation gets its event
+    if (earlier && purchase?.status === "cancelled") {
+      await answerFromReadBack(ctx, removalCase, earlier);
+      return viewAfter(ctx, caseId, "subscription_changed", { actor, item: { name: purchase.name, action: "cancel_software" } });
+    }
     return ctx.refuse(actor, "software_purchase.cancel", "not_actionable", "That software purchase cannot be cancelled here (already cancelled, unknown, or past its window).", removalCase, { purchaseId });
   }
+  const requestId = sentRequestIdOf(earlier) ?? crypto.randomUUID();
+  await ctx.audit(actor, "software_purchase.cancel", "started", removalCase, null, startDetail({ purchaseId, name: purchase.name }, requestId));
+  let cancelled: Awaited<ReturnType<typeof ctx.partnerCenter.cancelSoftwarePurchase>>;
   try {
-    const result = await ctx.partnerCenter.cancelSoftwarePurchase(removalCase.tenantId, purchase);
-    await ctx.audit(actor, "software_purchase.cancel", "ok", removalCase, result.requestId, { purchaseId, name: purchase.name });
+    cancelled = await ctx.partnerCenter.cancelSoftwarePurchase(removalCase.tenantId, purchase, { requestId });
   } catch (error) {
     await ctx.audit(actor, "software_purchase.cancel", "failed", removalCase, requestIdOf(error), { purchaseId, error: describeError(error) });
     return refused("partner_center", `Partner Center did not cancel ${purchase.name}: ${describeError(error)}`);
   }
+  await ctx.audit(actor, "software_purchase.cancel", "ok", removalCase, cancelled.requestId, { purchaseId, name: purchase.name });
   return viewAfter(ctx, caseId, "subscription_changed", { actor, item: { name: purchase.name, action: "cancel_software" } });
 }
 

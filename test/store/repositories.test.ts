@@ -88,7 +88,23 @@ describe(`store on ${describeDatabase()}`, () => {
     expect(events[1]?.pcRequestId).toBe("req-1");
     await expect(db.pool.query(`UPDATE "AuditEvent" SET actor = 'forged'`)).rejects.toThrow(/append-only/);
     await expect(db.pool.query(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
-    expect(Object.getOwnPropertyNames(Object.getPrototypeOf(store.audit))).toEqual(["constructor", "append", "listByTenant", "listByCase", "list"]);
+    expect(Object.getOwnPropertyNames(Object.getPrototypeOf(store.audit))).toEqual(["constructor", "append", "listByTenant", "listByCase", "latestAbout", "list"]);
+  });
+
+  test("the latest event about one item is the last appended, whatever its time; an unknown outcome reads as failed", async () => {
+    const c = await store.cases.create(newCase());
+    const at = new Date("2026-11-25T10:00:00.000Z");
+    const about = (subscriptionId: string, outcome: "started" | "ok", note: string) => ({ actor: "U1", action: "subscription.suspend", outcome, caseId: c.id, tenantId: c.tenantId, detail: { subscriptionId, note }, at });
+    // the same millisecond for all: the order appended decides
+    await store.audit.append(about("s1", "started", "first"));
+    await store.audit.append(about("s2", "started", "other item"));
+    await store.audit.append(about("s1", "ok", "answered"));
+    await store.audit.append({ ...about("s1", "started", "again"), action: "subscription.cancel" });
+    expect((await store.audit.latestAbout(c.id, "subscription.suspend", "subscriptionId", "s1"))?.detail["note"]).toBe("answered");
+    expect((await store.audit.latestAbout(c.id, "subscription.suspend", "subscriptionId", "s2"))?.outcome).toBe("started");
+    expect(await store.audit.latestAbout(c.id, "subscription.suspend", "subscriptionId", "s3")).toBeNull();
+    await db.pool.query(`INSERT INTO "AuditEvent" ("actor", "action", "outcome", "caseId", "detail") VALUES ('U1', 'subscription.suspend', 'half-done', $1, '{"subscriptionId": "s2"}')`, [c.id]);
+    expect((await store.audit.latestAbout(c.id, "subscription.suspend", "subscriptionId", "s2"))?.outcome).toBe("failed");
   });
 
   test("directory search finds by name prefix, word starts, substring, domain and tenant id, literally, best first", async () => {
