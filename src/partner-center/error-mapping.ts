@@ -52,10 +52,14 @@ export function mapErrorResponse(
       ? `software purchase ${context.orderId}`
       : customer;
   const error = (kind: PartnerCenterErrorKind, message: string) => new PartnerCenterError(kind, message, details);
-  const relationshipGone = body.code === 3000 && /relationship/i.test(body.description ?? "");
+  // 3000 is both "invalid property" and "relationship does not exist" (DOMAIN.md), and no page shows
+  // which read answers it: one naming the relationship is checked against a read of the customer
+  // (customer-snapshot.ts) before a case is ended on its word; 20002 is the documented answer
+  const relationshipNamed = body.code === 3000 && /relationship/i.test(body.description ?? "");
 
   if (status === 401) return error("auth", `Partner Center rejected our credentials (${context.operation})${said}`);
-  if (body.code === NO_RELATIONSHIP_CODE || relationshipGone) return error("no_relationship", `${capitalise(NO_RELATIONSHIP_TEXT)} (${customer})${said}`);
+  if (body.code === NO_RELATIONSHIP_CODE) return error("no_relationship", `${capitalise(NO_RELATIONSHIP_TEXT)} (${customer})${said}`);
+  if (relationshipNamed) return error("relationship_unconfirmed", `Partner Center answered that the relationship does not exist (${context.operation}, ${customer})${said}`);
   if (body.code === AZURE_PLAN_ACTIVE_CODE) return error("azure_plan_active", `Partner Center will not suspend the Azure plan while any of its Azure subscriptions is active${said}`);
   if (status === 403) return error("forbidden", `Partner Center does not let our account ${context.operation} for ${customer}${said}`);
   if (status === 404) return error("not_found", `${subject} not found${said}`);

@@ -81,6 +81,8 @@ export type PartnerCenterErrorKind =
   | "forbidden"
   /** 20002: the partner has no relationship with this customer (any more) */
   | "no_relationship"
+  /** 3000 naming the relationship: "does not exist" by its words, to be confirmed by a read of the customer */
+  | "relationship_unconfirmed"
   /** 900115: an Azure plan with active Azure subscriptions cannot be suspended */
   | "azure_plan_active"
   | "conflict"

@@ -178,6 +178,41 @@ test("a case whose relationship was removed elsewhere is not left open: Re-check
   await waitFor("case message closed", () => textOf(message.blocks).includes("Case closed"));
 });
 
+test("a read answering 3000 'relationship does not exist' is not taken on its word: a read of the customer decides", async () => {
+  const tenant = DEMO_TENANTS.ordinaryProseware;
+  const message = await openCase("Proseware Inc");
+  const said = (description: string) => ({ route: "GET /customers/{id}/subscriptions", status: 400, body: JSON.stringify({ code: 3000, description, data: [], source: "PartnerFD" }) });
+  // the customer reads as a reseller customer: nothing is closed, and the operator reads Partner Center's words
+  h.emulator.configure({ failNext: [said("Relationship does not exist between the partner and the customer")] });
+  const before = ephemeralsOf(OPERATOR.id).length;
+  await h.press(OPERATOR, message, ACTIONS.recheck);
+  const told = await waitFor("told", () => ephemeralsOf(OPERATOR.id)[before]);
+  expect(told.text).toContain("Relationship does not exist between the partner and the customer");
+  expect((await h.app.store.cases.findActiveByTenant(tenant))?.state).toBe("open");
+  expect((await h.app.store.audit.listByTenant(tenant)).map((e) => e.action)).not.toContain("case.closed_no_relationship");
+
+  // once the relationship is really gone (the customer read answers 20002), the same answer closes the case
+  for (const sub of customerOf(tenant)?.subscriptions.filter((x) => x.status === "active") ?? []) {
+    const suspended = await fetch(`${h.emulator.origin}/_emulator/customers/${tenant}/subscriptions/${sub.id}/status`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ status: "suspended" }),
+    });
+    expect(suspended.status).toBe(200);
+  }
+  const removed = await fetch(`${h.emulator.url}/customers/${tenant}`, {
+    method: "PATCH",
+    headers: { Authorization: "Bearer portal", "Content-Type": "application/json" },
+    body: JSON.stringify({ relationshipToPartner: "none", attributes: { objectType: "Customer" } }),
+  });
+  expect(removed.status).toBe(200);
+  h.emulator.configure({ failNext: [said("Relationship does not exist")] });
+  await h.press(OPERATOR, message, ACTIONS.recheck);
+  await waitFor("the case closed", async () => (await h.app.store.cases.findActiveByTenant(tenant)) === null);
+  const closed = (await h.app.store.audit.listByTenant(tenant)).find((e) => e.action === "case.closed_no_relationship");
+  expect(closed?.detail).toMatchObject({ confirmedBy: expect.stringContaining("20002") });
+});
+
 test("every subscription PATCH sent carried the full resource and If-Match", () => {
   const patches = h.emulator.requests().filter((r) => r.route === "PATCH /customers/{id}/subscriptions/{id}");
   expect(patches.length).toBeGreaterThanOrEqual(3);
