@@ -124,8 +124,14 @@ export function reservationsFromArtifact(raw: Entitlement, resourceId: string | 
 /** Perpetual software may be cancelled for 30 days after purchase unless Partner Center says otherwise. */
 export const SOFTWARE_CANCELLATION_DAYS = 30;
 
+/**
+ * A cancelled line keeps its place in the order with quantity 0, and the order stays "completed"
+ * (cancel-software-purchases.http #3): the purchase is cancelled once every line is at 0, or the
+ * order says cancelled. A line whose quantity is not given counts as still held.
+ */
 export function toSoftwarePurchase(raw: z.infer<typeof orderSchema>): SoftwarePurchase {
-  const status: PurchaseStatus = raw.status.toLowerCase() === "cancelled" ? "cancelled" : "active";
+  const held = raw.lineItems.filter((l) => l.quantity !== 0);
+  const status: PurchaseStatus = raw.status.toLowerCase() === "cancelled" || held.length === 0 ? "cancelled" : "active";
   const explicit = readDate(raw.cancellationAllowedUntilDate ?? raw.lineItems.find((l) => l.cancellationAllowedUntilDate)?.cancellationAllowedUntilDate);
   const created = readDate(raw.creationDate);
   const cancellableUntil = explicit ?? (created ? new Date(created.getTime() + SOFTWARE_CANCELLATION_DAYS * 86_400_000) : null);
@@ -135,7 +141,8 @@ export function toSoftwarePurchase(raw: z.infer<typeof orderSchema>): SoftwarePu
     name: names.length > 0 ? names.join(", ") : `software order ${raw.id}`,
     status,
     cancellableUntil,
-    lineItems: raw.lineItems.map((l) => ({ lineItemNumber: l.lineItemNumber, offerId: l.offerId })),
+    // what a cancellation sends: the lines still held
+    lineItems: held.map((l) => ({ lineItemNumber: l.lineItemNumber, offerId: l.offerId })),
   };
 }
 

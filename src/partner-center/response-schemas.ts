@@ -116,6 +116,8 @@ export const azureEntitlementSchema = z.object({
 const lineItemSchema = z.object({
   lineItemNumber: z.number(),
   offerId: z.string(),
+  /** 0 once the line is cancelled (the order itself stays "completed", cancel-software-purchases.http #3) */
+  quantity: z.number().nullish(),
   friendlyName: optionalText,
   cancellationAllowedUntilDate: optionalText,
 });

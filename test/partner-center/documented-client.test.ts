@@ -5,6 +5,7 @@ import fs from "node:fs";
 import { readErrorBody } from "../../src/partner-center/error-mapping";
 import { parseRetryAfter, type PartnerCenterRestClient } from "../../src/partner-center/rest-client";
 import { toSubscriptionRecord } from "../../src/partner-center/response-mapping";
+import { toSoftwarePurchase } from "../../src/partner-center/response-mapping";
 import { camelCaseKeys, orderSchema, removalSchema } from "../../src/partner-center/response-schemas";
 import { DOCUMENTED, type DocumentedExample, parseDocumentedJson, readExamples } from "./documented-examples";
 import { type SeenRequest, type TinyServer, fastClient, sendJson, tinyServer } from "./partner-center-test-support";
@@ -182,6 +183,13 @@ const checks: Record<string, () => Promise<void>> = {
     routes = [{ match: /^PATCH .*\/orders\/[^/]+$/, body: bodyOf(example("cancel-software-purchases #3")) }];
     const result = await client.cancelSoftwarePurchase(TENANT, { id: "2y6dF_rVgDAXMxypQPPnTquuXhKVK_3N1", lineItems: [] });
     expect(result.value.name).toBe("SQL Server Enterprise - 2 Core License Pack - 3 year, Windows Server CAL - 1 Device CAL - 3 year");
+    // line 0 cancelled (quantity 0), line 1 still held: the order is "completed" and the purchase still active, with line 1 left to cancel
+    expect(result.value.status).toBe("active");
+    expect(result.value.lineItems).toEqual([{ lineItemNumber: 1, offerId: "DG7GMGF0DVT7:000C:DG7GMGF0FVZM" }]);
+    // with every line at 0 the purchase is cancelled, though the order still says "completed"
+    const answered = orderSchema.parse(camelCaseKeys(bodyOf(example("cancel-software-purchases #3"))));
+    const allCancelled = toSoftwarePurchase({ ...answered, lineItems: answered.lineItems.map((l) => ({ ...l, quantity: 0 })) });
+    expect([answered.status, allCancelled.status, allCancelled.lineItems]).toEqual(["completed", "cancelled", []]);
   },
   "get-a-collection-of-entitlements #1": async () => {
     routes = [{ match: /\/entitlements$/, body: { totalCount: 0, items: [] } }];

@@ -171,7 +171,14 @@ describe("the Partner Center emulator", () => {
     expect(await refused()).toMatch(/Software purchase .* cancel it/);
     const [purchase] = (await client.readEntitlements(tenant)).softwarePurchases;
     if (!purchase) throw new Error("seed");
-    expect((await client.cancelSoftwarePurchase(tenant, purchase)).value.status).toBe("cancelled");
+    // as documented: the cancelled lines go to quantity 0, the order stays "completed", and the client reads it as cancelled
+    const cancelled = await client.cancelSoftwarePurchase(tenant, purchase);
+    expect(cancelled.value.status).toBe("cancelled");
+    const order = emulator.snapshot().customers.find((c) => c.id === tenant)?.orders.find((o) => o.id === purchase.id);
+    expect(order?.status).toBe("completed");
+    expect(order?.lineItems.map((l) => l.quantity)).toEqual(purchase.lineItems.map(() => 0));
+    expect((await client.readEntitlements(tenant)).softwarePurchases.map((p) => p.status)).toEqual(["cancelled"]);
+    expect((await caught(client.cancelSoftwarePurchase(tenant, purchase))).message).toMatch(/already cancelled/);
 
     expect((await client.removeResellerRelationship(tenant)).value.relationshipToPartner).toBe("none");
     expect((await caught(client.getCustomer(tenant))).kind).toBe("no_relationship");

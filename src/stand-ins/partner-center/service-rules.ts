@@ -2,7 +2,7 @@
 // removed, and which subscription changes the service accepts (a full resource with If-Match,
 // one change at a time, the new-commerce window, the Azure plan's 900115).
 import { HttpError } from "./answers";
-import type { EmuCustomer, EmuReservation, EmuSubscription } from "./emulator-state";
+import type { EmuCustomer, EmuOrder, EmuReservation, EmuSubscription } from "./emulator-state";
 
 /** The code the emulator uses for "remove while something still blocks"; Partner Center documents none. */
 export const REMOVAL_BLOCKED_CODE = 800112;
@@ -32,7 +32,7 @@ export function removalBlockers(c: EmuCustomer, now = Date.now()): string[] {
     }
   }
   for (const o of c.orders) {
-    if (o.status !== "cancelled") blockers.push(`Software purchase ${o.id} (${o.lineItems.map((l) => l.friendlyName).join(", ")}) is still active; cancel it first`);
+    if (orderHeld(o)) blockers.push(`Software purchase ${o.id} (${o.lineItems.map((l) => l.friendlyName).join(", ")}) is still active; cancel it first`);
   }
   return blockers;
 }
@@ -91,4 +91,9 @@ function changeStatus(s: EmuSubscription, wanted: string): void {
 
 export function orderWindowClosed(cancellationAllowedUntilDate: string): boolean {
   return ago(cancellationAllowedUntilDate, Date.now());
+}
+
+/** An order is held while it is not cancelled and any of its lines keeps a quantity (a cancelled line goes to 0). */
+export function orderHeld(o: EmuOrder): boolean {
+  return o.status !== "cancelled" && o.lineItems.some((l) => l.quantity > 0);
 }

@@ -1,10 +1,13 @@
 // Orders: the customer's orders, one order, and cancelling a software purchase.
+import { z } from "zod";
 import { HttpError, json } from "../answers";
 import type { EmuCustomer, EmuOrder } from "../emulator-state";
 import { collection, link, orderJson } from "../resource-shapes";
-import { orderWindowClosed } from "../service-rules";
+import { orderHeld, orderWindowClosed } from "../service-rules";
 import type { EmulatorWorld } from "../world";
 import type { Route } from "./route-table";
+
+const lineRefs = z.array(z.object({ lineItemNumber: z.number(), offerId: z.string() })).min(1);
 
 function findOrder(c: EmuCustomer, orderId: string): EmuOrder {
   const o = c.orders.find((x) => x.id.toLowerCase() === orderId.toLowerCase());
@@ -37,11 +40,20 @@ export function orderRoutes(world: EmulatorWorld): Route[] {
         const c = world.findCustomer(id);
         const o = findOrder(c, orderId);
         if (String(body.status ?? "").toLowerCase() !== "cancelled") throw new HttpError(400, 3000, "Invalid property: status must be cancelled.");
-        if (o.status === "cancelled") throw new HttpError(400, 800040, `Order ${o.id} is already cancelled.`);
+        // the lines to cancel, as the documented request names them (lineItemNumber and offerId)
+        const named = lineRefs.safeParse(body.lineItems);
+        if (!named.success) throw new HttpError(400, 3000, "Invalid property: lineItems (lineItemNumber and offerId of each line to cancel) is required.");
+        const lines = named.data.map((item) => {
+          const line = o.lineItems.find((l) => l.lineItemNumber === item.lineItemNumber && l.offerId === item.offerId);
+          if (!line) throw new HttpError(400, 3000, `Invalid property: lineItems does not match order ${o.id}.`);
+          return line;
+        });
+        if (!orderHeld(o) || lines.every((l) => l.quantity === 0)) throw new HttpError(400, 800040, `Order ${o.id} is already cancelled.`);
         if (orderWindowClosed(o.cancellationAllowedUntilDate)) {
           throw new HttpError(400, 800096, `Cannot cancel order ${o.id}: its cancellation window closed on ${o.cancellationAllowedUntilDate}.`);
         }
-        o.status = "cancelled";
+        // each named line goes to quantity 0; the order stays "completed" (cancel-software-purchases.http #3)
+        for (const line of lines) line.quantity = 0;
         world.changed();
         // camelCase like the order reads
         return json(200, orderJson(c.id, o));
