@@ -75,7 +75,7 @@ export function toSubscriptionRecord(item: unknown, index: number): Subscription
     status: classifySubscriptionStatus(raw.status ?? ""),
     statusText: raw.status ?? "(none)",
     commerceType: classifyOffer(offerId),
-    cancellableUntil: readDate(raw.cancellationAllowedUntilDate),
+    cancellableUntil: cancellableUntilOf(raw),
     commitmentEndDate: readDate(raw.commitmentEndDate),
     autoRenewEnabled: raw.autoRenewEnabled ?? null,
     createdAt: readDate(raw.creationDate),
@@ -119,6 +119,17 @@ export function reservationsFromArtifact(raw: Entitlement, resourceId: string | 
     expiresAt: readDate(d.expiryDateTime) ?? fallback.expiresAt,
     provisioningState: d.provisioningState ?? null,
   }));
+}
+
+/**
+ * Until when a new-commerce subscription can still be cancelled: cancellationAllowedUntilDate, or
+ * where only refundOptions carry it (the documented marketplace answer), the latest refund's end.
+ */
+function cancellableUntilOf(raw: z.infer<typeof subscriptionSchema>): Date | null {
+  const stated = readDate(raw.cancellationAllowedUntilDate);
+  if (stated) return stated;
+  const refunds = (raw.refundOptions ?? []).map((r) => readDate(r.expiresAt)).filter((d): d is Date => d !== null);
+  return refunds.length > 0 ? new Date(Math.max(...refunds.map((d) => d.getTime()))) : null;
 }
 
 /** Perpetual software may be cancelled for 30 days after purchase unless Partner Center says otherwise. */

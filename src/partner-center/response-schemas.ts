@@ -69,6 +69,8 @@ export const subscriptionSchema = z.object({
   status: optionalText,
   termDuration: optionalText,
   cancellationAllowedUntilDate: optionalText,
+  /** new commerce: the refund a cancellation still gets, and until when (cancel-an-azure-marketplace-subscription.http) */
+  refundOptions: z.array(z.object({ type: optionalText, expiresAt: optionalText })).nullish(),
   commitmentEndDate: optionalText,
   autoRenewEnabled: z.boolean().nullish(),
   creationDate: optionalText,

@@ -167,6 +167,8 @@ const checks: Record<string, () => Promise<void>> = {
     const result = await client.updateSubscription(TENANT, { id: "6e7aa601-629e-461b-8933-0898c3cc3c7c", resource }, { status: "deleted" });
     expect(result.value).toMatchObject({ status: "deleted", commerceType: "nce", offerId: "DZH318Z0BXWC:0001:DZH318Z0BMJX" });
     expect(result.value.commitmentEndDate?.toISOString()).toBe("2019-02-08T00:21:45.926Z");
+    // no cancellationAllowedUntilDate here: the full refund's end is when cancelling stops being possible
+    expect(result.value.cancellableUntil?.toISOString()).toBe("2019-01-10T00:21:45.926Z");
   },
   "cancel-software-purchases #1": async () => {
     expect(orderSchema.safeParse(bodyOf(example("cancel-software-purchases #1"))).success).toBe(true);
