@@ -5,7 +5,7 @@
 import { type Blocker, type SubscriptionAction, unrecognisedBlocker } from "./blockers";
 import { reservationStanding } from "./classification";
 import { type AzureReservation, type CustomerSnapshot, type Subscription, formatDate, isInsideWindow } from "./customer";
-import { type BillingNotice, type SubscriptionChange, billingNotice, changesFor, subscriptionBlocker } from "./subscription-rules";
+import { type BillingNotice, type SubscriptionChange, billingNotice, changesFor, reservationsHoldingPlans, subscriptionBlocker } from "./subscription-rules";
 
 export type PreconditionResult =
   | { ready: true; blockers: []; notices: BillingNotice[] }
@@ -83,7 +83,7 @@ export function evaluatePreconditions(snapshot: CustomerSnapshot, now: Date): Pr
 /**
  * What Suspend all does: cancel new-commerce subscriptions inside their window, suspend the
  * rest (auto-renew off first on new commerce, see changesFor), and suspend Azure plans whose
- * Azure subscriptions are all disabled already.
+ * Azure subscriptions are all disabled already and no reservation of the customer is live.
  */
 export function clearableSubscriptions(snapshot: CustomerSnapshot, now: Date): Array<{ subscription: Subscription; action: "suspend" | "cancel" }> {
   const work: Array<{ subscription: Subscription; action: "suspend" | "cancel" }> = [];
@@ -92,7 +92,7 @@ export function clearableSubscriptions(snapshot: CustomerSnapshot, now: Date): A
     if (!blocker) continue;
     if (blocker.kind === "nce_subscription_in_window") work.push({ subscription: sub, action: "cancel" });
     else if (blocker.kind === "active_legacy_subscription" || blocker.kind === "nce_subscription_past_window") work.push({ subscription: sub, action: "suspend" });
-    else if (blocker.kind === "azure_plan" && !snapshot.azureSubscriptions.some((a) => a.planId === sub.id && a.status !== "disabled" && a.status !== "deleted")) {
+    else if (blocker.kind === "azure_plan" && !snapshot.azureSubscriptions.some((a) => a.planId === sub.id && a.status !== "disabled" && a.status !== "deleted") && reservationsHoldingPlans(snapshot, now) === 0) {
       work.push({ subscription: sub, action: "suspend" });
     }
   }

@@ -4,6 +4,7 @@
 // blocks but bills until its term ends, which the approver is told. An Azure plan is suspended
 // once its Azure subscriptions are disabled. Anything else blocks as unrecognised.
 import { type Blocker, type SubscriptionAction, unrecognisedBlocker } from "./blockers";
+import { reservationStanding } from "./classification";
 import { type CustomerSnapshot, type Subscription, formatDate, isInsideWindow } from "./customer";
 
 /** Statuses that no longer block removal, whatever the commerce type. */
@@ -22,7 +23,7 @@ function renewal(sub: Subscription): string {
   return "Partner Center does not say whether it renews";
 }
 
-export function subscriptionBlocker(sub: Subscription, snapshot: Pick<CustomerSnapshot, "azureSubscriptions">, now: Date): Blocker | null {
+export function subscriptionBlocker(sub: Subscription, snapshot: PlanAssets, now: Date): Blocker | null {
   if (FINISHED.has(sub.status)) return null;
   const base = { itemId: sub.id, itemName: subscriptionName(sub), details: [] as string[] };
   if (sub.status === "unrecognised" || sub.status === "none") return unrecognisedBlocker(sub.id, base.itemName, `a subscription with the status “${sub.statusText}”`);
@@ -42,7 +43,7 @@ export function subscriptionBlocker(sub: Subscription, snapshot: Pick<CustomerSn
   if (sub.commerceType === "legacy") {
     return { ...base, kind: "active_legacy_subscription", reason: "Subscription is active.", step: "suspend_subscription", stepText: "Suspend the subscription.", actions: ["suspend"], actionable: true };
   }
-  if (sub.commerceType === "azure_plan") return azurePlanBlocker(sub, snapshot, base);
+  if (sub.commerceType === "azure_plan") return azurePlanBlocker(sub, snapshot, base, now);
   if (isInsideWindow(sub.cancellableUntil, now)) {
     return {
       ...base,
@@ -66,17 +67,30 @@ export function subscriptionBlocker(sub: Subscription, snapshot: Pick<CustomerSn
   };
 }
 
-function azurePlanBlocker(sub: Subscription, snapshot: Pick<CustomerSnapshot, "azureSubscriptions">, base: { itemId: string; itemName: string; details: string[] }): Blocker {
+/** What an Azure plan's suspension waits on: its Azure subscriptions, and the customer's reservations (not given: none read). */
+export type PlanAssets = Pick<CustomerSnapshot, "azureSubscriptions"> & Partial<Pick<CustomerSnapshot, "reservations">>;
+
+/**
+ * Reservations not yet cancelled, returned or expired (or in a state the app does not know): Partner
+ * Center suspends an Azure plan only when no active usage asset remains, reservations included (900115).
+ */
+export function reservationsHoldingPlans(snapshot: PlanAssets, now: Date): number {
+  return (snapshot.reservations ?? []).filter((r) => reservationStanding(r, now) !== "finished").length;
+}
+
+function azurePlanBlocker(sub: Subscription, snapshot: PlanAssets, base: { itemId: string; itemName: string; details: string[] }, now: Date): Blocker {
   const azure = snapshot.azureSubscriptions.filter((a) => a.planId === sub.id);
   const active = azure.filter((a) => a.status !== "disabled" && a.status !== "deleted");
+  const reservations = reservationsHoldingPlans(snapshot, now);
+  const holding = [
+    active.length > 0 ? `${active.length} of its Azure subscriptions ${active.length === 1 ? "is" : "are"} still active` : null,
+    reservations > 0 ? `${reservations} reservation${reservations === 1 ? " is" : "s are"} still live` : null,
+  ].filter((part): part is string => part !== null);
   return {
     ...base,
     itemName: sub.offerName || "Azure plan",
     kind: "azure_plan",
-    reason:
-      active.length > 0
-        ? `Azure plan is active and ${active.length} of its Azure subscriptions ${active.length === 1 ? "is" : "are"} still active, so Partner Center will not suspend it.`
-        : "Azure plan is active.",
+    reason: holding.length > 0 ? `Azure plan is active and ${holding.join(" and ")}, so Partner Center will not suspend it.` : "Azure plan is active.",
     step: "disable_azure_subscriptions_then_suspend_plan",
     stepText: AZURE_PLAN_STEPS,
     details: azure.map((a) => `${a.name} (${a.id}): ${a.status}`),

@@ -60,7 +60,7 @@ export function mapErrorResponse(
   if (status === 401) return error("auth", `Partner Center rejected our credentials (${context.operation})${said}`);
   if (body.code === NO_RELATIONSHIP_CODE) return error("no_relationship", `${capitalise(NO_RELATIONSHIP_TEXT)} (${customer})${said}`);
   if (relationshipNamed) return error("relationship_unconfirmed", `Partner Center answered that the relationship does not exist (${context.operation}, ${customer})${said}`);
-  if (body.code === AZURE_PLAN_ACTIVE_CODE) return error("azure_plan_active", `Partner Center will not suspend the Azure plan while any of its Azure subscriptions is active${said}`);
+  if (body.code === AZURE_PLAN_ACTIVE_CODE) return error("azure_plan_active", `Partner Center will not suspend the Azure plan while any of its Azure subscriptions is active or a reservation is live${said}`);
   if (status === 403) return error("forbidden", `Partner Center does not let our account ${context.operation} for ${customer}${said}`);
   if (status === 404) return error("not_found", `${subject} not found${said}`);
   if (status === 412) return error("conflict", `${subject} changed since it was read (etag mismatch); read it again${said}`);

@@ -26,7 +26,7 @@ export async function applySubscriptionChanges(
 /** A Partner Center failure in the words an operator acts on. */
 export function describeChangeError(error: unknown): string {
   if (error instanceof PartnerCenterError && error.kind === "azure_plan_active") {
-    return `Partner Center will not suspend the Azure plan while any of its Azure subscriptions is active. ${AZURE_PLAN_STEPS}`;
+    return `Partner Center will not suspend the Azure plan while any of its Azure subscriptions is active or a reservation is live. ${AZURE_PLAN_STEPS}`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -232,6 +232,16 @@ describe("Azure plans", () => {
     const s = snapshot({ subscriptions: [azurePlan()], azureSubscriptions: [azureSubscription({ status: "disabled" })] });
     expect(onlyBlocker(s)).toMatchObject({ kind: "azure_plan", reason: "Azure plan is active." });
   });
+
+  test("a live reservation keeps the plan from being suspended: Suspend all leaves it, and the plan says why", () => {
+    const s = snapshot({ subscriptions: [azurePlan({ id: "plan" })], azureSubscriptions: [azureSubscription({ planId: "plan", status: "disabled" })], reservations: [reservation()] });
+    const plan = evaluatePreconditions(s, NOW).blockers.find((b) => b.kind === "azure_plan");
+    expect(plan?.reason).toBe("Azure plan is active and 1 reservation is still live, so Partner Center will not suspend it.");
+    expect(clearableSubscriptions(s, NOW)).toEqual([]);
+    // once the reservation is cancelled, Suspend all takes the plan
+    const cancelled = { ...s, reservations: [reservation({ provisioningState: "Cancelled" })] };
+    expect(clearableSubscriptions(cancelled, NOW).map((w) => [w.subscription.id, w.action])).toEqual([["plan", "suspend"]]);
+  });
 });
 
 describe("the cancellation window boundary", () => {
@@ -280,8 +290,10 @@ describe("clearableSubscriptions (Suspend all)", () => {
       ["legacy-active", "suspend"],
       ["nce-active", "cancel"],
       ["nce-past", "suspend"],
-      ["plan-idle", "suspend"],
+      // plan-idle waits too: the customer's live reservation keeps Partner Center from suspending it
     ]);
+    const reservationGone = { ...s, reservations: [] };
+    expect(clearableSubscriptions(reservationGone, NOW).map((w) => w.subscription.id)).toContain("plan-idle");
   });
 
   test("returns the subscription objects themselves and nothing for a clean customer", () => {

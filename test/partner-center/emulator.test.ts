@@ -4,6 +4,8 @@ import path from "node:path";
 import { PartnerCenterError } from "../../src/partner-center/partner-center-api";
 import type { PartnerCenterRestClient } from "../../src/partner-center/rest-client";
 import { DEMO_TENANTS, REMOVAL_BLOCKED_CODE, startEmulator, type EmulatorHandle } from "../../src/stand-ins/partner-center";
+import { DemoBuilder } from "../../src/stand-ins/partner-center/demo-builder";
+import { seedDemoPartner } from "../../src/stand-ins/partner-center/demo-partner";
 import { fastClient } from "./partner-center-test-support";
 
 const auth = { Authorization: "Bearer any", Accept: "application/json" };
@@ -274,5 +276,38 @@ describe("emulator persistence", () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("an Azure plan and the customer's reservations (the emulator)", () => {
+  let emulator: EmulatorHandle;
+  const tenant = DEMO_TENANTS.azurePlan;
+
+  beforeAll(async () => {
+    // the demo's Azure plan, its Azure subscriptions all disabled, and one live reservation beside it
+    const initialState = () => {
+      const now = new Date();
+      const state = seedDemoPartner(now);
+      const customer = state.customers.find((c) => c.id === tenant);
+      if (!customer) throw new Error("seed");
+      for (const sub of customer.subscriptions) for (const azure of sub.azureSubscriptions ?? []) azure.status = "disabled";
+      customer.entitlements.push(new DemoBuilder(tenant, now.getTime()).reservation("virtualmachines", "VM_RI_D2s_v5_GDI_1Y"));
+      return state;
+    };
+    emulator = await startEmulator({ port: 0, host: "127.0.0.1", initialState });
+  });
+  afterAll(async () => emulator.close());
+
+  it("refuses to suspend the plan while a reservation is live (403, 900115) and suspends it once the reservation is cancelled", async () => {
+    const subscriptions = (await raw(`${emulator.url}/customers/${tenant}/subscriptions`)).body.items as Array<Json & { id: string; offerId: string; attributes: { etag: string } }>;
+    const plan = subscriptions.find((s) => s.offerId.startsWith("DZH318Z0BPS6"));
+    if (!plan) throw new Error("seed");
+    const suspend = () =>
+      raw(`${emulator.url}/customers/${tenant}/subscriptions/${plan.id}`, { method: "PATCH", headers: { "If-Match": plan.attributes.etag }, body: JSON.stringify({ ...plan, status: "suspended" }) });
+    expect(await suspend()).toMatchObject({ status: 403, body: { code: 900115, description: expect.stringMatching(/active reservations/) } });
+    const reservation = emulator.snapshot().customers.find((c) => c.id === tenant)?.entitlements.flatMap((e) => e.reservations ?? [])[0];
+    const cancelled = await fetch(`${emulator.origin}/_emulator/customers/${tenant}/reservations/${reservation?.reservationId ?? ""}/cancel`, { method: "POST" });
+    expect(cancelled.status).toBe(200);
+    expect((await suspend()).body).toMatchObject({ Status: "suspended" });
   });
 });

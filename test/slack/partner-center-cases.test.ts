@@ -60,7 +60,7 @@ test("an Azure plan names its Azure subscriptions, cannot be suspended while one
   const before = ephemeralsOf(OPERATOR.id).length;
   await h.press(OPERATOR, message, ACTIONS.suspendPlan);
   const refusal = await waitFor("refusal", () => ephemeralsOf(OPERATOR.id)[before]);
-  expect(refusal.text).toMatch(/will not suspend the Azure plan while any of its Azure subscriptions is active\. Disable each of its Azure subscriptions in the Azure portal/);
+  expect(refusal.text).toMatch(/will not suspend the Azure plan while any of its Azure subscriptions is active or a reservation is live\. Disable each of its Azure subscriptions in the Azure portal/);
   expect(customerOf(tenant)?.subscriptions.find((s) => s.commerceType === "azure_plan")?.status).toBe("active");
 
   // the Azure portal's part, played by the emulator's control endpoint

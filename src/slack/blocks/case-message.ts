@@ -52,7 +52,7 @@ function actionButton(blocker: Blocker, action: ItemAction, caseId: string, next
     case "suspend_plan":
       return button(id(ACTIONS.suspendPlan), "Suspend plan", value, {
         label: `Suspend the Azure plan ${name}`,
-        confirm: confirm("Suspend the Azure plan?", `Suspend ${name}? Partner Center refuses while any of its Azure subscriptions is active.`, "Suspend plan"),
+        confirm: confirm("Suspend the Azure plan?", `Suspend ${name}? Partner Center refuses while any of its Azure subscriptions is active or a reservation is live.`, "Suspend plan"),
       });
     case "cancel_software":
       return button(id(ACTIONS.cancelSoftware), "Cancel", value, {

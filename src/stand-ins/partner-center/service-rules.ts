@@ -47,7 +47,15 @@ function refuseIfFinished(s: EmuSubscription): void {
  * carry the current etag, the body must be the full resource (every field a read returns), and
  * exactly one of status and autoRenewEnabled may differ. Throws the service's refusal otherwise.
  */
-export function patchSubscription(s: EmuSubscription, body: Record<string, unknown>, ifMatch: string | undefined, fullResourceKeys: string[], newEtag: () => string): void {
+export function patchSubscription(
+  s: EmuSubscription,
+  body: Record<string, unknown>,
+  ifMatch: string | undefined,
+  fullResourceKeys: string[],
+  newEtag: () => string,
+  /** the customer's reservations still live: an Azure plan is not suspended while any is (900115) */
+  liveReservations = 0,
+): void {
   if (!ifMatch) throw new HttpError(412, ETAG_MISMATCH_CODE, `If-Match with the etag of subscription ${s.id} is required.`);
   if (ifMatch !== s.etag) throw new HttpError(412, ETAG_MISMATCH_CODE, `The etag does not match subscription ${s.id}; read it again.`);
   const missing = fullResourceKeys.filter((key) => !(key in body));
@@ -65,16 +73,20 @@ export function patchSubscription(s: EmuSubscription, body: Record<string, unkno
     if (s.commerceType === "azure_plan") throw new HttpError(400, 800096, "Cannot update the auto-renew setting of an Azure plan.");
     s.autoRenewEnabled = body.autoRenewEnabled === true;
   } else {
-    changeStatus(s, wanted);
+    changeStatus(s, wanted, liveReservations);
   }
   s.etag = newEtag();
 }
 
-function changeStatus(s: EmuSubscription, wanted: string): void {
+function changeStatus(s: EmuSubscription, wanted: string, liveReservations: number): void {
   if (wanted === "suspended") {
     if (s.status !== "active") throw new HttpError(400, 800040, `Subscription status cannot be changed from ${s.status} to suspended.`);
     if (s.commerceType === "azure_plan" && (s.azureSubscriptions ?? []).some((a) => a.status === "active")) {
       throw new HttpError(403, AZURE_PLAN_ACTIVE_CODE, "Azure plan cannot be moved to suspended state since you have one or more Azure Subscriptions in the active state.");
+    }
+    // documented: only when no active usage assets remain, reservations cancelled included
+    if (s.commerceType === "azure_plan" && liveReservations > 0) {
+      throw new HttpError(403, AZURE_PLAN_ACTIVE_CODE, "Azure plan cannot be moved to suspended state since you have one or more active reservations.");
     }
   } else if (wanted === "active") {
     if (s.status !== "suspended") throw new HttpError(400, 800040, `Subscription status cannot be changed from ${s.status} to active.`);
@@ -96,4 +108,9 @@ export function orderWindowClosed(cancellationAllowedUntilDate: string): boolean
 /** An order is held while it is not cancelled and any of its lines keeps a quantity (a cancelled line goes to 0). */
 export function orderHeld(o: EmuOrder): boolean {
   return o.status !== "cancelled" && o.lineItems.some((l) => l.quantity > 0);
+}
+
+/** The customer's reservations not yet cancelled, returned or expired. */
+export function liveReservationCount(c: EmuCustomer, now = Date.now()): number {
+  return c.entitlements.flatMap((e) => (e.entitlementType === "reservedinstance" ? (e.reservations ?? []) : [])).filter((r) => reservationLive(r, now)).length;
 }

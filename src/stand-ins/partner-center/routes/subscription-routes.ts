@@ -3,7 +3,7 @@
 import { HttpError, header, json } from "../answers";
 import type { EmuCustomer, EmuSubscription } from "../emulator-state";
 import { azureEntitlementJson, collection, pascalCaseKeys, subscriptionJson } from "../resource-shapes";
-import { patchSubscription } from "../service-rules";
+import { liveReservationCount, patchSubscription } from "../service-rules";
 import type { EmulatorWorld } from "../world";
 import type { Route } from "./route-table";
 
@@ -42,7 +42,7 @@ export function subscriptionRoutes(world: EmulatorWorld): Route[] {
       handle: ([id = "", subId = ""], { headers, body }) => {
         const c = world.findCustomer(id);
         const s = findSubscription(c, subId);
-        patchSubscription(s, body, etagOf(header(headers, "if-match")), Object.keys(subscriptionJson(c.id, s)), () => world.newEtag());
+        patchSubscription(s, body, etagOf(header(headers, "if-match")), Object.keys(subscriptionJson(c.id, s)), () => world.newEtag(), liveReservationCount(c));
         world.changed();
         return json(200, pascalCaseKeys(subscriptionJson(c.id, s)));
       },
