@@ -81,7 +81,8 @@ export function toSubscriptionRecord(item: unknown, index: number): Subscription
     createdAt: readDate(raw.creationDate),
     effectiveStartAt: readDate(raw.effectiveStartDate),
     isTrial: raw.isTrial ?? null,
-    etag: raw.attributes?.etag ?? undefined,
+    // the documented change answer carries "etag": "": no etag to guard the next change with
+    etag: raw.attributes?.etag || undefined,
     resource,
   };
 }

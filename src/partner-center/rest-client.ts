@@ -86,7 +86,9 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
   }
 
   async updateSubscription(tenantId: string, subscription: SubscriptionRef, change: SubscriptionChange, options: CallOptions = {}): Promise<SubscriptionUpdate> {
-    let current = subscription.resource ? toSubscriptionRecord(subscription.resource, 0) : await this.getSubscription(tenantId, subscription.id);
+    const given = subscription.resource ? toSubscriptionRecord(subscription.resource, 0) : null;
+    // read unless given, and again when what was given has no etag to send (an earlier change's answer): the change goes with If-Match
+    let current = given && (given.etag || subscription.etag) ? given : await this.getSubscription(tenantId, subscription.id);
     const requestId = options.requestId ?? randomUUID();
     for (let attempt = 1; ; attempt++) {
       if (changeApplied(current, change)) return { value: current, requestId: null, correlationId: null, alreadyApplied: true };

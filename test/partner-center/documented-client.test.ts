@@ -148,6 +148,20 @@ const checks: Record<string, () => Promise<void>> = {
     expect(toSubscriptionRecord(camelCaseKeys(bodyOf(documented)), 0)).toMatchObject({ id: "83ef9d05-4169-4ef9-9657-0e86b1eab1de", status: "suspended", commerceType: "unrecognised", etag: "<etag>" });
   },
   "suspend-a-subscription #2": async () => {
+    // a new-commerce Suspend is two changes; the documented change answer carries "etag": "", so the
+    // second change reads the subscription again and goes with its etag, not without If-Match
+    const answered = bodyOf(example("cancel-an-azure-marketplace-subscription #2")) as Record<string, unknown>;
+    const fresh = { ...answered, status: "active", autoRenewEnabled: false, attributes: { etag: "etag-after-renewal-off", objectType: "Subscription" } };
+    routes = [
+      { match: /^GET .*\/subscriptions\/[^/]+$/, body: fresh },
+      { match: /^PATCH .*\/subscriptions\/[^/]+$/, body: { ...answered, status: "active", autoRenewEnabled: false } },
+    ];
+    const renewalOff = await client.updateSubscription(TENANT, { id: "6e7aa601-629e-461b-8933-0898c3cc3c7c", resource: { ...answered, status: "active", autoRenewEnabled: true, attributes: { etag: "e1", objectType: "Subscription" } } }, { autoRenewEnabled: false });
+    expect(renewalOff.value.etag).toBeUndefined();
+    server.seen.length = 0;
+    await client.updateSubscription(TENANT, renewalOff.value, { status: "suspended" });
+    expect(server.seen.map((r) => r.method)).toEqual(["GET", "PATCH"]);
+    expect(sent("PATCH").headers["if-match"]).toBe("etag-after-renewal-off");
     expect(toSubscriptionRecord(camelCaseKeys(bodyOf(example("suspend-a-subscription #2"))), 0)).toMatchObject({ status: "suspended", quantity: 2, offerId: "0CCA44D6-68E9-4762-94EE-31ECE98783B9", commerceType: "legacy" });
   },
   "reactivate-a-suspended-a-subscription #1": async () => {
