@@ -6,7 +6,8 @@ import { type AzureReservation, type SoftwarePurchase, type UnrecognisedItem, cl
 import type { PartnerCenterTransport } from "./http-transport";
 import { type EntitlementHoldings, PartnerCenterError } from "./partner-center-api";
 import { reservationFromEntitlement, reservationsFromArtifact, toSoftwarePurchase } from "./response-mapping";
-import { entitlementSchema, looseCollectionSchema, orderSchema, reservationArtifactSchema } from "./response-schemas";
+import { readAllItems } from "./paged-reads";
+import { entitlementSchema, orderSchema, reservationArtifactSchema } from "./response-schemas";
 import type { z } from "zod";
 
 type Entitlement = z.infer<typeof entitlementSchema>;
@@ -16,17 +17,11 @@ const DETAIL_UNAVAILABLE = new Set(["not_found", "unexpected_response", "invalid
 
 export async function readEntitlements(transport: PartnerCenterTransport, tenantId: string): Promise<EntitlementHoldings> {
   const path = `/customers/${encodeURIComponent(tenantId)}`;
-  const listed = await transport.send({
-    method: "GET",
-    path: `${path}/entitlements?showExpiry=true`,
-    auth: "app_user",
-    schema: looseCollectionSchema,
-    context: { operation: "list entitlements", tenantId },
-  });
+  const listed = await readAllItems(transport, { path: `${path}/entitlements?showExpiry=true`, auth: "app_user", context: { operation: "list entitlements", tenantId } });
   const unrecognised: UnrecognisedItem[] = [];
   const software = new Map<string, Entitlement>();
   const reservationReads: Array<Promise<AzureReservation[]>> = [];
-  listed.value.items.forEach((item, index) => {
+  listed.forEach((item, index) => {
     const parsed = entitlementSchema.safeParse(item);
     if (!parsed.success) {
       unrecognised.push({ id: `entitlement-${index + 1}`, name: `entitlement ${index + 1}`, what: "an entitlement in a form the app cannot read" });
@@ -82,16 +77,10 @@ async function readReservations(transport: PartnerCenterTransport, tenantId: str
 }
 
 async function readSoftwarePurchases(transport: PartnerCenterTransport, tenantId: string, software: Map<string, Entitlement>, unrecognised: UnrecognisedItem[]): Promise<SoftwarePurchase[]> {
-  const orders = await transport.send({
-    method: "GET",
-    path: `/customers/${encodeURIComponent(tenantId)}/orders`,
-    auth: "app",
-    schema: looseCollectionSchema,
-    context: { operation: "list orders", tenantId },
-  });
+  const orders = await readAllItems(transport, { path: `/customers/${encodeURIComponent(tenantId)}/orders`, auth: "app", context: { operation: "list orders", tenantId } });
   const purchases: SoftwarePurchase[] = [];
   const seen = new Set<string>();
-  for (const item of orders.value.items) {
+  for (const item of orders) {
     const parsed = orderSchema.safeParse(item);
     if (!parsed.success || !software.has(parsed.data.id.toLowerCase())) continue;
     seen.add(parsed.data.id.toLowerCase());

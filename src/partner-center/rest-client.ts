@@ -5,6 +5,7 @@ import { z } from "zod";
 import { type AzureSubscription, type Customer, type SoftwarePurchase, type SubscriptionChange, changeApplied } from "../domain";
 import { readEntitlements } from "./entitlement-reader";
 import { PartnerCenterTransport, type TransportOptions } from "./http-transport";
+import { readAllItems } from "./paged-reads";
 import {
   type CallOptions,
   type CustomerPage,
@@ -18,7 +19,7 @@ import {
 } from "./partner-center-api";
 import { deriveRequestId } from "./request-ids";
 import { toAzureSubscription, toCustomer, toRequestLink, toSoftwarePurchase, toSubscriptionRecord } from "./response-mapping";
-import { azureEntitlementSchema, collectionSchema, customerSchema, looseCollectionSchema, orderSchema, relationshipRequestSchema, removalSchema } from "./response-schemas";
+import { azureEntitlementSchema, collectionSchema, customerSchema, orderSchema, relationshipRequestSchema, removalSchema } from "./response-schemas";
 
 export type { RetryOptions } from "./http-transport";
 export { parseRetryAfter } from "./http-transport";
@@ -64,14 +65,8 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
   }
 
   async listSubscriptions(tenantId: string): Promise<SubscriptionRecord[]> {
-    const result = await this.transport.send({
-      method: "GET",
-      path: `${customerPath(tenantId)}/subscriptions`,
-      auth: "app",
-      schema: looseCollectionSchema,
-      context: { operation: "list subscriptions", tenantId },
-    });
-    return result.value.items.map(toSubscriptionRecord);
+    const items = await readAllItems(this.transport, { path: `${customerPath(tenantId)}/subscriptions`, auth: "app", context: { operation: "list subscriptions", tenantId } });
+    return items.map(toSubscriptionRecord);
   }
 
   async getSubscription(tenantId: string, subscriptionId: string): Promise<SubscriptionRecord> {
@@ -115,14 +110,11 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
   }
 
   async listAzureSubscriptions(tenantId: string, planSubscriptionId: string): Promise<AzureSubscription[]> {
-    const result = await this.transport.send({
-      method: "GET",
-      path: `${customerPath(tenantId)}/subscriptions/${enc(planSubscriptionId)}/azureEntitlements`,
-      auth: "app",
-      schema: collectionSchema(azureEntitlementSchema),
-      context: { operation: "list the Azure plan's Azure subscriptions", tenantId, subscriptionId: planSubscriptionId },
-    });
-    return result.value.items.map((item) => toAzureSubscription(planSubscriptionId, item));
+    const context = { operation: "list the Azure plan's Azure subscriptions", tenantId, subscriptionId: planSubscriptionId };
+    const items = await readAllItems(this.transport, { path: `${customerPath(tenantId)}/subscriptions/${enc(planSubscriptionId)}/azureEntitlements`, auth: "app", context });
+    const parsed = z.array(azureEntitlementSchema).safeParse(items);
+    if (!parsed.success) throw new PartnerCenterError("unexpected_response", `Partner Center's answer to ${context.operation} is not in the documented shape`);
+    return parsed.data.map((item) => toAzureSubscription(planSubscriptionId, item));
   }
 
   readEntitlements(tenantId: string): Promise<EntitlementHoldings> {
