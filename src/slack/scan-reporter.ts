@@ -80,15 +80,38 @@ export class SlackScanReporter implements ScanObserver {
     const channel = (await this.workflow.scanProgress(jobId))?.scan.channelId ?? scan.channelId;
     const posted = await this.places.postFor(this.client, channel, scan.requestedBy, result);
     if (!posted) throw new Error("the scan's result could not be posted anywhere");
-    await this.client.filesUploadV2({
-      channel_id: posted.channelId,
-      thread_ts: posted.ts,
+    // placed before the CSV goes: a retry of this step must not post the result a second time
+    await this.workflow.placeScanResult(jobId, posted.ts, posted.channelId);
+    const csv = {
       filename: `portfolio-scan-${scan.startedAt.toISOString().slice(0, 10)}.csv`,
       title: "Portfolio scan: every customer",
       content: scanCsv(report.customers),
       initial_comment: `All ${report.counts.done} customers with their class, blockers and last activity.`,
+    };
+    try {
+      await this.client.filesUploadV2({ ...csv, channel_id: posted.channelId, thread_ts: posted.ts });
+    } catch (error) {
+      // sharing a file takes membership (chat:write.public does not cover it): the requester gets it privately
+      this.logger.warn({ jobId, channel: posted.channelId, err: describeSlackError(error) }, "could not attach the scan's CSV to its result");
+      await this.csvElsewhere(jobId, scan.requestedBy, posted, csv, describeSlackError(error));
+    }
+  }
+
+  /** The CSV in the requester's direct messages, and a word in the result's thread saying where it went (or that it could not go). */
+  private async csvElsewhere(jobId: string, userId: string, result: { channelId: string; ts: string }, csv: { filename: string; title: string; content: string; initial_comment: string }, why: string): Promise<void> {
+    let note = `The CSV could not be attached here (Slack: ${why}); invite the app to this channel to have it here next time.`;
+    try {
+      const dm = await this.client.chat.postMessage({ channel: userId, text: "The CSV of your portfolio scan, which could not be attached to its result." });
+      if (!dm.channel || !dm.ts || dm.channel === result.channelId) throw new Error("no direct message to attach it to");
+      await this.client.filesUploadV2({ ...csv, channel_id: dm.channel, thread_ts: dm.ts });
+      note += ` It is in <@${userId}>'s direct messages with the app.`;
+    } catch (error) {
+      this.logger.warn({ jobId, err: describeSlackError(error) }, "could not send the scan's CSV by direct message either");
+      note += " Sending it by direct message failed too: run /offboard scan again once the app can post here.";
+    }
+    await this.client.chat.postMessage({ channel: result.channelId, thread_ts: result.ts, text: note }).catch((error: unknown) => {
+      this.logger.warn({ jobId, err: describeSlackError(error) }, "could not say where the scan's CSV went");
     });
-    await this.workflow.placeScanResult(jobId, posted.ts, posted.channelId);
   }
 
   /** Posts the progress message the first time, then updates it. */

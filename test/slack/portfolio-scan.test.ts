@@ -147,3 +147,27 @@ test("/offboard scan status and the Home tab show the last scan", async () => {
   const other = await waitFor("the bystander's Home tab", () => h.slack.homeViews.get(BYSTANDER.id) as { blocks: unknown[] } | undefined);
   expect(textOf(other.blocks)).not.toContain("Clean-up candidates");
 });
+
+test("a scan started in a public channel the app is not in: the result posts there, the CSV goes to the requester's direct messages", async () => {
+  const channel = "C0GENERAL";
+  const before = { files: h.slack.files.shared.length, scans: (await h.app.store.scans.latest())?.jobId };
+  expect((await h.sender.slashCommand(OPERATOR, channel, "scan", h.world.responseUrl(channel, OPERATOR.id))).status).toBe(200);
+  const scan = await waitFor("the new scan's result", async () => {
+    const latest = await h.app.store.scans.latest();
+    return latest && latest.jobId !== before.scans && !latest.active && latest.resultTs ? latest : undefined;
+  }, 60_000);
+  await h.app.slack.settle();
+  // chat:write.public let the result into the channel; sharing a file there needs membership, which Slack refused
+  const results = h.slack.channelMessages(channel).filter((m) => m.ts === scan.resultTs);
+  expect(results).toHaveLength(1);
+  expect(textOf(results[0]?.blocks ?? [])).toContain("Portfolio scan finished");
+  expect(h.slack.refusals.filter((c) => c.method === "files.completeUploadExternal").map((c) => c.error)).toContain("not_in_channel");
+  const [csv, ...more] = h.slack.files.shared.slice(before.files);
+  expect(more).toEqual([]);
+  expect(csv?.channel).toBe(h.slack.workspace.imWith(OPERATOR.id).id);
+  expect((csv?.content ?? "").split("\r\n")[0]).toContain("tenant id");
+  const note = h.slack.channelMessages(channel).find((m) => m.threadTs === scan.resultTs);
+  expect(note?.text).toMatch(/could not be attached here \(Slack: not_in_channel\).*direct messages with the app/);
+  // the scan ended as done, its result once
+  expect((await h.app.db.prisma.job.findUnique({ where: { id: scan.jobId } }))?.state).toBe("done");
+});

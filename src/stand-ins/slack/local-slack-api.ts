@@ -197,13 +197,13 @@ export class LocalSlackApi {
     return problems.length > 0 ? refuse("invalid_blocks", { errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } }) : null;
   }
 
-  /** files.* (local-slack-files.ts) under the same rules as the rest: the scope, and a channel the bot may post in */
+  /** files.* (local-slack-files.ts) under the same rules as the rest: the scope, and a conversation the bot is in */
   private callOrFiles(method: string, body: Record<string, unknown>, baseUrl: string): Answer {
     if (!method.startsWith("files.")) return this.call(method, body);
     const scope = METHOD_SCOPES[method];
     if (scope && !this.workspace.hasScope(scope)) return refuse("missing_scope", { needed: scope });
     if (method === "files.completeUploadExternal" && typeof body.channel_id === "string") {
-      const where = this.workspace.canPost(body.channel_id);
+      const where = this.workspace.canShareFile(body.channel_id);
       if (!where.ok) return refuse(where.error);
     }
     const answer = this.files.call(method, body, baseUrl);

@@ -106,6 +106,14 @@ export class SlackWorkspace {
     return this.hasScope("chat:write.public") ? { ok: true, channel: c.id } : { ok: false, error: "not_in_channel" };
   }
 
+  /** Sharing a file (files.completeUploadExternal) takes a conversation the bot is in: chat:write.public does not reach it. */
+  canShareFile(channel: string): PostCheck {
+    const c = this.conversations.get(channel);
+    if (!c || (!c.bot && c.kind !== "public")) return { ok: false, error: "channel_not_found" };
+    if (c.archived) return { ok: false, error: "is_archived" };
+    return c.bot ? { ok: true, channel: c.id } : { ok: false, error: "not_in_channel" };
+  }
+
   /** An ephemeral needs the bot in the conversation (or a public one with chat:write.public) and the person in it. */
   canPostEphemeral(channel: string, userId: string): PostCheck {
     const check = this.canPost(channel);
