@@ -147,8 +147,14 @@ export function confirm(title: string, text: string, yes: string, style: "primar
   return { title: plain(title, 100), text: plain(text, 300), confirm: plain(yes, 30), deny: plain("Go back", 30), style };
 }
 
-/** Keeps a message inside Slack's block limit: past it, a last line says how many were left out. */
-export function fitBlocks(blocks: Block[], max = MAX_BLOCKS): Block[] {
+/**
+ * Keeps a message inside Slack's block limit: past it, a line says how many were left out. The last
+ * `keepLast` blocks (a message's closing part: its buttons) stay whatever is cut before them.
+ */
+export function fitBlocks(blocks: Block[], max = MAX_BLOCKS, keepLast = 0): Block[] {
   if (blocks.length <= max) return blocks;
-  return [...blocks.slice(0, max - 1), context(`…and ${blocks.length - max + 1} more lines left out to stay within Slack's limits.`)];
+  const tail = Math.max(0, Math.min(keepLast, max - 2));
+  const head = max - 1 - tail;
+  const note = context(`…and ${blocks.length - head - tail} more lines left out to stay within Slack's limits.`);
+  return [...blocks.slice(0, head), note, ...blocks.slice(blocks.length - tail)];
 }

@@ -6,7 +6,7 @@ import type { CaseView } from "../../workflow";
 import type { MessageRef } from "../../store";
 import { ACTIONS, encodeValue, numbered, requestStamp } from "../slack-inputs";
 import { billingSection } from "./approval-message";
-import { type Block, type ButtonElement, actions, button, confirm, context, divider, fallbackText, fitBlocks, header, outside, section, slackDate } from "./block-kit";
+import { type Block, type ButtonElement, MAX_BLOCKS, actions, button, confirm, context, divider, fallbackText, fitBlocks, header, outside, section, slackDate } from "./block-kit";
 import { gdapCaseBlocks } from "./gdap-blocks";
 
 /** How many subscriptions get their own line and button before the rest are summarised. */
@@ -86,6 +86,7 @@ export function caseMessage(view: CaseView, options: CaseMessageOptions = {}): {
     context(`Tenant \`${outside(c.tenantId, 64)}\` · ${outside(c.domain, 150)} · case *${describeState(c.state)}* · opened by <@${c.openedBy}>`),
   ];
 
+  let closingFrom = blocks.length;
   const job = view.job;
   const progress = options.progress ?? job?.progress;
   if (job && progress) {
@@ -152,6 +153,8 @@ export function caseMessage(view: CaseView, options: CaseMessageOptions = {}): {
     const notices = billingSection(view.preconditions.notices);
     if (notices.length > 0) blocks.push(divider(), ...notices);
 
+    // from here on the message's closing part: what removal does and the case's buttons, kept whole
+    closingFrom = blocks.length;
     blocks.push(divider(), section(`*Removing the relationship will:*\n${REMOVAL_CONSEQUENCES.map((q) => `• ${q.text}`).join("\n")}`));
     // the relationships themselves when Graph is in use; the reminder when the app leaves them alone
     blocks.push(...(view.gdap ? [divider(), ...gdapCaseBlocks(view.gdap, c.id, false)] : [context(GDAP_REMINDER)]));
@@ -166,6 +169,7 @@ export function caseMessage(view: CaseView, options: CaseMessageOptions = {}): {
     buttons.push(button(ACTIONS.cancelCase, "Close case", caseValue, { confirm: confirm("Close this case?", "Close the case without removing anything?", "Close case") }));
     blocks.push(actions(buttons));
   } else {
+    closingFrom = blocks.length;
     blocks.push(divider(), section(stateLine(view)));
     if (c.state === "awaiting_approval") {
       blocks.push(...billingSection(view.preconditions.notices));
@@ -180,7 +184,7 @@ export function caseMessage(view: CaseView, options: CaseMessageOptions = {}): {
       blocks.push(divider(), ...gdapCaseBlocks(view.gdap, c.id, c.state !== "awaiting_approval"));
     }
   }
-  return { text: fallbackText(`Offboarding ${outside(c.companyName, 150)}: ${describeState(c.state)}`), blocks: fitBlocks(blocks) };
+  return { text: fallbackText(`Offboarding ${outside(c.companyName, 150)}: ${describeState(c.state)}`), blocks: fitBlocks(blocks, MAX_BLOCKS, blocks.length - closingFrom) };
 }
 
 /** What a case message says once the case has moved to a message elsewhere: where, and no buttons. */
