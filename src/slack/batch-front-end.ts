@@ -70,8 +70,10 @@ export class SlackBatchFrontEnd implements BatchFrontEnd {
       await this.client.chat.update({ channel: card.channelId, ts: card.ts, text: fallbackText(message.text), blocks: message.blocks });
     }
     if (!ENDINGS.has(change)) return;
-    const report = batchReport(view, change === "followed");
-    await this.client.chat.postMessage({ channel: view.batch.requestedBy, text: fallbackText(report) });
-    if (card) await this.client.chat.postMessage({ channel: card.channelId, thread_ts: card.ts, text: fallbackText(report) });
+    // in order, one message after the other: every customer is in the report
+    for (const part of batchReport(view, change === "followed")) {
+      await this.client.chat.postMessage({ channel: view.batch.requestedBy, text: fallbackText(part) });
+      if (card) await this.client.chat.postMessage({ channel: card.channelId, thread_ts: card.ts, text: fallbackText(part) });
+    }
   }
 }

@@ -185,9 +185,22 @@ export function batchReminder(v: BatchView, approvers: readonly string[]): strin
   return `${approvers.length > 0 ? `${approvers.join(" ")}: ` : ""}:hourglass: the batch removal of ${inBatch} customer${inBatch === 1 ? "" : "s"} requested by <@${v.batch.requestedBy}> expires ${slackDate(v.batch.expiresAt)}. Approve it, take customers out or reject it above, or it lapses and nothing is removed.`;
 }
 
-/** The requester's report once the batch has run (or ended without running); `update`: sent again after a customer's outcome changed. */
-export function batchReport(v: BatchView, update = false): string {
-  const lines = v.members.filter((m) => !m.takenOut).map((m) => memberLine(m));
+/** what one report message holds: Slack's advice is a few thousand characters a message, and the fallback text is clipped past 3,000 */
+const REPORT_MESSAGE_CHARS = 2_900;
+
+/**
+ * The requester's report once the batch has run (or ended without running), every customer in it:
+ * one message, or several in order when 50 customers and their reasons do not fit in one.
+ * `update`: sent again after a customer's outcome changed.
+ */
+export function batchReport(v: BatchView, update = false): string[] {
+  const lines = v.members.filter((m) => !m.takenOut).map((m) => clip(memberLine(m), REPORT_MESSAGE_CHARS - 100));
   const heading = update ? "Update on your batch removal request (a customer's removal was finished since)" : "Your batch removal request";
-  return clip(`${heading}: ${STATE_LINE[v.batch.state](v)}\n${lines.join("\n")}`, 3000);
+  const messages: string[][] = [[clip(`${heading}: ${STATE_LINE[v.batch.state](v)}`, REPORT_MESSAGE_CHARS - 100)]];
+  for (const line of lines) {
+    const current = messages[messages.length - 1] ?? [];
+    if ([...current, line].join("\n").length > REPORT_MESSAGE_CHARS) messages.push(["(continued)", line]);
+    else current.push(line);
+  }
+  return messages.map((m) => m.join("\n"));
 }
