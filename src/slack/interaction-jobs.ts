@@ -189,16 +189,34 @@ export class InteractionJobs implements JobHandler {
     await this.client.chat.postMessage({ channel: parsed.data.userId, text });
   }
 
-  /** Answers the person privately: through response_url where Slack gave one, else by direct message. */
+  /**
+   * Answers the person privately: through response_url where Slack gave one, else by direct
+   * message. A response_url Slack no longer takes (used five times, or past its 30 minutes: a job
+   * that waited out an outage) is not a failed job: the answer goes by direct message instead,
+   * rather than the work being done again for want of a reply.
+   */
   replyTo(request: Interaction): Reply {
     const responseUrl = "responseUrl" in request ? request.responseUrl : null;
-    if (responseUrl) return (message) => postToResponseUrl(responseUrl, message);
-    return async (message) => {
+    const direct = async (message: string | RespondArguments) => {
       const text = typeof message === "string" ? message : (message.text ?? "");
-      await this.client.chat.postMessage({ channel: request.userId, text });
+      const blocks = typeof message !== "string" && "blocks" in message ? message.blocks : undefined;
+      await this.client.chat.postMessage({ channel: request.userId, text, ...(blocks ? { blocks } : {}) });
+    };
+    if (!responseUrl) return direct;
+    return async (message) => {
+      try {
+        await postToResponseUrl(responseUrl, message);
+      } catch (error) {
+        if (!(error instanceof ResponseUrlGone)) throw error;
+        this.logger.info({ userId: request.userId, type: request.type }, "the response_url is spent or expired; answering by direct message");
+        await direct(message);
+      }
     };
   }
 }
+
+/** Slack answers 404 for a response_url used five times or older than 30 minutes. */
+class ResponseUrlGone extends Error {}
 
 const caseInValue = z.object({ c: z.string() });
 
@@ -217,6 +235,7 @@ function caseOf(request: Interaction): string | null {
 async function postToResponseUrl(url: string, message: string | RespondArguments): Promise<void> {
   const body = typeof message === "string" ? { text: message } : message;
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  if (response.status === 404) throw new ResponseUrlGone("Slack no longer takes replies on that response_url");
   // Slack answers "ok"; anything else means the person did not get it, so the attempt failed
   if (!response.ok) throw new Error(`Slack did not take the reply (HTTP ${response.status})`);
 }

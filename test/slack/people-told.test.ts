@@ -145,3 +145,26 @@ describe("a request about to expire", () => {
     expect(threadOf(h, message)).toContain("The approval request expired before anyone decided.");
   });
 });
+
+describe("a reply whose response_url Slack no longer takes", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h.close());
+
+  test("a command worked after its response_url expired is answered by direct message, once, and not done again", async () => {
+    // the request waited out an outage: its response_url is past Slack's 30 minutes
+    const expired = h.slack.createResponseUrl(h.slackUrl, OPS_CHANNEL, OPERATOR.id, { ageMs: 31 * 60_000 });
+    const dms = h.slack.directMessages(OPERATOR.id).length;
+    expect((await h.sender.slashCommand(OPERATOR, OPS_CHANNEL, "help", expired)).status).toBe(200);
+    await h.app.slack.settle();
+    expect(h.slack.calls.filter((c) => c.method === "response_url").map((c) => c.error)).toEqual(["expired_url"]);
+    const told = h.slack.directMessages(OPERATOR.id).slice(dms);
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain("/offboard");
+    expect(told[0]?.text).not.toContain("could not be carried out");
+    const jobs = await h.app.db.prisma.job.findMany({ where: { kind: "slack_interaction" } });
+    expect(jobs.map((j) => [j.state, j.attempts])).toEqual([["done", 1]]);
+  });
+});
