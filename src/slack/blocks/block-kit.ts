@@ -5,7 +5,7 @@ export const MAX_BLOCKS = 50;
 export const MAX_VIEW_BLOCKS = 100;
 const MAX_SECTION_TEXT = 3000;
 const MAX_BUTTON_TEXT = 75;
-/** chat.postMessage's `text` is the notification and the fallback; Slack truncates past 4,000 */
+/** chat.postMessage's `text` is the notification and the fallback; Slack advises at most 4,000 (it truncates past 40,000) */
 const MAX_FALLBACK_TEXT = 3000;
 
 export interface TextObject {

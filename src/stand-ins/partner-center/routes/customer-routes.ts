@@ -23,7 +23,7 @@ export function customerRoutes(world: EmulatorWorld): Route[] {
           }
           if (typeof offset !== "number" || offset < 0) throw new HttpError(400, 3000, "Invalid continuation token.");
         }
-        // a removed customer leaves the partner's list (GET /customers/{id} still answers, relationship none)
+        // a removed customer leaves the partner's list (GET /customers/{id} answers 403 with code 20002)
         const listed = world.state.customers.filter((c) => c.relationshipToPartner !== "none");
         const page = listed.slice(offset, offset + size);
         const links: Record<string, unknown> = { self: link(`/customers?size=${size}`) };
