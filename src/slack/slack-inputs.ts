@@ -109,8 +109,21 @@ const checkboxState = z.object({ type: z.literal("checkboxes"), selected_options
  * (ticked), false (unticked), undefined when the press came from where there is no box (the app
  * leaves GDAP alone), or null when the state names the box in a shape Slack does not send.
  */
-export function readGdapChoice(state: unknown, n?: number): boolean | undefined | null {
-  const block = n === undefined ? GDAP_CHOICE_BLOCK : numbered(GDAP_CHOICE_BLOCK, n);
+/**
+ * The Home tab's box for one request. Its block_id names the request as well as its place: Slack
+ * keeps an element's state per block_id when a view is published again, so a box named only by
+ * its place would hand one request's tick to whichever request takes that place next.
+ */
+export function homeGdapBlock(n: number, request: { c: string; r: string }): string {
+  return `${numbered(GDAP_CHOICE_BLOCK, n)}.${request.c}.${request.r}`;
+}
+
+/**
+ * The GDAP box as the press left it: the approval card's (no number), or the Home tab's n-th box
+ * for the request the Approve names. undefined: no such box in the state; null: not readable.
+ */
+export function readGdapChoice(state: unknown, n?: number, request?: { c: string; r: string }): boolean | undefined | null {
+  const block = n === undefined ? GDAP_CHOICE_BLOCK : request ? homeGdapBlock(n, request) : numbered(GDAP_CHOICE_BLOCK, n);
   const action = n === undefined ? ACTIONS.endGdapChoice : numbered(ACTIONS.endGdapChoice, n);
   const values = z.object({ values: z.record(z.string(), z.unknown()) }).safeParse(state);
   if (!values.success || !(block in values.data.values)) return undefined;

@@ -6,7 +6,8 @@ import { hasButton, requestRemovalFor } from "../support/slack-steps";
 import { demoRelationshipId } from "../../src/stand-ins/graph";
 import { DEMO_TENANTS } from "../../src/stand-ins/partner-center/demo-partner";
 import { GDAP_ENDING } from "../../src/store";
-import { ACTIONS, GDAP_CHOICE_BLOCK, numberOf, numbered } from "../../src/slack/slack-inputs";
+import { z } from "zod";
+import { ACTIONS, GDAP_CHOICE_BLOCK, homeGdapBlock, numberOf, numbered } from "../../src/slack/slack-inputs";
 import { messageState } from "../../src/stand-ins/slack/slack-request-signer";
 import { APPROVER, type Harness, OPERATOR, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 
@@ -208,7 +209,10 @@ test("the Home tab's Approve comes with the same box: unticked there keeps them;
   if (n === undefined) throw new Error("the Home's Approve carries no number");
   // the same question as in the channel, word for word, and a box numbered as this Approve, ticked to begin with
   expect(homeApprove?.confirm).toEqual(channelApprove?.confirm);
-  const box = (home.blocks as Array<{ block_id?: string; elements?: Array<{ type: string; action_id: string; initial_options?: unknown[] }> }>).find((b) => b.block_id === numbered(GDAP_CHOICE_BLOCK, n));
+  // named after the request it decides as well as its place, so a Home published again never hands its tick to another request
+  const request = z.object({ c: z.string(), r: z.string() }).parse(JSON.parse(String(homeApprove?.value)));
+  const box = (home.blocks as Array<{ block_id?: string; elements?: Array<{ type: string; action_id: string; initial_options?: unknown[] }> }>).find((b) => b.block_id === homeGdapBlock(n, request));
+  expect(box?.block_id).toBe(`${numbered(GDAP_CHOICE_BLOCK, n)}.${request.c}.${request.r}`);
   expect(box?.elements?.[0]).toMatchObject({ type: "checkboxes", action_id: numbered(ACTIONS.endGdapChoice, n) });
   expect(box?.elements?.[0]?.initial_options).toHaveLength(1);
 

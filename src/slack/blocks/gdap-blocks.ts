@@ -5,7 +5,7 @@
 import { type GdapPlanItem, type GdapRelationship, gdapOutcome, gdapRoleName } from "../../domain";
 import type { GdapJobItem } from "../../store";
 import type { GdapView } from "../../workflow";
-import { ACTIONS, END_GDAP_VALUE, GDAP_CHOICE_BLOCK, encodeValue, numbered } from "../slack-inputs";
+import { ACTIONS, END_GDAP_VALUE, GDAP_CHOICE_BLOCK, encodeValue, homeGdapBlock, numbered } from "../slack-inputs";
 import { type Block, actions, button, checkbox, context, escapeText, section } from "./block-kit";
 
 const LISTED = 15;
@@ -141,12 +141,13 @@ export function gdapApprovalBlocks(gdap: GdapView): Block[] {
 
 /**
  * The box that decides whether the approval ends the GDAP relationships, ticked to begin with:
- * one on the approval message, and on the Home tab one per request, numbered as its Approve is.
+ * one on the approval message, and on the Home tab one per request, numbered as its Approve is
+ * and named after the request it decides (homeGdapBlock).
  */
-export function gdapChoiceBox(n?: number): Block {
-  const id = (name: string) => (n === undefined ? name : numbered(name, n));
+export function gdapChoiceBox(home?: { n: number; request: { c: string; r: string } }): Block {
   const option = { text: "Also end GDAP relationships", value: END_GDAP_VALUE, description: "Untick to keep them, e.g. for a GDAP-only managed-services contract" };
-  return actions([checkbox(id(ACTIONS.endGdapChoice), option, true)], id(GDAP_CHOICE_BLOCK));
+  if (!home) return actions([checkbox(ACTIONS.endGdapChoice, option, true)], GDAP_CHOICE_BLOCK);
+  return actions([checkbox(numbered(ACTIONS.endGdapChoice, home.n), option, true)], homeGdapBlock(home.n, home.request));
 }
 
 /** One line for the approval message once decided: what became of the GDAP relationships. */

@@ -95,7 +95,7 @@ export function homeView(home: HomeSummary, userId: string) {
     const why = c.justification ? `\n*Why:* ${outside(c.justification, 300)}` : "";
     blocks.push(section(`*${outside(c.companyName, 150)}*: requested by <@${c.requestedBy ?? "unknown"}>, expires ${slackDate(c.expiresAt)}${why}`));
     // the same choice as on the approval message, so Approve here never ends them by default
-    if (home.gdapEnabled) blocks.push(gdapChoiceBox(n));
+    if (home.gdapEnabled) blocks.push(gdapChoiceBox({ n, request: { c: c.id, r: requestStamp(c.requestedAt) } }));
     blocks.push(approvalButtons(c, n, home.gdapEnabled));
   }
   for (const batch of home.batchesAwaitingMe.slice(0, 10)) {

@@ -14,7 +14,7 @@ export function registerApprovalButtons(buttons: ButtonDispatcher, deps: Listene
   buttons.on(ACTIONS.approve, requestValue, async ({ value, userId, respond, state, actionId }) => {
     // the box next to this Approve as the approver left it (the Home tab numbers one per request);
     // none at all is refused by the workflow when the app ends GDAP relationships, never defaulted
-    const endGdap = readGdapChoice(state, numberOf(actionId));
+    const endGdap = readGdapChoice(state, numberOf(actionId), value);
     if (endGdap === null) return void (await respond(ephemeral(HAND_MADE)));
     const result = await report(respond, await workflow.approve(userId, value.c, { endGdap, requestedAt: stampDate(value.r) }));
     if (!result) return;
