@@ -12,8 +12,9 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 test(`a command whose answer can never be delivered: retried, then dead, the user told and the job counted (${describeDatabase()})`, async () => {
-  // Slack never takes the answer: every attempt fails at its reply
-  const sent = await h.sender.slashCommand(OPERATOR, OPS_CHANNEL, "help", `${h.slackUrl}/response/no-such-url`);
+  // the answer can never be delivered: its response_url does not answer at all (a spent or expired
+  // one, answered 404, goes by direct message instead: people-told.test.ts)
+  const sent = await h.sender.slashCommand(OPERATOR, OPS_CHANNEL, "help", "http://127.0.0.1:9/response/nobody-listens");
   expect(sent.status).toBe(200);
 
   const told = await waitFor(
@@ -22,13 +23,13 @@ test(`a command whose answer can never be delivered: retried, then dead, the use
     30_000,
   );
   expect(told.text).toContain("Your /offboard command could not be carried out after 3 tries");
-  expect(told.text).toContain("HTTP 404");
+  expect(told.text).toContain("fetch failed");
 
   // the dead-letter record: the job itself, kept with its request and last error, and an audit event
   const jobs = await h.app.db.pool.query<{ state: string; attempts: number; lastError: string; payload: { text: string } }>(
     `SELECT "state", "attempts", "lastError", "payload" FROM "Job" WHERE "kind" = 'slack_interaction' AND "payload"->>'text' = 'help'`,
   );
-  expect(jobs.rows).toEqual([{ state: "dead", attempts: 3, lastError: expect.stringContaining("HTTP 404"), payload: expect.objectContaining({ text: "help" }) }]);
+  expect(jobs.rows).toEqual([{ state: "dead", attempts: 3, lastError: expect.stringContaining("fetch failed"), payload: expect.objectContaining({ text: "help" }) }]);
   const audit = await h.app.db.pool.query<{ actor: string; outcome: string }>(`SELECT "actor", "outcome" FROM "AuditEvent" WHERE "action" = 'job.slack_interaction.dead'`);
   expect(audit.rows).toEqual([{ actor: OPERATOR.id, outcome: "failed" }]);
 
