@@ -8,7 +8,7 @@ import type { Logger } from "../logger";
 import type { MessageRef } from "../store";
 import type { BatchChange, BatchFrontEnd, BatchView, OffboardingWorkflow } from "../workflow";
 import type { ApprovalsChannel } from "./approvals-channel";
-import { batchCard, batchReminder, batchReport } from "./blocks/batch-messages";
+import { batchCard, batchReminder, batchReport, batchUpdate } from "./blocks/batch-messages";
 import { fallbackText } from "./blocks/block-kit";
 import { describeSlackError } from "./slack-errors";
 
@@ -37,10 +37,10 @@ export class SlackBatchFrontEnd implements BatchFrontEnd {
     await this.client.chat.delete({ channel: message.channelId, ts: message.ts });
   }
 
-  batchChanged(batchId: string, change: BatchChange): void {
+  batchChanged(batchId: string, change: BatchChange, facts?: { tenantId?: string }): void {
     const previous = this.queue.get(batchId) ?? Promise.resolve();
     const work = previous
-      .then(() => this.redraw(batchId, change))
+      .then(() => this.redraw(batchId, change, facts?.tenantId))
       .catch((error: unknown) => this.logger.warn({ batchId, change, err: describeSlackError(error) }, "could not update a batch card"));
     this.queue.set(batchId, work);
     this.inFlight.add(work);
@@ -54,7 +54,7 @@ export class SlackBatchFrontEnd implements BatchFrontEnd {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  private async redraw(batchId: string, change: BatchChange): Promise<void> {
+  private async redraw(batchId: string, change: BatchChange, tenantId?: string): Promise<void> {
     const view = await this.workflow.batchView(batchId);
     if (!view) return;
     const card = view.batch.approvalMessage;
@@ -70,8 +70,9 @@ export class SlackBatchFrontEnd implements BatchFrontEnd {
       await this.client.chat.update({ channel: card.channelId, ts: card.ts, text: fallbackText(message.text), blocks: message.blocks });
     }
     if (!ENDINGS.has(change)) return;
-    // in order, one message after the other: every customer is in the report
-    for (const part of batchReport(view, change === "followed")) {
+    // in order, one message after the other: every customer is in the report; an update names the one that changed
+    const parts = change === "followed" && tenantId ? batchUpdate(view, tenantId) : batchReport(view);
+    for (const part of parts) {
       await this.client.chat.postMessage({ channel: view.batch.requestedBy, text: fallbackText(part) });
       if (card) await this.client.chat.postMessage({ channel: card.channelId, thread_ts: card.ts, text: fallbackText(part) });
     }

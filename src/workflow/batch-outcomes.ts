@@ -31,7 +31,7 @@ export async function followBatchCase(ctx: WorkflowContext, c: StoredCase): Prom
     const next = followCase(member.outcome, c.state, member.suspended.length);
     if (!next || !(await ctx.store.batches.reviseOutcome(c.batchId, c.tenantId, "not_removed", next, suspendedReason(member.suspended.length)))) return;
     await ctx.store.audit.append({ actor: "system", action: "batch.customer_followed", outcome: "ok", caseId: c.id, tenantId: c.tenantId, detail: { batchId: c.batchId, from: member.outcome, outcome: next }, at: ctx.clock() });
-    ctx.batches?.batchChanged(c.batchId, "followed", { actor: "system" });
+    ctx.batches?.batchChanged(c.batchId, "followed", { actor: "system", tenantId: c.tenantId });
   } catch (error) {
     // the case is removed either way; the card catches up at the next change
     ctx.logger.warn({ caseId: c.id, batchId: c.batchId, err: error instanceof Error ? error.message : String(error) }, "could not follow a batch customer's case");

@@ -174,5 +174,6 @@ export interface BatchFrontEnd {
   deliver(view: BatchView): Promise<MessageRef>;
   retract(message: MessageRef): Promise<void>;
   /** must not throw */
-  batchChanged(batchId: string, change: BatchChange, facts: { actor: string; reason?: string }): void;
+  /** `tenantId`: the customer whose outcome a "followed" change revised */
+  batchChanged(batchId: string, change: BatchChange, facts: { actor: string; reason?: string; tenantId?: string }): void;
 }

@@ -1,7 +1,7 @@
 // The requester's report of a batch names every customer in it, however long: 50 customers with
 // long names and Partner Center's reasons go in several messages in order, none clipped away.
 import { newBatch } from "../../src/domain";
-import { batchReport } from "../../src/slack/blocks/batch-messages";
+import { batchReport, batchUpdate } from "../../src/slack/blocks/batch-messages";
 import type { BatchMember } from "../../src/store";
 import type { BatchView } from "../../src/workflow";
 import { NOW } from "../domain/fixtures";
@@ -39,4 +39,14 @@ test("a batch of 50 with long names and reasons is reported whole, in messages S
     // the one taken out before approval is not reported; every other one is, once
     expect(all.split(name).length - 1).toBe(i === 7 ? 0 : 1);
   }
+});
+
+test("an update after the report names only the customer whose outcome changed, with the batch's new tally", () => {
+  const batch = { ...newBatch({ id: "b1", requestedBy: "U_REQUESTER", now: NOW, approvalTtlMs: 24 * HOUR, justification: "contracts ended", scanJobId: "scan-1" }), state: "done" as const, decidedBy: "U_APPROVER", approvalMessage: null, finishedAt: NOW };
+  const view: BatchView = { batch, members: Array.from({ length: 50 }, (_, i) => member(i)), gdapEnabled: false, scanGdap: new Map() };
+  const parts = batchUpdate(view, "TENANT-3");
+  expect(parts).toHaveLength(1);
+  expect(parts[0]).toMatch(/^Update on your batch removal request/);
+  expect(parts[0]).toContain("Customer 03 ");
+  expect(parts[0]).not.toContain("Customer 04 ");
 });

@@ -191,11 +191,19 @@ const REPORT_MESSAGE_CHARS = 2_900;
 /**
  * The requester's report once the batch has run (or ended without running), every customer in it:
  * one message, or several in order when 50 customers and their reasons do not fit in one.
- * `update`: sent again after a customer's outcome changed.
  */
-export function batchReport(v: BatchView, update = false): string[] {
-  const lines = v.members.filter((m) => !m.takenOut).map((m) => clip(memberLine(m), REPORT_MESSAGE_CHARS - 100));
-  const heading = update ? "Update on your batch removal request (a customer's removal was finished since)" : "Your batch removal request";
+export function batchReport(v: BatchView): string[] {
+  return reportMessages("Your batch removal request", v, v.members.filter((m) => !m.takenOut));
+}
+
+/** After the report: the one customer whose outcome changed since (its removal finished later), and the batch's new tally. */
+export function batchUpdate(v: BatchView, tenantId: string): string[] {
+  const changed = v.members.filter((m) => !m.takenOut && m.tenantId.toLowerCase() === tenantId.toLowerCase());
+  return reportMessages("Update on your batch removal request (a customer's removal was finished since)", v, changed);
+}
+
+function reportMessages(heading: string, v: BatchView, members: BatchMember[]): string[] {
+  const lines = members.map((m) => clip(memberLine(m), REPORT_MESSAGE_CHARS - 100));
   const messages: string[][] = [[clip(`${heading}: ${STATE_LINE[v.batch.state](v)}`, REPORT_MESSAGE_CHARS - 100)]];
   for (const line of lines) {
     const current = messages[messages.length - 1] ?? [];
