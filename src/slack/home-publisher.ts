@@ -16,6 +16,8 @@ export class HomePublisher {
   private readonly viewers = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private publishing: Promise<void> = Promise.resolve();
+  /** per person: the publish under way (and those queued behind it) */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly client: WebClient,
@@ -59,7 +61,20 @@ export class HomePublisher {
     }
   }
 
-  private async publish(userId: string): Promise<void> {
+  /**
+   * One person's publishes go one after the other, each reading after the one before was sent: an
+   * open of the tab and a republish after a change otherwise raced, and the older read could land last.
+   */
+  private publish(userId: string): Promise<void> {
+    const next = (this.chains.get(userId) ?? Promise.resolve()).then(() => this.publishNow(userId));
+    this.chains.set(userId, next);
+    void next.finally(() => {
+      if (this.chains.get(userId) === next) this.chains.delete(userId);
+    });
+    return next;
+  }
+
+  private async publishNow(userId: string): Promise<void> {
     try {
       const [summary, candidates] = await Promise.all([this.workflow.homeFor(userId), this.workflow.cleanupCandidates(userId, CANDIDATES_SHOWN)]);
       const view = homeView(summary, userId);
