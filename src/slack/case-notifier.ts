@@ -103,11 +103,18 @@ export class SlackCaseNotifier {
     if (!c) return;
     if (change === "reminder") return this.remind(c);
     const line = threadLine(change, facts, c, this.approvalChannelId);
-    if (line && c.caseMessage) await this.client.chat.postMessage({ channel: c.caseMessage.channelId, thread_ts: c.caseMessage.ts, text: fallbackText(line) });
     const requester = facts.requester;
     // a batch's requester hears once, with every customer's outcome (batch-front-end.ts)
     const dm = requester && requester !== facts.actor && !c.batchId ? requesterMessage(change, facts, c) : null;
-    if (requester && dm) await this.client.chat.postMessage({ channel: requester, text: fallbackText(dm) });
+    // the thread line and the requester's message go each on its own: a thread that cannot take its
+    // line (or is slow to) must not keep the requester from hearing
+    const sent = await Promise.allSettled([
+      line && c.caseMessage ? this.client.chat.postMessage({ channel: c.caseMessage.channelId, thread_ts: c.caseMessage.ts, text: fallbackText(line) }) : null,
+      requester && dm ? this.client.chat.postMessage({ channel: requester, text: fallbackText(dm) }) : null,
+    ]);
+    const [thread, direct] = sent;
+    if (thread?.status === "rejected") this.logger.warn({ caseId: c.id, change, err: describeSlackError(thread.reason) }, "could not post a case change in the case's thread");
+    if (direct?.status === "rejected") throw direct.reason;
   }
 
   private async remind(c: StoredCase): Promise<void> {

@@ -7,6 +7,7 @@ import { ACTIONS } from "../../src/slack/slack-inputs";
 import { messageState } from "../../src/stand-ins/slack/slack-request-signer";
 import { APPROVAL_CHANNEL, APPROVER, type Harness, OPERATOR, OPS_CHANNEL, SECOND_APPROVER, SECOND_OPERATOR, buttonsOf, startHarness, textOf, waitFor } from "../support/app-harness";
 import { hasButton, JUSTIFICATION, reject, requestRemovalAndWait } from "../support/slack-steps";
+import { LOCAL_CONVERSATIONS } from "../../src/stand-ins/slack/local-workspace";
 
 const threadOf = (h: Harness, message: { channel: string; ts: string }) => h.slack.messages.filter((m) => m.channel === message.channel && m.threadTs === message.ts).map((m) => m.text);
 const dmsOf = (h: Harness, user: string) => h.slack.directMessages(user).map((m) => m.text);
@@ -166,5 +167,25 @@ describe("a reply whose response_url Slack no longer takes", () => {
     expect(told[0]?.text).not.toContain("could not be carried out");
     const jobs = await h.app.db.prisma.job.findMany({ where: { kind: "slack_interaction" } });
     expect(jobs.map((j) => [j.state, j.attempts])).toEqual([["done", 1]]);
+  });
+});
+
+describe("the requester hears even when the case's thread cannot take the line", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // the operators' channel is private here, so once the app is removed from it nothing posts there
+    h = await startHarness({ workspace: { conversations: LOCAL_CONVERSATIONS.map((c) => ({ ...c, members: [...c.members], ...(c.id === OPS_CHANNEL ? { kind: "private" as const } : {}) })) } });
+  });
+  afterAll(async () => h.close());
+
+  test("a rejection is told to the requester by direct message though the thread line is refused", async () => {
+    const message = await readyCase(h, "Fourth Coffee");
+    const approval = await requestRemovalAndWait(h, OPERATOR, message);
+    h.slack.workspace.setBotMember(OPS_CHANNEL, false);
+    const dms = dmsOf(h, OPERATOR.id).length;
+    await reject(h, APPROVER, approval, "Contract runs until June");
+    await h.app.slack.settle();
+    expect(h.slack.refusals.some((c) => c.method === "chat.postMessage" && c.body["channel"] === OPS_CHANNEL && c.body["thread_ts"] === message.ts)).toBe(true);
+    expect(dmsOf(h, OPERATOR.id).slice(dms).some((text) => text.includes("rejected your request") && text.includes("Contract runs until June"))).toBe(true);
   });
 });
