@@ -25,7 +25,7 @@ export interface PostedBlocks {
 export class CasePlacement {
   constructor(
     private readonly workflow: Pick<OffboardingWorkflow, "placeCaseMessage">,
-    private readonly updater: Pick<SlackMessageUpdater, "remember" | "isCurrent">,
+    private readonly updater: Pick<SlackMessageUpdater, "remember" | "writeIfCurrent">,
     private readonly defaultChannelId: string | undefined,
     private readonly logger: Logger,
   ) {}
@@ -35,11 +35,9 @@ export class CasePlacement {
     const message = caseMessage(view);
     const existing = view.removalCase.caseMessage;
     if (existing?.channelId === channelId) {
-      // a newer view is on the message already (a change's refresh read after this one): it stays
-      if (!this.updater.isCurrent(view)) return;
       try {
-        await client.chat.update({ channel: existing.channelId, ts: existing.ts, text: message.text, blocks: message.blocks });
-        this.updater.remember(view);
+        // left as it is when a newer view is on it by then (a change's refresh read after this one)
+        await this.updater.writeIfCurrent(view, () => client.chat.update({ channel: existing.channelId, ts: existing.ts, text: message.text, blocks: message.blocks }));
         return;
       } catch (error) {
         // the message is gone or the bot was removed: a new one is posted below
@@ -50,14 +48,11 @@ export class CasePlacement {
     if (!posted && existing && existing.channelId !== channelId) {
       // the case already has a message elsewhere: that one stays, refreshed, and the operator is pointed to it
       // (one showing a newer view is kept as it is)
-      const kept =
-        !this.updater.isCurrent(view) ||
-        (await client.chat.update({ channel: existing.channelId, ts: existing.ts, text: message.text, blocks: message.blocks }).then(
-          () => true,
-          () => false,
-        ));
+      const kept = await this.updater.writeIfCurrent(view, () => client.chat.update({ channel: existing.channelId, ts: existing.ts, text: message.text, blocks: message.blocks })).then(
+        () => true,
+        () => false,
+      );
       if (kept) {
-        this.updater.remember(view);
         return void (await respond(ephemeral(pointer(view.removalCase.companyName, existing, userId))));
       }
     }

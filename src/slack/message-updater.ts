@@ -19,6 +19,8 @@ export class SlackMessageUpdater implements CaseObserver {
   private readonly lastView = new Map<string, CaseView>();
   private readonly pending = new Map<string, { progress: JobProgress; timer: NodeJS.Timeout | null; lastAt: number }>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** per case: the write of its message under way (and those queued behind it) */
+  private readonly writing = new Map<string, Promise<void>>();
   /** per case: the number given to the latest change, and that of the latest update sent */
   private readonly sequence = new Map<string, { given: number; sent: number }>();
   /** where a case message goes when its channel no longer takes it; set once the placement exists */
@@ -76,6 +78,19 @@ export class SlackMessageUpdater implements CaseObserver {
     return view.snapshot.takenAt.getTime() >= last.snapshot.takenAt.getTime();
   }
 
+  /**
+   * Writes a listener's render of the case message (an /offboard in place) in the case's turn, unless
+   * a newer view is on the message by then; false when nothing was written.
+   */
+  writeIfCurrent(view: CaseView, write: () => Promise<unknown>): Promise<boolean> {
+    return this.inTurn(view.removalCase.id, async () => {
+      if (!this.isCurrent(view)) return false;
+      await write();
+      this.remember(view);
+      return true;
+    });
+  }
+
   /** Remembers the view a listener just rendered, so progress updates need no Partner Center read. */
   remember(view: CaseView): void {
     if (this.isCurrent(view)) this.lastView.set(view.removalCase.id, view);
@@ -114,11 +129,30 @@ export class SlackMessageUpdater implements CaseObserver {
   }
 
   private async pushProgress(caseId: string, progress: JobProgress, n: number): Promise<void> {
-    const view = this.lastView.get(caseId);
-    const ref = view?.removalCase.caseMessage;
-    if (!view || !ref || !this.maySend(caseId, n)) return;
-    const message = caseMessage(view, { progress });
-    await this.client.chat.update({ channel: ref.channelId, ts: ref.ts, text: message.text, blocks: message.blocks });
+    await this.inTurn(caseId, async () => {
+      const view = this.lastView.get(caseId);
+      const ref = view?.removalCase.caseMessage;
+      if (!view || !ref || !this.maySend(caseId, n)) return;
+      const message = caseMessage(view, { progress });
+      await this.client.chat.update({ channel: ref.channelId, ts: ref.ts, text: message.text, blocks: message.blocks });
+    });
+  }
+
+  /**
+   * A case message's writes go one at a time, each deciding when its turn comes whether it is still
+   * the newest: two chat.update calls under way at once can reach Slack in either order.
+   */
+  private inTurn<T>(caseId: string, write: () => Promise<T>): Promise<T> {
+    const next = (this.writing.get(caseId) ?? Promise.resolve()).then(write);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writing.set(caseId, settled);
+    void settled.then(() => {
+      if (this.writing.get(caseId) === settled) this.writing.delete(caseId);
+    });
+    return next;
   }
 
   private async refresh(caseId: string, change: CaseChange, n: number, fresh?: FreshView, facts?: ChangeFacts): Promise<void> {
@@ -132,20 +166,25 @@ export class SlackMessageUpdater implements CaseObserver {
       }
       view = result.value;
     }
-    if (!this.maySend(caseId, n)) return;
-    this.lastView.set(caseId, view);
-    const c = view.removalCase;
-    if (c.caseMessage) {
-      const message = caseMessage(view);
+    const shown = view;
+    const sent = await this.inTurn(caseId, async () => {
+      if (!this.maySend(caseId, n)) return false;
+      this.lastView.set(caseId, shown);
+      const ref = shown.removalCase.caseMessage;
+      if (!ref) return true;
+      const message = caseMessage(shown);
       try {
-        await this.client.chat.update({ channel: c.caseMessage.channelId, ts: c.caseMessage.ts, text: message.text, blocks: message.blocks });
-        this.logger.debug({ caseId, change, state: c.state }, "case message updated");
+        await this.client.chat.update({ channel: ref.channelId, ts: ref.ts, text: message.text, blocks: message.blocks });
+        this.logger.debug({ caseId, change, state: shown.removalCase.state }, "case message updated");
       } catch (error) {
         if (!this.mover || !cannotPostThere(error)) throw error;
         this.logger.info({ caseId, change, err: describeSlackError(error) }, "the case message's channel no longer takes it");
-        if (!(await this.mover.relocate(this.client, view))) this.logger.warn({ caseId, change }, "the case message could not be posted anywhere");
+        if (!(await this.mover.relocate(this.client, shown))) this.logger.warn({ caseId, change }, "the case message could not be posted anywhere");
       }
-    }
+      return true;
+    });
+    if (!sent) return;
+    const c = view.removalCase;
     if (facts?.supersededApproval) {
       // the earlier request's card: no buttons, and why
       const old = approvalMessage(c, { superseded: true });
