@@ -134,7 +134,7 @@ export function parseLine(line: string): Record<string, unknown> | null {
  */
 export async function openCaseMessage(world: ProcessWorld, app: AppProcess, companyName: string): Promise<PostedMessage> {
   // the first directory sync may still be running: ask again until the case message appears
-  return waitFor(
+  const message = await waitFor(
     `case message for ${companyName}`,
     async () => {
       const found = world.slack.messages.find((m) => m.channel === OPS_CHANNEL && m.text.includes(companyName));
@@ -144,6 +144,24 @@ export async function openCaseMessage(world: ProcessWorld, app: AppProcess, comp
       return undefined;
     },
     30_000,
+  );
+  // the case is opened once the commands asked above are worked to their end (the message posted
+  // is then saved as the case's): a kill in the middle of opening is not what these tests are about
+  await withLogsOnFailure(app, jobsEnded(app));
+  return message;
+}
+
+/** Resolves once every job the process has begun has ended, as its log says. */
+export function jobsEnded(app: AppProcess, ms = 30_000): Promise<true> {
+  return waitFor(
+    "the app's jobs under way to end",
+    () => {
+      const lines = app.logs.map(parseLine);
+      const begun = new Set(lines.filter((l) => l?.["msg"] === "working a job").map((l) => l?.["jobId"]));
+      const ended = new Set(lines.filter((l) => l?.["msg"] === "job worked" || l?.["msg"] === "a job attempt failed").map((l) => l?.["jobId"]));
+      return [...begun].every((id) => ended.has(id)) || undefined;
+    },
+    ms,
   );
 }
 
