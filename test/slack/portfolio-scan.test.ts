@@ -168,6 +168,6 @@ test("a scan started in a public channel the app is not in: the result posts the
   expect((csv?.content ?? "").split("\r\n")[0]).toContain("tenant id");
   const note = h.slack.channelMessages(channel).find((m) => m.threadTs === scan.resultTs);
   expect(note?.text).toMatch(/could not be attached here \(Slack: not_in_channel\).*direct messages with the app/);
-  // the scan ended as done, its result once
-  expect((await h.app.db.prisma.job.findUnique({ where: { id: scan.jobId } }))?.state).toBe("done");
+  // the scan's job ends as done (its runner records that after the result), the result posted once
+  await waitFor("the scan's job done", async () => (await h.app.db.prisma.job.findUnique({ where: { id: scan.jobId } }))?.state === "done");
 });
