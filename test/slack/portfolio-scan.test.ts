@@ -156,6 +156,8 @@ test("a scan started in a public channel the app is not in: the result posts the
     const latest = await h.app.store.scans.latest();
     return latest && latest.jobId !== before.scans && !latest.active && latest.resultTs ? latest : undefined;
   }, 60_000);
+  // the scan's job ends as done once the result and the CSV have gone (its runner records that after them)
+  await waitFor("the scan's job done", async () => (await h.app.db.prisma.job.findUnique({ where: { id: scan.jobId } }))?.state === "done");
   await h.app.slack.settle();
   // chat:write.public let the result into the channel; sharing a file there needs membership, which Slack refused
   const results = h.slack.channelMessages(channel).filter((m) => m.ts === scan.resultTs);
@@ -168,6 +170,4 @@ test("a scan started in a public channel the app is not in: the result posts the
   expect((csv?.content ?? "").split("\r\n")[0]).toContain("tenant id");
   const note = h.slack.channelMessages(channel).find((m) => m.threadTs === scan.resultTs);
   expect(note?.text).toMatch(/could not be attached here \(Slack: not_in_channel\).*direct messages with the app/);
-  // the scan's job ends as done (its runner records that after the result), the result posted once
-  await waitFor("the scan's job done", async () => (await h.app.db.prisma.job.findUnique({ where: { id: scan.jobId } }))?.state === "done");
 });
