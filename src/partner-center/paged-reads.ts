@@ -25,6 +25,11 @@ export async function readAllItems(transport: PartnerCenterTransport, spec: Omit
         correlationId: result.correlationId,
       });
     }
-    page = { path: next.uri, headers: Object.fromEntries((next.headers ?? []).map((h) => [h.key, h.value])) };
+    page = nextPage(next);
   }
+}
+
+/** A next link as Partner Center gives it: its uri, and its headers (MS-ContinuationToken) to send back. */
+export function nextPage(next: { uri: string; headers?: Array<{ key: string; value: string }> | null | undefined }): { path: string; headers: Record<string, string> } {
+  return { path: next.uri, headers: Object.fromEntries((next.headers ?? []).map((h) => [h.key, h.value])) };
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { type AzureSubscription, type Customer, type SoftwarePurchase, type SubscriptionChange, changeApplied } from "../domain";
 import { readEntitlements } from "./entitlement-reader";
 import { PartnerCenterTransport, type TransportOptions } from "./http-transport";
-import { readAllItems } from "./paged-reads";
+import { nextPage, readAllItems } from "./paged-reads";
 import {
   type CallOptions,
   type CustomerPage,
@@ -55,7 +55,7 @@ export class PartnerCenterRestClient implements PartnerCenterApi {
     const next = result.value.links?.next;
     return {
       customers: result.value.items.map(toCustomer),
-      continuation: next ? { uri: next.uri, headers: Object.fromEntries((next.headers ?? []).map((h) => [h.key, h.value])) } : undefined,
+      continuation: next ? { uri: next.uri, headers: nextPage(next).headers } : undefined,
     };
   }
 
