@@ -123,7 +123,9 @@ export function homeGdapBlock(n: number, request: { c: string; r: string }): str
  * for the request the Approve names. undefined: no such box in the state; null: not readable.
  */
 export function readGdapChoice(state: unknown, n?: number, request?: { c: string; r: string }): boolean | undefined | null {
-  const block = n === undefined ? GDAP_CHOICE_BLOCK : request ? homeGdapBlock(n, request) : numbered(GDAP_CHOICE_BLOCK, n);
+  // a numbered box is the Home tab's, named after its request: without the request there is none to read
+  if (n !== undefined && !request) return undefined;
+  const block = n === undefined || !request ? GDAP_CHOICE_BLOCK : homeGdapBlock(n, request);
   const action = n === undefined ? ACTIONS.endGdapChoice : numbered(ACTIONS.endGdapChoice, n);
   const values = z.object({ values: z.record(z.string(), z.unknown()) }).safeParse(state);
   if (!values.success || !(block in values.data.values)) return undefined;
